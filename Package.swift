@@ -1,0 +1,56 @@
+// swift-tools-version: 6.1
+// dosed: dose-monitoring daemon for radioligand-therapy wards.
+// Module rules are written down in docs/architecture.md; keep them true.
+import PackageDescription
+
+let package = Package(
+  name: "dosed",
+  platforms: [.macOS(.v15)],
+  products: [
+    .executable(name: "dosed", targets: ["dosed"]),
+    .executable(name: "dosectl", targets: ["dosectl"]),
+    .library(name: "DoseCore", targets: ["DoseCore"]),
+    .library(name: "DoseProtocol", targets: ["DoseProtocol"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+    .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+    .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+  ],
+  targets: [
+    // Physics, statistics and policies. Foundation only: no I/O, no clocks, no logging.
+    .target(name: "DoseCore"),
+    // libudev, for discovery and hotplug (Debian: libudev-dev).
+    .systemLibrary(name: "CUdev", pkgConfig: "libudev", providers: [.apt(["libudev-dev"])]),
+    // Transports, protocol codecs and the simulated detector. Deliver Readings, never dose.
+    .target(name: "DetectorDrivers", dependencies: ["DoseCore", "CUdev"]),
+    // Wire types and a small client. Foundation only, so dosectl starts fast.
+    .target(name: "DoseProtocol"),
+    // Config, engine, socket server, service lifecycle.
+    .target(
+      name: "DoseDaemon",
+      dependencies: [
+        "DoseCore", "DetectorDrivers", "DoseProtocol",
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        .product(name: "TOMLKit", package: "TOMLKit"),
+      ]),
+    .executableTarget(
+      name: "dosed",
+      dependencies: ["DoseDaemon", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+    .executableTarget(
+      name: "dosectl",
+      dependencies: ["DoseProtocol", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+    .testTarget(name: "DoseCoreTests", dependencies: ["DoseCore"]),
+    .testTarget(name: "DetectorDriversTests", dependencies: ["DetectorDrivers", "DoseCore"]),
+    .testTarget(
+      name: "DoseDaemonTests",
+      dependencies: ["DoseDaemon", "DoseProtocol", "DoseCore", "DetectorDrivers"],
+      resources: [.copy("Fixtures")]),
+  ],
+  swiftLanguageModes: [.v6]
+)

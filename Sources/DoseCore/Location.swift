@@ -1,0 +1,62 @@
+import Foundation
+
+public enum LocationKind: String, Sendable, Hashable, Codable, CaseIterable {
+  case isolationRoom = "isolation_room"
+  case wasteStore = "waste_store"
+}
+
+/// The state a location shows. Isolation rooms use occupied / awaiting_clearance / clear; waste
+/// stores holding / release_due. Both use `fault` when a detector they depend on is not `ok`.
+public enum LocationState: String, Sendable, Hashable, Codable, CaseIterable {
+  case occupied
+  case awaitingClearance = "awaiting_clearance"
+  case clear
+  case holding
+  case releaseDue = "release_due"
+  case fault
+}
+
+/// One location as the core judges it at one moment.
+public struct LocationAssessment: Sendable, Hashable {
+  public let id: String
+  public let kind: LocationKind
+  public let state: LocationState
+  /// Why the location is in its state when that is not self-evident (faults, reversions).
+  public let reasons: [String]
+  /// Highest dose rate among the location's working detectors; nil when none works.
+  public let doseRateUSvH: Double?
+  public let doseRateInterval: ClosedRange<Double>?
+  /// The detector the dose rate comes from.
+  public let doseRateDetector: String?
+  /// Alarm shown to operators: the dose level, raised to `alarm` while the location is in fault
+  /// (no trustworthy data is an alarm condition, DOMAIN.md safety principle 1).
+  public let alarm: AlarmLevel
+  /// The dose-rate level alone, with hysteresis.
+  public let doseAlarm: AlarmLevel
+  public let packages: [PackageAssessment]
+}
+
+/// What a location's detectors say together: who is unfit, and the highest trustworthy rate.
+struct DetectorSummary {
+  var unfit: [DetectorAssessment] = []
+  var highest: RateEstimate?
+  var highestID: String?
+
+  init(_ detectors: [DetectorAssessment]) {
+    for detector in detectors {
+      if detector.state != .ok {
+        unfit.append(detector)
+        continue
+      }
+      guard let estimate = detector.estimate, let dose = estimate.doseRateUSvH else { continue }
+      if dose > (highest?.doseRateUSvH ?? -1) {
+        highest = estimate
+        highestID = detector.id
+      }
+    }
+  }
+
+  var faultReasons: [String] {
+    unfit.map { "detector \($0.id) is \($0.state.rawValue)" + ($0.reason.map { ": \($0)" } ?? "") }
+  }
+}

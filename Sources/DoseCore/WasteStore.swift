@@ -1,0 +1,144 @@
+import Foundation
+
+/// A sealed waste package in a decay store.
+public struct WastePackage: Sendable, Hashable {
+  public struct Component: Sendable, Hashable {
+    public let nuclide: Nuclide
+    /// Share of the package's surface dose rate at sealing that this nuclide gives (0…1].
+    public let fraction: Double
+
+    public init(nuclide: Nuclide, fraction: Double) {
+      self.nuclide = nuclide
+      self.fraction = fraction
+    }
+  }
+
+  public let id: String
+  public let components: [Component]
+  public let sealedAt: Date
+  /// Contact dose rate measured when the package was sealed, µSv/h.
+  public let surfaceUSvHAtSeal: Double
+
+  public init(id: String, components: [Component], sealedAt: Date, surfaceUSvHAtSeal: Double) {
+    self.id = id
+    self.components = components
+    self.sealedAt = sealedAt
+    self.surfaceUSvHAtSeal = surfaceUSvHAtSeal
+  }
+
+  /// Longest half-life for decay-in-storage, 120 days (10 CFR 35.92(a)).
+  public static let maxDecayInStorageHalfLife = 120 * Time.day
+
+  /// Whether every nuclide in the package may be held for decay (10 CFR 35.92). Lu-177m
+  /// (160.4 d) makes a package ineligible.
+  public var eligibleForDecayInStorage: Bool {
+    components.allSatisfy { $0.nuclide.halfLifeSeconds <= Self.maxDecayInStorageHalfLife }
+  }
+
+  /// Surface dose rate predicted by decay alone at `date`, µSv/h.
+  public func predictedSurfaceUSvH(at date: Date) -> Double {
+    let elapsed = Swift.max(0, date.timeIntervalSince(sealedAt))
+    return components.reduce(0) {
+      $0 + surfaceUSvHAtSeal * $1.fraction * $1.nuclide.remainingFraction(after: elapsed)
+    }
+  }
+
+  /// The moment decay brings the surface dose rate down to `level`, by bisection on the
+  /// (monotonically falling) sum of exponentials.
+  public func dateReaching(surfaceUSvH level: Double) -> Date? {
+    guard level > 0, let slowest = components.map(\.nuclide.decayConstant).min(), slowest > 0
+    else { return nil }
+    if predictedSurfaceUSvH(at: sealedAt) <= level { return sealedAt }
+    // Each term is at most D0·f·e^(−λ_min t), so the sum is ≤ level by this time.
+    var high = log(surfaceUSvHAtSeal / level) / slowest
+    var low = 0.0
+    for _ in 0..<200 where high - low > 1 {
+      let mid = (low + high) / 2
+      if predictedSurfaceUSvH(at: sealedAt.addingTimeInterval(mid)) > level {
+        low = mid
+      } else {
+        high = mid
+      }
+    }
+    return sealedAt.addingTimeInterval(high)
+  }
+}
+
+public enum PackageState: String, Sendable, Hashable, Codable, CaseIterable {
+  /// Still decaying.
+  case holding
+  /// Decay predicts the surface reading is at the release level: survey it for release.
+  case releaseDue = "release_due"
+  /// Holds a nuclide with T½ > 120 d: decay-in-storage release is not allowed.
+  case notEligible = "not_eligible"
+}
+
+public struct PackageAssessment: Sendable, Hashable {
+  public let id: String
+  public let state: PackageState
+  public let nuclides: [String]
+  public let surfaceUSvHNow: Double
+  public let releaseDueAt: Date?
+}
+
+/// Rules of a waste store: ambient dose-rate alarms, and per package a holding/release_due state
+/// from decay arithmetic. The store is `release_due` when any package is, `fault` when any of its
+/// detectors is not `ok`.
+public struct WasteStoreMonitor: Sendable {
+  public let id: String
+  public let detectorIDs: [String]
+  public let packages: [WastePackage]
+  /// Predicted surface dose rate at which a package is due for its release survey, µSv/h.
+  public let releaseSurfaceUSvH: Double
+  public private(set) var alarms: DoseAlarmTracker
+
+  public init(
+    id: String, detectorIDs: [String], packages: [WastePackage], releaseSurfaceUSvH: Double,
+    alarms: DoseAlarmTracker
+  ) {
+    self.id = id
+    self.detectorIDs = detectorIDs
+    self.packages = packages
+    self.releaseSurfaceUSvH = releaseSurfaceUSvH
+    self.alarms = alarms
+  }
+
+  public func assess(package: WastePackage, at date: Date) -> PackageAssessment {
+    let now = package.predictedSurfaceUSvH(at: date)
+    let due = package.dateReaching(surfaceUSvH: releaseSurfaceUSvH)
+    let state: PackageState
+    if !package.eligibleForDecayInStorage {
+      state = .notEligible
+    } else if now <= releaseSurfaceUSvH {
+      state = .releaseDue
+    } else {
+      state = .holding
+    }
+    return PackageAssessment(
+      id: package.id, state: state, nuclides: package.components.map(\.nuclide.symbol),
+      surfaceUSvHNow: now, releaseDueAt: due)
+  }
+
+  public mutating func assess(detectors: [DetectorAssessment], at date: Date)
+    -> LocationAssessment
+  {
+    let summary = DetectorSummary(detectors)
+    if let estimate = summary.highest, let dose = estimate.doseRateUSvH,
+      let interval = estimate.doseRateInterval
+    {
+      alarms.update(doseRate: dose, interval: interval)
+    }
+    let packageStates = packages.map { assess(package: $0, at: date) }
+    let faulted = !summary.unfit.isEmpty || detectorIDs.isEmpty
+    let state: LocationState =
+      faulted ? .fault : packageStates.contains { $0.state == .releaseDue } ? .releaseDue : .holding
+    var reasons = summary.faultReasons
+    if detectorIDs.isEmpty { reasons.append("no detectors assigned") }
+    return LocationAssessment(
+      id: id, kind: .wasteStore, state: state, reasons: reasons,
+      doseRateUSvH: summary.highest?.doseRateUSvH,
+      doseRateInterval: summary.highest?.doseRateInterval,
+      doseRateDetector: summary.highestID,
+      alarm: faulted ? .alarm : alarms.level, doseAlarm: alarms.level, packages: packageStates)
+  }
+}

@@ -1,0 +1,156 @@
+import DoseCore
+import Foundation
+
+/// The validated configuration of one ward, as loaded from TOML by `ConfigLoader`.
+///
+/// Everything here has passed validation: ids are unique, references resolve, numbers are in
+/// range. Code that receives a `DaemonConfig` does not re-check it.
+public struct DaemonConfig: Sendable {
+  public var daemon: DaemonSection
+  public var simulation: SimulationSection
+  public var detectors: [DetectorConfig]
+  public var locations: [LocationConfig]
+  /// The file it came from, for messages.
+  public var sourcePath: String
+
+  public init(
+    daemon: DaemonSection, simulation: SimulationSection, detectors: [DetectorConfig],
+    locations: [LocationConfig], sourcePath: String
+  ) {
+    self.daemon = daemon
+    self.simulation = simulation
+    self.detectors = detectors
+    self.locations = locations
+    self.sourcePath = sourcePath
+  }
+
+  /// True when every detector is simulated: only then may time be scaled.
+  public var isFullySimulated: Bool { detectors.allSatisfy { $0.driver == .simulated } }
+}
+
+/// `[daemon]`
+public struct DaemonSection: Sendable, Equatable {
+  public var socketPath: String = "/run/dosed/dosed.sock"
+  public var stateDirectory: String = "/var/lib/dosed"
+  public var logLevel: LogLevelName = .info
+  public init() {}
+}
+
+public enum LogLevelName: String, Sendable, CaseIterable {
+  case trace, debug, info, notice, warning, error, critical
+}
+
+/// `[simulation]`: only meaningful when every detector is simulated.
+public struct SimulationSection: Sendable, Equatable {
+  /// Wall-clock time at which simulated time starts; nil = the real time at start-up.
+  public var startAt: Date?
+  public init() {}
+}
+
+public enum DriverKind: String, Sendable, CaseIterable {
+  case simulated
+}
+
+/// `[[detector]]`
+public struct DetectorConfig: Sendable {
+  public var id: String
+  public var driver: DriverKind
+  /// Tube name from the built-in table, when given.
+  public var tube: String?
+  public var calibration: Calibration
+  /// Seconds between readings the driver is asked for / promises.
+  public var readingIntervalSeconds: Double = 1
+  /// Seconds without a reading before the detector is stale; nil = derived from the interval.
+  public var staleAfterSeconds: Double?
+  /// Lowest plausible ambient background for the silent-tube check, µSv/h.
+  public var minBackgroundUSvH: Double = 0.05
+  /// Options of the simulated driver (`[detector.simulated]`).
+  public var simulated: SimulatedDetectorOptions?
+
+  public init(id: String, driver: DriverKind, calibration: Calibration) {
+    self.id = id
+    self.driver = driver
+    self.calibration = calibration
+  }
+}
+
+/// `[detector.simulated]` with `[[detector.simulated.source]]` and `[[detector.simulated.fault]]`.
+public struct SimulatedDetectorOptions: Sendable, Equatable {
+  /// Random seed; nil = derived from the detector id so every run of a config is the same.
+  public var seed: UInt64?
+  /// Ambient background at the detector, µSv/h.
+  public var backgroundUSvH: Double = 0.1
+  public var sources: [SimulatedSourceConfig] = []
+  public var faults: [SimulatedFaultConfig] = []
+  public init() {}
+}
+
+public struct SimulatedSourceConfig: Sendable, Equatable {
+  /// Dose rate this source gives at the detector at `startHours`, µSv/h.
+  public var doseRateUSvH: Double
+  /// Half-life of the decay, seconds: a nuclide's physical one, or an effective one.
+  public var halfLifeSeconds: Double?
+  /// Nuclide symbol when the half-life came from the nuclide table.
+  public var nuclide: String?
+  /// Simulated hours after start at which the source appears (patient admitted).
+  public var startHours: Double = 0
+  /// Simulated hours after start at which it disappears (patient discharged); nil = never.
+  public var endHours: Double?
+
+  public init(doseRateUSvH: Double) {
+    self.doseRateUSvH = doseRateUSvH
+  }
+}
+
+public enum SimulatedFaultKind: String, Sendable, CaseIterable {
+  /// The tube stops counting; the electronics keep reporting zero counts.
+  case silence
+  /// The device repeats its last count forever.
+  case stuck
+  /// The device vanishes: no readings, the driver reports it lost.
+  case disconnect
+}
+
+public struct SimulatedFaultConfig: Sendable, Equatable {
+  public var kind: SimulatedFaultKind
+  public var startHours: Double
+  /// nil = until the end of the run.
+  public var durationHours: Double?
+
+  public init(kind: SimulatedFaultKind, startHours: Double, durationHours: Double?) {
+    self.kind = kind
+    self.startHours = startHours
+    self.durationHours = durationHours
+  }
+}
+
+/// `[[location]]`
+public struct LocationConfig: Sendable {
+  public var id: String
+  public var kind: LocationKind
+  public var detectors: [String]
+  public var warnUSvH: Double
+  public var alarmUSvH: Double
+  /// Fraction below a threshold the upper bound must fall before a level clears.
+  public var hysteresis: Double = 0.1
+  /// Isolation rooms: state at start-up (`occupied`, `awaiting_clearance`, `clear`).
+  public var initialOccupancy: RoomOccupancy = .awaitingClearance
+  /// Isolation rooms: ambient dose rate a clear room must stay below, µSv/h.
+  public var clearUSvH: Double = 0.5
+  /// Isolation rooms: nuclide of the current patient, if any (informational for now).
+  public var nuclide: String?
+  /// Waste stores: predicted surface dose rate at which a package is due for survey, µSv/h.
+  public var releaseSurfaceUSvH: Double = 0.2
+  /// Waste stores: the packages held.
+  public var packages: [WastePackage] = []
+
+  public init(
+    id: String, kind: LocationKind, detectors: [String], warnUSvH: Double, alarmUSvH: Double
+  ) {
+    self.id = id
+    self.kind = kind
+    self.detectors = detectors
+    self.warnUSvH = warnUSvH
+    self.alarmUSvH = alarmUSvH
+  }
+}
