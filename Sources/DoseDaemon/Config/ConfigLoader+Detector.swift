@@ -1,0 +1,212 @@
+import DoseCore
+import Foundation
+
+/// `[[detector]]`, `[detector.simulated]` and its sources and faults.
+extension ConfigLoader {
+  static let detectorKeys = [
+    "id", "driver", "tube", "sensitivity_cpm_per_usv_h", "calibration_nuclide",
+    "calibration_source", "dead_time_s", "reading_interval_s", "stale_after_s",
+    "min_background_usv_h", "simulated",
+  ]
+
+  /// Calibration source recorded when the site gives a sensitivity without saying where from.
+  static let unnamedCalibrationSource = "site configuration (no source given)"
+
+  /// Dead times at or above this are surely a unit mistake (ms or µs written as s).
+  static let maxDeadTimeSeconds = 0.01
+
+  static func parseDetectors(_ document: ConfigTable) throws(ConfigError) -> [DetectorConfig] {
+    let tables = try document.tableArray("detector")
+    guard !tables.isEmpty else {
+      throw document.error(
+        "detector", "at least one [[detector]] is required (none is configured)")
+    }
+    var detectors: [DetectorConfig] = []
+    var firstIndex: [String: Int] = [:]
+    for (index, table) in tables.enumerated() {
+      let detector = try parseDetector(table)
+      if let first = firstIndex[detector.id] {
+        throw table.error("id", "duplicate detector id '\(detector.id)' (also detector[\(first)])")
+      }
+      firstIndex[detector.id] = index
+      detectors.append(detector)
+    }
+    return detectors
+  }
+
+  static func parseDetector(_ table: ConfigTable) throws(ConfigError) -> DetectorConfig {
+    try table.checkKeys(detectorKeys)
+    let id = try identifier(table)
+
+    let knownDrivers = DriverKind.allCases.map(\.rawValue).joined(separator: ", ")
+    let driverName = try table.requiredString("driver", hint: "known drivers: \(knownDrivers)")
+    guard let driver = DriverKind(rawValue: driverName) else {
+      throw table.error(
+        "driver", "unknown driver '\(driverName)' (known drivers: \(knownDrivers))")
+    }
+
+    var tube: TubeModel?
+    if let name = try table.string("tube") {
+      guard let model = TubeTable.lookup(name) else {
+        throw table.error(
+          "tube", "unknown tube '\(name)' (known tubes: \(TubeTable.names.joined(separator: ", ")))"
+        )
+      }
+      tube = model
+    }
+
+    let calibration = try parseCalibration(table, tube: tube)
+    var detector = DetectorConfig(id: id, driver: driver, calibration: calibration)
+    detector.tube = tube?.name
+
+    if let interval = try table.number("reading_interval_s") {
+      try table.require(
+        interval > 0, "reading_interval_s", "must be greater than 0, found \(fmt(interval))")
+      detector.readingIntervalSeconds = interval
+    }
+    if let stale = try table.number("stale_after_s") {
+      try table.require(
+        stale > detector.readingIntervalSeconds, "stale_after_s",
+        "must be greater than reading_interval_s (\(fmt(detector.readingIntervalSeconds)) s), "
+          + "found \(fmt(stale))")
+      detector.staleAfterSeconds = stale
+    }
+    if let background = try table.number("min_background_usv_h") {
+      try table.require(
+        background > 0, "min_background_usv_h",
+        "must be greater than 0, found \(fmt(background))")
+      detector.minBackgroundUSvH = background
+    }
+
+    if let simulated = try table.subtable("simulated") {
+      try table.require(
+        driver == .simulated, "simulated",
+        "[detector.simulated] is only for driver \"simulated\" (this detector uses "
+          + "\"\(driver.rawValue)\")")
+      detector.simulated = try parseSimulatedOptions(simulated)
+    }
+    return detector
+  }
+
+  /// Sensitivity, nuclide, source and dead time: configured values first, then the tube's.
+  static func parseCalibration(
+    _ table: ConfigTable, tube: TubeModel?
+  ) throws(ConfigError) -> Calibration {
+    let key = "sensitivity_cpm_per_usv_h"
+    let configured = try table.number(key)
+    guard let sensitivity = configured ?? tube?.sensitivityCpmPerUSvH else {
+      throw table.missing(
+        key, "or name a tube: \(TubeTable.names.joined(separator: ", "))")
+    }
+    try table.require(sensitivity > 0, key, "must be greater than 0, found \(fmt(sensitivity))")
+
+    let calibrationNuclide: String
+    if let symbol = try table.string("calibration_nuclide") {
+      calibrationNuclide = try nuclide(table, "calibration_nuclide", symbol: symbol).symbol
+    } else {
+      calibrationNuclide = tube?.calibrationNuclide ?? "Cs-137"
+    }
+
+    // The tube's source describes the tube's numbers; a sensitivity the site wrote itself is
+    // not from that source, so it is recorded as the site's unless a source is given.
+    let defaultSource =
+      (configured == nil ? tube?.source : nil) ?? unnamedCalibrationSource
+    let source = try table.string("calibration_source") ?? defaultSource
+    try table.require(
+      !source.trimmingCharacters(in: .whitespaces).isEmpty, "calibration_source",
+      "must not be empty (say where the sensitivity comes from)")
+
+    let deadTime = try table.number("dead_time_s") ?? tube?.deadTimeSeconds ?? 0
+    try table.require(
+      deadTime >= 0 && deadTime < maxDeadTimeSeconds, "dead_time_s",
+      "must be at least 0 and less than \(fmt(maxDeadTimeSeconds)) s (GM dead times are "
+        + "tens to hundreds of µs, e.g. 0.00019), found \(fmt(deadTime))")
+
+    return Calibration(
+      sensitivityCpmPerUSvH: sensitivity, nuclide: calibrationNuclide, source: source,
+      deadTimeSeconds: deadTime)
+  }
+
+  // MARK: [detector.simulated]
+
+  static func parseSimulatedOptions(
+    _ table: ConfigTable
+  ) throws(ConfigError) -> SimulatedDetectorOptions {
+    try table.checkKeys(["seed", "background_usv_h", "source", "fault"])
+    var options = SimulatedDetectorOptions()
+    if let seed = try table.integer("seed") {
+      try table.require(seed >= 0, "seed", "must be at least 0, found \(seed)")
+      options.seed = UInt64(seed)
+    }
+    if let background = try table.number("background_usv_h") {
+      try table.require(
+        background >= 0, "background_usv_h", "must be at least 0, found \(fmt(background))")
+      options.backgroundUSvH = background
+    }
+    for source in try table.tableArray("source") {
+      options.sources.append(try parseSimulatedSource(source))
+    }
+    for fault in try table.tableArray("fault") {
+      options.faults.append(try parseSimulatedFault(fault))
+    }
+    return options
+  }
+
+  static func parseSimulatedSource(
+    _ table: ConfigTable
+  ) throws(ConfigError) -> SimulatedSourceConfig {
+    try table.checkKeys(["dose_rate_usv_h", "nuclide", "half_life_h", "start_h", "end_h"])
+    let doseRate = try table.requiredNumber("dose_rate_usv_h")
+    try table.require(
+      doseRate > 0, "dose_rate_usv_h", "must be greater than 0, found \(fmt(doseRate))")
+    var source = SimulatedSourceConfig(doseRateUSvH: doseRate)
+
+    let nuclide = try optionalNuclide(table, "nuclide")
+    let halfLifeHours = try table.number("half_life_h")
+    switch (nuclide, halfLifeHours) {
+    case (.some, .some):
+      throw table.error("half_life_h", "give either nuclide or half_life_h, not both")
+    case (.none, .none):
+      throw table.missing("nuclide", "or give half_life_h")
+    case (.some(let nuclide), .none):
+      source.nuclide = nuclide.symbol
+      source.halfLifeSeconds = nuclide.halfLifeSeconds
+    case (.none, .some(let hours)):
+      try table.require(hours > 0, "half_life_h", "must be greater than 0, found \(fmt(hours))")
+      source.halfLifeSeconds = hours * Time.hour
+    }
+
+    if let start = try table.number("start_h") {
+      try table.require(start >= 0, "start_h", "must be at least 0, found \(fmt(start))")
+      source.startHours = start
+    }
+    if let end = try table.number("end_h") {
+      try table.require(
+        end > source.startHours, "end_h",
+        "must be greater than start_h (\(fmt(source.startHours))), found \(fmt(end))")
+      source.endHours = end
+    }
+    return source
+  }
+
+  static func parseSimulatedFault(
+    _ table: ConfigTable
+  ) throws(ConfigError) -> SimulatedFaultConfig {
+    try table.checkKeys(["kind", "start_h", "duration_h"])
+    let kinds = SimulatedFaultKind.allCases.map(\.rawValue).joined(separator: ", ")
+    let name = try table.requiredString("kind", hint: "one of: \(kinds)")
+    guard let kind = SimulatedFaultKind(rawValue: name) else {
+      throw table.error("kind", "unknown fault kind '\(name)' (expected one of: \(kinds))")
+    }
+    let start = try table.requiredNumber("start_h")
+    try table.require(start >= 0, "start_h", "must be at least 0, found \(fmt(start))")
+    let duration = try table.number("duration_h")
+    if let duration {
+      try table.require(
+        duration > 0, "duration_h", "must be greater than 0, found \(fmt(duration))")
+    }
+    return SimulatedFaultConfig(kind: kind, startHours: start, durationHours: duration)
+  }
+
+  static func fmt(_ number: Double) -> String { ConfigTable.format(number) }
+}

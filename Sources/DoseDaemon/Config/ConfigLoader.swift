@@ -1,0 +1,153 @@
+import DoseCore
+import Foundation
+import TOMLKit
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// Loads and validates a ward configuration (TOML) into a `DaemonConfig`.
+///
+/// The document is parsed by TOMLKit (toml++) and then walked by hand rather than decoded with
+/// `Codable`, so that every error names the exact key (`detector[2].dead_time_s`), its line, what
+/// was expected and what was found. The schema is documented in `config/dosed.toml`. Loading
+/// stops at the first error.
+public enum ConfigLoader {
+  /// Reads and validates the configuration file at `path`.
+  public static func load(path: String) throws(ConfigError) -> DaemonConfig {
+    let text = try readText(path: path)
+    return try parse(text, path: path)
+  }
+
+  /// Validates configuration `text`; `path` is used in messages and kept as `sourcePath`.
+  public static func parse(_ text: String, path: String) throws(ConfigError) -> DaemonConfig {
+    let root: TOMLTable
+    do {
+      root = try TOMLTable(string: text)
+    } catch let error as TOMLParseError {
+      throw ConfigError(
+        file: path, line: error.source.begin.line, keyPath: "",
+        message: "invalid TOML: \(error.description)")
+    } catch {
+      throw ConfigError(file: path, line: nil, keyPath: "", message: "invalid TOML: \(error)")
+    }
+    let context = ConfigContext(file: path, locator: TOMLLineLocator(source: text))
+    let document = ConfigTable(table: root, keyPath: "", context: context)
+    try document.checkKeys(["daemon", "simulation", "detector", "location"])
+
+    let daemon = try parseDaemon(document)
+    let detectors = try parseDetectors(document)
+    let simulation = try parseSimulation(document, detectors: detectors)
+    let locations = try parseLocations(document, detectors: detectors)
+    return DaemonConfig(
+      daemon: daemon, simulation: simulation, detectors: detectors, locations: locations,
+      sourcePath: path)
+  }
+
+  // MARK: [daemon]
+
+  static func parseDaemon(_ document: ConfigTable) throws(ConfigError) -> DaemonSection {
+    var section = DaemonSection()
+    guard let table = try document.subtable("daemon") else { return section }
+    try table.checkKeys(["socket", "state_dir", "log_level"])
+    if let socket = try table.string("socket") {
+      try table.require(!socket.isEmpty, "socket", "must not be empty")
+      section.socketPath = socket
+    }
+    if let stateDirectory = try table.string("state_dir") {
+      try table.require(!stateDirectory.isEmpty, "state_dir", "must not be empty")
+      section.stateDirectory = stateDirectory
+    }
+    if let name = try table.string("log_level") {
+      guard let level = LogLevelName(rawValue: name) else {
+        let known = LogLevelName.allCases.map(\.rawValue).joined(separator: ", ")
+        throw table.error("log_level", "unknown log level '\(name)' (expected one of: \(known))")
+      }
+      section.logLevel = level
+    }
+    return section
+  }
+
+  // MARK: [simulation]
+
+  static func parseSimulation(
+    _ document: ConfigTable, detectors: [DetectorConfig]
+  ) throws(ConfigError) -> SimulationSection {
+    var section = SimulationSection()
+    guard let table = try document.subtable("simulation") else { return section }
+    if let real = detectors.first(where: { $0.driver != .simulated }) {
+      throw table.error(
+        nil,
+        "[simulation] is allowed only when every detector is simulated, but detector "
+          + "'\(real.id)' uses driver '\(real.driver.rawValue)'")
+    }
+    try table.checkKeys(["start_at"])
+    section.startAt = try table.offsetDateTime("start_at")
+    return section
+  }
+
+  // MARK: Shared checks
+
+  /// A detector or location id: non-empty, letters, digits, `.`, `_` and `-` only.
+  static func identifier(_ table: ConfigTable, _ key: String = "id") throws(ConfigError) -> String
+  {
+    let id = try table.requiredString(key)
+    let allowed = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-")
+    try table.require(
+      !id.isEmpty && id.allSatisfy(allowed.contains), key,
+      "invalid id \(String(reflecting: id)) (use only letters, digits, '.', '_' and '-')")
+    return id
+  }
+
+  /// A nuclide symbol from the nuclide table, returned in its canonical spelling.
+  static func nuclide(
+    _ table: ConfigTable, _ key: String, symbol: String
+  ) throws(ConfigError) -> Nuclide {
+    guard let nuclide = NuclideTable.lookup(symbol) else {
+      throw table.error(
+        key,
+        "unknown nuclide '\(symbol)' (known: \(NuclideTable.symbols.joined(separator: ", ")))")
+    }
+    return nuclide
+  }
+
+  static func optionalNuclide(
+    _ table: ConfigTable, _ key: String
+  ) throws(ConfigError) -> Nuclide? {
+    guard let symbol = try table.string(key) else { return nil }
+    return try nuclide(table, key, symbol: symbol)
+  }
+
+  // MARK: Reading the file
+
+  static func readText(path: String) throws(ConfigError) -> String {
+    func failure(_ message: String) -> ConfigError {
+      ConfigError(file: path, line: nil, keyPath: "", message: message)
+    }
+    func systemFailure(_ code: Int32) -> ConfigError {
+      failure("cannot read: \(String(cString: strerror(code)))")
+    }
+    let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+    guard descriptor >= 0 else { throw systemFailure(errno) }
+    defer { close(descriptor) }
+    var bytes: [UInt8] = []
+    var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+    while true {
+      let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+      if count < 0 {
+        if errno == EINTR { continue }
+        throw systemFailure(errno)
+      }
+      if count == 0 { break }
+      bytes.append(contentsOf: buffer[0..<count])
+    }
+    guard let text = String(validating: bytes, as: UTF8.self) else {
+      throw failure("cannot read: not UTF-8 text")
+    }
+    return text
+  }
+}

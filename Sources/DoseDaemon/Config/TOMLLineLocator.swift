@@ -1,0 +1,247 @@
+/// Finds the line of a key path in TOML source text.
+///
+/// TOMLKit does not expose node positions, so this scans the text itself. It understands table
+/// headers (`[daemon]`), headers of arrays of tables (`[[detector]]`, counted per resolved path so
+/// that `[[detector.simulated.source]]` numbers the sources of each detector from 0), dotted and
+/// quoted keys, and values that span lines (arrays, multi-line strings), so that it is not
+/// fooled by their contents. It is deliberately forgiving: a line it cannot read is skipped, and
+/// the parser proper (toml++) reports syntax errors.
+struct TOMLLineLocator: Sendable {
+  /// First line (1-based) on which each key path is defined, e.g. `detector[1].simulated.seed`.
+  private(set) var lines: [String: Int] = [:]
+
+  init(source: String) {
+    var scanner = Scanner()
+    var lineNumber = 0
+    for rawLine in source.split(separator: "\n", omittingEmptySubsequences: false) {
+      lineNumber += 1
+      scanner.scan(line: Array(rawLine.utf8), number: lineNumber, into: &lines)
+    }
+  }
+
+  /// The line of `keyPath`, else of the nearest enclosing key or table that has one, else nil.
+  func line(for keyPath: String) -> Int? {
+    var path = Substring(keyPath)
+    while !path.isEmpty {
+      if let line = lines[String(path)] { return line }
+      guard let parent = Self.parent(of: path) else { return nil }
+      path = parent
+    }
+    return nil
+  }
+
+  /// `a[1].b` → `a[1]` → `a` → nil.
+  static func parent(of path: Substring) -> Substring? {
+    if path.last == "]", let open = path.lastIndex(of: "[") {
+      return path[..<open]
+    }
+    guard let dot = path.lastIndex(of: ".") else { return nil }
+    return path[..<dot]
+  }
+
+  /// Joins key path components the way `ConfigError.keyPath` spells them.
+  static func join(_ prefix: String, _ key: String) -> String {
+    prefix.isEmpty ? key : prefix + "." + key
+  }
+}
+
+extension TOMLLineLocator {
+  /// Line-by-line state: the current table and the arrays of tables seen so far.
+  fileprivate struct Scanner {
+    /// Resolved path of the table that `key = value` lines belong to ("" = root).
+    var currentTable = ""
+    /// Number of elements of each array of tables, by resolved path without the last index.
+    var arrayCounts: [String: Int] = [:]
+    /// Set while inside a value that continues on the next line.
+    var pendingValue: ValueState?
+
+    mutating func scan(line: [UInt8], number: Int, into lines: inout [String: Int]) {
+      var bytes = line
+      if bytes.last == UInt8(ascii: "\r") { bytes.removeLast() }
+      if var pending = pendingValue {
+        pending.scan(bytes, from: 0)
+        pendingValue = pending.isComplete ? nil : pending
+        return
+      }
+      var index = skipWhitespace(bytes, from: 0)
+      guard index < bytes.count, bytes[index] != UInt8(ascii: "#") else { return }
+
+      if bytes[index] == UInt8(ascii: "[") {
+        let isArray = index + 1 < bytes.count && bytes[index + 1] == UInt8(ascii: "[")
+        index += isArray ? 2 : 1
+        guard let (components, _) = parseKey(bytes, from: index, terminator: UInt8(ascii: "]"))
+        else { return }
+        let path = resolveHeader(components, isArray: isArray, line: number, into: &lines)
+        currentTable = path
+        record(path, number, &lines)
+        return
+      }
+
+      guard let (components, end) = parseKey(bytes, from: index, terminator: UInt8(ascii: "="))
+      else { return }
+      var path = currentTable
+      for component in components {
+        path = TOMLLineLocator.join(path, component)
+        record(path, number, &lines)
+      }
+      var value = ValueState()
+      value.scan(bytes, from: end + 1)
+      if !value.isComplete { pendingValue = value }
+    }
+
+    /// `[[a.b]]` inside the second `[[a]]` resolves to `a[1].b[n]`, n counting per `a[1].b`.
+    mutating func resolveHeader(
+      _ components: [String], isArray: Bool, line: Int, into lines: inout [String: Int]
+    ) -> String {
+      var path = ""
+      for (position, component) in components.enumerated() {
+        path = TOMLLineLocator.join(path, component)
+        if isArray && position == components.count - 1 {
+          let index = arrayCounts[path, default: 0]
+          arrayCounts[path] = index + 1
+          record(path, line, &lines)
+          path += "[\(index)]"
+        } else if let count = arrayCounts[path] {
+          path += "[\(count - 1)]"
+        }
+      }
+      return path
+    }
+
+    func record(_ path: String, _ line: Int, _ lines: inout [String: Int]) {
+      if lines[path] == nil { lines[path] = line }
+    }
+  }
+
+  /// Where a value stands after part of it was scanned.
+  fileprivate struct ValueState {
+    /// Open `[` and `{` not yet closed.
+    var depth = 0
+    /// The quote of an open multi-line string (`"""` or `'''`), if any.
+    var multilineQuote: UInt8?
+
+    var isComplete: Bool { depth == 0 && multilineQuote == nil }
+
+    mutating func scan(_ bytes: [UInt8], from start: Int) {
+      var index = start
+      while index < bytes.count {
+        let byte = bytes[index]
+        if let quote = multilineQuote {
+          if quote == UInt8(ascii: "\"") && byte == UInt8(ascii: "\\") {
+            index += 2
+          } else if isTripleQuote(bytes, at: index, quote) {
+            multilineQuote = nil
+            index += 3
+          } else {
+            index += 1
+          }
+          continue
+        }
+        switch byte {
+        case UInt8(ascii: "#"):
+          return
+        case UInt8(ascii: "\""), UInt8(ascii: "'"):
+          if isTripleQuote(bytes, at: index, byte) {
+            multilineQuote = byte
+            index += 3
+          } else {
+            index = skipString(bytes, from: index)
+          }
+          continue
+        case UInt8(ascii: "["), UInt8(ascii: "{"):
+          depth += 1
+        case UInt8(ascii: "]"), UInt8(ascii: "}"):
+          depth = max(0, depth - 1)
+        default:
+          break
+        }
+        index += 1
+      }
+    }
+  }
+}
+
+private func isTripleQuote(_ bytes: [UInt8], at index: Int, _ quote: UInt8) -> Bool {
+  index + 2 < bytes.count && bytes[index] == quote && bytes[index + 1] == quote
+    && bytes[index + 2] == quote
+}
+
+private func skipWhitespace(_ bytes: [UInt8], from start: Int) -> Int {
+  var index = start
+  while index < bytes.count && (bytes[index] == UInt8(ascii: " ") || bytes[index] == 9) {
+    index += 1
+  }
+  return index
+}
+
+/// Index just past the single-line string that opens at `start`.
+private func skipString(_ bytes: [UInt8], from start: Int) -> Int {
+  let quote = bytes[start]
+  var index = start + 1
+  while index < bytes.count {
+    if quote == UInt8(ascii: "\"") && bytes[index] == UInt8(ascii: "\\") {
+      index += 2
+      continue
+    }
+    if bytes[index] == quote { return index + 1 }
+    index += 1
+  }
+  return index
+}
+
+/// Reads a (dotted, possibly quoted) key up to `terminator`; returns its components and the
+/// index of the terminator, or nil if the text there is not a key.
+private func parseKey(_ bytes: [UInt8], from start: Int, terminator: UInt8) -> ([String], Int)? {
+  var components: [String] = []
+  var index = start
+  while true {
+    index = skipWhitespace(bytes, from: index)
+    guard index < bytes.count else { return nil }
+    let first = bytes[index]
+    if first == UInt8(ascii: "\"") || first == UInt8(ascii: "'") {
+      let end = skipString(bytes, from: index)
+      guard end <= bytes.count, end - index >= 2 else { return nil }
+      components.append(unquote(Array(bytes[(index + 1)..<(end - 1)]), basic: first == 34))
+      index = end
+    } else {
+      let begin = index
+      while index < bytes.count && isBareKeyByte(bytes[index]) { index += 1 }
+      guard index > begin else { return nil }
+      components.append(String(decoding: bytes[begin..<index], as: UTF8.self))
+    }
+    index = skipWhitespace(bytes, from: index)
+    guard index < bytes.count else { return nil }
+    if bytes[index] == terminator { return (components, index) }
+    guard bytes[index] == UInt8(ascii: ".") else { return nil }
+    index += 1
+  }
+}
+
+private func isBareKeyByte(_ byte: UInt8) -> Bool {
+  switch byte {
+  case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+    UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "_"), UInt8(ascii: "-"):
+    return true
+  default:
+    return false
+  }
+}
+
+/// The text of a quoted key; basic-string escapes other than `\"` and `\\` are kept as written.
+private func unquote(_ bytes: [UInt8], basic: Bool) -> String {
+  guard basic else { return String(decoding: bytes, as: UTF8.self) }
+  var out: [UInt8] = []
+  var index = 0
+  while index < bytes.count {
+    if bytes[index] == UInt8(ascii: "\\") && index + 1 < bytes.count
+      && (bytes[index + 1] == UInt8(ascii: "\"") || bytes[index + 1] == UInt8(ascii: "\\"))
+    {
+      out.append(bytes[index + 1])
+      index += 2
+    } else {
+      out.append(bytes[index])
+      index += 1
+    }
+  }
+  return String(decoding: out, as: UTF8.self)
+}

@@ -1,0 +1,189 @@
+import DetectorDrivers
+import DoseCore
+import DoseProtocol
+import Foundation
+
+/// Owns all mutable monitoring state. Drivers feed it events; clients read its latest snapshot
+/// (never a device, as gpsd and NUT do); watchers get its events.
+public actor Engine {
+  private let clock: DoseClock
+  private let detectorOrder: [String]
+  private let detectorConfigs: [String: DetectorConfig]
+  private var detectors: [String: DetectorMonitor]
+  private var locations: [LocationMonitor]
+  private var hub = EventHub()
+
+  private var detectorStates: [String: DetectorState] = [:]
+  private var locationStates: [String: (state: LocationState, alarm: AlarmLevel)] = [:]
+  private var alarmSince: [String: Date] = [:]
+  private var latest: StatusReply
+  /// Clock time of the last completed evaluation: the watchdog's proof of life.
+  public private(set) var lastEvaluation: Double = 0
+  public private(set) var readingsProcessed = 0
+
+  public init(config: DaemonConfig, clock: DoseClock) {
+    self.clock = clock
+    detectorOrder = config.detectors.map(\.id)
+    detectorConfigs = Dictionary(uniqueKeysWithValues: config.detectors.map { ($0.id, $0) })
+    var monitors: [String: DetectorMonitor] = [:]
+    for detector in config.detectors {
+      monitors[detector.id] = DetectorMonitor(
+        id: detector.id, calibration: detector.calibration,
+        settings: Self.settings(for: detector, clock: clock))
+    }
+    detectors = monitors
+    locations = config.locations.map(LocationMonitor.init(config:))
+    let now = clock.now()
+    latest = StatusReply(
+      id: nil, time: now.wallTime, version: ProtocolInfo.softwareVersion, uptimeSeconds: 0,
+      timeScale: clock.scale, detectors: [], locations: [], alarms: [])
+  }
+
+  /// Detector settings with staleness scaled to how often readings can arrive at this clock
+  /// scale: three missed periods plus one real second of scheduling slack.
+  static func settings(for detector: DetectorConfig, clock: DoseClock) -> DetectorMonitor.Settings
+  {
+    let period = Swift.max(detector.readingIntervalSeconds, 0.2 * clock.scale)
+    let floor = 3 * period + clock.scale
+    let configured = detector.staleAfterSeconds ?? (3 * detector.readingIntervalSeconds + 1)
+    return DetectorMonitor.Settings(
+      staleAfterSeconds: Swift.max(configured, floor),
+      minBackgroundUSvH: detector.minBackgroundUSvH)
+  }
+
+  // MARK: Input
+
+  public func handle(_ event: DriverEvent) {
+    guard var monitor = detectors[event.detectorID] else { return }
+    let now = clock.now()
+    switch event {
+    case .connected:
+      break
+    case .disconnected(_, let reason):
+      monitor.disconnect(reason: reason)
+    case .reading(let reading):
+      monitor.ingest(reading)
+      readingsProcessed += 1
+      let assessment = monitor.assess(now: now.monotonicSeconds)
+      var watch = WatchEvent(event: "reading", time: reading.wallTime)
+      watch.detector = reading.detectorID
+      watch.state = assessment.state.rawValue
+      watch.cps = assessment.estimate?.cps.flatMap(StatusMapping.finite)
+      watch.doseRateUSvH = assessment.estimate?.doseRateUSvH.flatMap(StatusMapping.finite)
+      watch.ci95USvH = StatusMapping.interval(assessment.estimate?.doseRateInterval)
+      hub.publish(watch)
+    }
+    detectors[event.detectorID] = monitor
+  }
+
+  /// Re-evaluates everything at the current time: staleness, locations, alarms, snapshot.
+  public func evaluate() {
+    let now = clock.now()
+    var detectorAssessments: [String: DetectorAssessment] = [:]
+    var detectorStatuses: [DetectorStatus] = []
+    var alarms: [AlarmStatus] = []
+    for id in detectorOrder {
+      guard let monitor = detectors[id], let config = detectorConfigs[id] else { continue }
+      let assessment = monitor.assess(now: now.monotonicSeconds)
+      detectorAssessments[id] = assessment
+      detectorStatuses.append(StatusMapping.detector(assessment, config: config))
+      noteDetectorState(assessment, at: now.wallTime)
+      if assessment.state != .ok {
+        alarms.append(
+          AlarmStatus(
+            kind: "fault", level: AlarmLevel.alarm.rawValue, location: nil, detector: id,
+            message: "detector \(assessment.state.rawValue)"
+              + (assessment.reason.map { ": \($0)" } ?? ""),
+            since: since("fault:\(id)", now.wallTime)))
+      } else {
+        alarmSince.removeValue(forKey: "fault:\(id)")
+      }
+    }
+    var locationStatuses: [LocationStatus] = []
+    for index in locations.indices {
+      let config = locations[index].config
+      let inputs = config.detectors.compactMap { detectorAssessments[$0] }
+      let assessment = locations[index].assess(detectors: inputs, at: now.wallTime)
+      locationStatuses.append(StatusMapping.location(assessment, config: config))
+      noteLocationState(assessment, at: now.wallTime)
+      let key = "dose:\(config.id)"
+      if assessment.doseAlarm > .none {
+        let threshold = assessment.doseAlarm == .alarm ? config.alarmUSvH : config.warnUSvH
+        let rate = assessment.doseRateUSvH.map { String(format: "%.3g", $0) } ?? "?"
+        alarms.append(
+          AlarmStatus(
+            kind: "dose", level: assessment.doseAlarm.rawValue, location: config.id,
+            detector: assessment.doseRateDetector,
+            message: "dose rate \(rate) µSv/h reached the \(assessment.doseAlarm.rawValue) "
+              + "level \(String(format: "%g", threshold)) µSv/h",
+            since: since(key, now.wallTime)))
+      } else {
+        alarmSince.removeValue(forKey: key)
+      }
+    }
+    latest = StatusReply(
+      id: nil, time: now.wallTime, version: ProtocolInfo.softwareVersion,
+      uptimeSeconds: now.monotonicSeconds, timeScale: clock.scale, detectors: detectorStatuses,
+      locations: locationStatuses, alarms: alarms)
+    lastEvaluation = now.monotonicSeconds
+  }
+
+  private func since(_ key: String, _ now: Date) -> Date {
+    if let start = alarmSince[key] { return start }
+    alarmSince[key] = now
+    return now
+  }
+
+  private func noteDetectorState(_ assessment: DetectorAssessment, at time: Date) {
+    let previous = detectorStates[assessment.id]
+    guard previous != assessment.state else { return }
+    detectorStates[assessment.id] = assessment.state
+    var event = WatchEvent(event: "detector_state", time: time)
+    event.detector = assessment.id
+    event.state = assessment.state.rawValue
+    event.previousState = previous?.rawValue
+    event.reason = assessment.reason
+    hub.publish(event)
+  }
+
+  private func noteLocationState(_ assessment: LocationAssessment, at time: Date) {
+    let previous = locationStates[assessment.id]
+    guard previous?.state != assessment.state || previous?.alarm != assessment.alarm else {
+      return
+    }
+    locationStates[assessment.id] = (assessment.state, assessment.alarm)
+    var event = WatchEvent(event: "location_state", time: time)
+    event.location = assessment.id
+    event.state = assessment.state.rawValue
+    event.previousState = previous?.state.rawValue
+    event.alarm = assessment.alarm.rawValue
+    event.reason = assessment.reasons.isEmpty ? nil : assessment.reasons.joined(separator: "; ")
+    event.doseRateUSvH = assessment.doseRateUSvH.flatMap(StatusMapping.finite)
+    hub.publish(event)
+  }
+
+  // MARK: Output
+
+  /// The latest snapshot, as a `status` reply.
+  public func status(id: RequestID?) -> StatusReply {
+    var reply = latest
+    reply.id = id
+    return reply
+  }
+
+  public func subscribe() -> (UUID, AsyncStream<WatchEvent>) {
+    hub.subscribe()
+  }
+
+  /// Ends a subscription; returns whether it had been cut off for falling behind.
+  @discardableResult
+  public func unsubscribe(_ id: UUID) -> Bool {
+    let wasDropped = hub.dropped.contains(id)
+    hub.unsubscribe(id)
+    return wasDropped
+  }
+
+  public func wasDropped(_ id: UUID) -> Bool { hub.dropped.contains(id) }
+
+  public var watcherCount: Int { hub.count }
+}

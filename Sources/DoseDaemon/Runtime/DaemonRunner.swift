@@ -1,0 +1,31 @@
+import DoseProtocol
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// Entry point used by the `dosed` executable: logging, service group, signals.
+public enum DaemonRunner {
+  /// Runs until SIGTERM or SIGINT, then shuts down gracefully.
+  public static func run(config: DaemonConfig, timeScale: Double) async throws {
+    let level = Logger.Level(rawValue: config.daemon.logLevel.rawValue) ?? .info
+    LoggingSystem.bootstrap { label in
+      var handler = StreamLogHandler.standardError(label: label)
+      handler.logLevel = level
+      return handler
+    }
+    let logger = Logger(label: "dosed")
+    logger.info(
+      "starting dosed",
+      metadata: [
+        "version": "\(ProtocolInfo.softwareVersion)", "config": "\(config.sourcePath)",
+        "socket": "\(config.daemon.socketPath)", "state_dir": "\(config.daemon.stateDirectory)",
+      ])
+    let service = DosedService(config: config, timeScale: timeScale, logger: logger)
+    let group = ServiceGroup(
+      configuration: .init(
+        services: [.init(service: service)],
+        gracefulShutdownSignals: [.sigterm, .sigint],
+        logger: logger))
+    try await group.run()
+  }
+}

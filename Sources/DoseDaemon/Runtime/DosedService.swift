@@ -1,0 +1,78 @@
+import DetectorDrivers
+import DoseCore
+import DoseProtocol
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// The daemon as one service: detector tasks → event stream → engine, a periodic evaluation,
+/// and the socket server, all children of one task group so that shutdown cancels them together.
+public struct DosedService: Service {
+  public let config: DaemonConfig
+  public let clock: DoseClock
+  public let engine: Engine
+  let logger: Logger
+  let onReady: @Sendable () async -> Void
+
+  /// Real seconds between evaluations (staleness, locations, alarms, snapshot).
+  static let evaluationPeriod = 0.25
+
+  public init(
+    config: DaemonConfig, timeScale: Double = 1, logger: Logger,
+    onReady: @escaping @Sendable () async -> Void = {}
+  ) {
+    self.config = config
+    self.clock = DoseClock(scale: timeScale, start: config.simulation.startAt)
+    self.engine = Engine(config: config, clock: clock)
+    self.logger = logger
+    self.onReady = onReady
+  }
+
+  public func run() async throws {
+    try FileManager.default.createDirectory(
+      atPath: config.daemon.stateDirectory, withIntermediateDirectories: true)
+    let (events, sink) = AsyncStream<DriverEvent>.makeStream()
+    let engine = engine
+    let clock = clock
+    let logger = logger
+    let detectors = config.detectors.map(DetectorFactory.simulated)
+    let server = SocketServer(path: config.daemon.socketPath, engine: engine, logger: logger)
+    await engine.evaluate()
+    try await cancelWhenGracefulShutdown {
+      try await withThrowingDiscardingTaskGroup { group in
+        group.addTask {
+          for await event in events {
+            if case .disconnected(let id, let reason) = event {
+              logger.warning("detector disconnected", metadata: ["id": "\(id)", "reason": "\(reason)"])
+            }
+            await engine.handle(event)
+          }
+        }
+        for detector in detectors {
+          group.addTask {
+            await detector.run(clock: clock) { sink.yield($0) }
+          }
+        }
+        group.addTask {
+          while !Task.isCancelled {
+            await engine.evaluate()
+            try? await Task.sleep(for: .seconds(Self.evaluationPeriod))
+          }
+        }
+        group.addTask {
+          try await server.run {
+            logger.info(
+              "dosed ready",
+              metadata: [
+                "detectors": "\(detectors.count)", "locations": "\(config.locations.count)",
+                "time_scale": "\(clock.scale)",
+              ])
+            await onReady()
+          }
+        }
+      }
+    }
+    sink.finish()
+    logger.info("dosed stopped")
+  }
+}

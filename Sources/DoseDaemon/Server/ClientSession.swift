@@ -1,0 +1,107 @@
+import DoseProtocol
+import Foundation
+import Logging
+import NIOCore
+
+/// One connected client: greet, answer each request line, or stream events after `watch`.
+struct ClientSession: Sendable {
+  let engine: Engine
+  let logger: Logger
+
+  func serve(_ client: NIOAsyncChannel<LineFrame, ByteBuffer>) async {
+    do {
+      try await client.executeThenClose { inbound, outbound in
+        try await outbound.write(Self.buffer(Hello()))
+        for try await frame in inbound {
+          switch frame {
+          case .tooLong:
+            try await outbound.write(
+              Self.buffer(
+                ErrorReply(
+                  id: nil, code: .lineTooLong,
+                  message: "request line longer than \(ProtocolInfo.maxLineBytes) bytes; "
+                    + "closing the connection")))
+            return
+          case .line(let line):
+            let keepGoing = try await answer(Array(line.readableBytesView), outbound: outbound)
+            if !keepGoing { return }
+          }
+        }
+      }
+    } catch {
+      // A client that vanished mid-reply is normal; nothing to do but note it.
+      logger.debug("client session ended", metadata: ["error": "\(error)"])
+    }
+  }
+
+  /// Answers one line; returns false when the session should end.
+  private func answer(_ bytes: [UInt8], outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>)
+    async throws -> Bool
+  {
+    switch RequestParser.parse(bytes) {
+    case .empty:
+      return true
+    case .error(let reply):
+      logger.debug("bad request", metadata: ["code": "\(reply.code.rawValue)"])
+      try await outbound.write(Self.buffer(reply))
+      return true
+    case .command(let command, let id):
+      switch command {
+      case .status:
+        try await outbound.write(Self.buffer(await engine.status(id: id)))
+      case .detectors:
+        let status = await engine.status(id: id)
+        try await outbound.write(
+          Self.buffer(DetectorsReply(id: id, time: status.time, detectors: status.detectors)))
+      case .locations:
+        let status = await engine.status(id: id)
+        try await outbound.write(
+          Self.buffer(LocationsReply(id: id, time: status.time, locations: status.locations)))
+      case .version:
+        try await outbound.write(
+          Self.buffer(
+            VersionReply(
+              id: id, version: ProtocolInfo.softwareVersion, protocol: ProtocolInfo.version)))
+      case .watch:
+        try await stream(id: id, outbound: outbound)
+        return false
+      }
+      return true
+    }
+  }
+
+  /// Streams events until the client goes away or falls too far behind.
+  private func stream(id: RequestID?, outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>)
+    async throws
+  {
+    let (subscription, events) = await engine.subscribe()
+    do {
+      try await outbound.write(Self.buffer(WatchReply(id: id)))
+      for await event in events {
+        try await outbound.write(Self.buffer(event))
+      }
+      if await engine.unsubscribe(subscription) {
+        try await outbound.write(
+          Self.buffer(
+            ErrorReply(
+              id: id, code: .tooSlow,
+              message: "client fell more than \(EventHub.bufferLimit) events behind; dropped")))
+      }
+    } catch {
+      await engine.unsubscribe(subscription)
+      throw error
+    }
+  }
+
+  static func buffer(_ value: some Encodable) -> ByteBuffer {
+    do {
+      return ByteBuffer(bytes: try WireCoding.line(value))
+    } catch {
+      // Encoding our own types cannot fail unless a non-finite number slipped through; say so
+      // rather than sending a broken line.
+      let fallback = ErrorReply(
+        id: nil, code: .internalError, message: "could not encode reply: \(error)")
+      return ByteBuffer(bytes: (try? WireCoding.line(fallback)) ?? Data("{}\n".utf8))
+    }
+  }
+}

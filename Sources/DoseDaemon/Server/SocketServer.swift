@@ -1,0 +1,86 @@
+import DoseProtocol
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// The control socket: JSON lines over a `SOCK_STREAM` Unix socket, one task per client.
+///
+/// Every client is served from the engine's latest snapshot; a misbehaving client gets an error
+/// reply (or is disconnected for an oversized line) and never affects the daemon or others.
+public struct SocketServer: Sendable {
+  public enum Failure: Error, CustomStringConvertible {
+    case alreadyServed(String)
+    case cannotBind(String, String)
+
+    public var description: String {
+      switch self {
+      case .alreadyServed(let path):
+        "another dosed is already answering on \(path); stop it or choose another --socket"
+      case .cannotBind(let path, let reason): "cannot listen on \(path): \(reason)"
+      }
+    }
+  }
+
+  let path: String
+  let engine: Engine
+  let logger: Logger
+
+  public init(path: String, engine: Engine, logger: Logger) {
+    self.path = path
+    self.engine = engine
+    self.logger = logger
+  }
+
+  /// Binds, calls `onListening`, and serves until cancelled. Removes the socket file on exit.
+  public func run(onListening: @Sendable () async -> Void = {}) async throws {
+    try prepareSocketPath()
+    let server: NIOAsyncChannel<NIOAsyncChannel<LineFrame, ByteBuffer>, Never>
+    do {
+      server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        .serverChannelOption(.backlog, value: 64)
+        .childChannelOption(.allowRemoteHalfClosure, value: true)
+        .bind(unixDomainSocketPath: path, cleanupExistingSocketFile: false) { child in
+          child.eventLoop.makeCompletedFuture {
+            try child.pipeline.syncOperations.addHandler(
+              ByteToMessageHandler(LineFrameDecoder()))
+            return try NIOAsyncChannel<LineFrame, ByteBuffer>(
+              wrappingChannelSynchronously: child)
+          }
+        }
+    } catch {
+      throw Failure.cannotBind(path, "\(error)")
+    }
+    // Readers need only connect permission through the group; see docs/protocol.md.
+    chmod(path, 0o660)
+    defer { unlink(path) }
+    logger.info("listening", metadata: ["socket": "\(path)"])
+    await onListening()
+    try await withThrowingDiscardingTaskGroup { group in
+      try await server.executeThenClose { clients in
+        for try await client in clients {
+          group.addTask { await ClientSession(engine: engine, logger: logger).serve(client) }
+        }
+      }
+    }
+  }
+
+  /// Creates the socket's directory, refuses to steal a live daemon's socket, and removes a
+  /// stale one left by a crash.
+  private func prepareSocketPath() throws {
+    let directory = (path as NSString).deletingLastPathComponent
+    if !directory.isEmpty {
+      try? FileManager.default.createDirectory(
+        atPath: directory, withIntermediateDirectories: true)
+    }
+    guard FileManager.default.fileExists(atPath: path) else { return }
+    if (try? DoseClient(path: path)) != nil {
+      throw Failure.alreadyServed(path)
+    }
+    unlink(path)
+  }
+}

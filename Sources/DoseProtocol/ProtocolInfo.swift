@@ -1,0 +1,22 @@
+/// Constants of the socket protocol. See `docs/protocol.md`.
+public enum ProtocolInfo {
+  /// Incremented only on a breaking change; additions keep it.
+  public static let version = 1
+  /// The software version of dosed and dosectl.
+  public static let softwareVersion = "0.1.0"
+  /// Longest request line accepted, newline excluded.
+  public static let maxLineBytes = 64 * 1024
+  /// Where dosectl looks when neither --socket nor $DOSED_SOCKET says otherwise.
+  public static let defaultSocketPath = "/run/dosed/dosed.sock"
+}
+
+/// Stable error codes of `{"class":"error"}` replies.
+public enum ErrorCode: String, Codable, Sendable, CaseIterable {
+  case badJSON = "bad_json"
+  case badRequest = "bad_request"
+  case unknownCommand = "unknown_command"
+  case lineTooLong = "line_too_long"
+  case notUTF8 = "not_utf8"
+  case tooSlow = "too_slow"
+  case internalError = "internal"
+}

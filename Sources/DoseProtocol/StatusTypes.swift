@@ -1,0 +1,212 @@
+import Foundation
+
+/// One detector in a snapshot. Unknown values are omitted, never sent as 0.
+public struct DetectorStatus: Codable, Sendable, Hashable {
+  public var id: String
+  public var driver: String
+  /// `ok`, `stale`, `fault` or `disconnected`.
+  public var state: String
+  public var reason: String?
+  /// Dead-time corrected count rate.
+  public var cps: Double?
+  public var doseRateUSvH: Double?
+  /// Exact Poisson 95 % interval of the dose rate, [low, high].
+  public var ci95USvH: [Double]?
+  /// Seconds since the last reading (clock seconds).
+  public var ageSeconds: Double?
+  public var lastReadingAt: Date?
+  public var provenance: Provenance?
+
+  enum CodingKeys: String, CodingKey {
+    case id, driver, state, reason, cps, provenance
+    case doseRateUSvH = "dose_rate_usv_h"
+    case ci95USvH = "ci95_usv_h"
+    case ageSeconds = "age_s"
+    case lastReadingAt = "last_reading_at"
+  }
+
+  public init(id: String, driver: String, state: String) {
+    self.id = id
+    self.driver = driver
+    self.state = state
+  }
+}
+
+/// How a served value was made (DOMAIN.md safety principle 2).
+public struct Provenance: Codable, Sendable, Hashable {
+  public var counts: UInt64
+  /// Span of the averaging window, clock seconds.
+  public var windowSeconds: Double
+  /// Counting time inside the window.
+  public var liveSeconds: Double
+  public var observedCPS: Double
+  /// n/m of the dead-time correction; omitted when the counter is saturated.
+  public var deadTimeFactor: Double?
+  public var deadTimeSeconds: Double
+  public var sensitivityCpmPerUSvH: Double
+  public var calibrationNuclide: String
+  public var calibrationSource: String
+  /// Whether a nuclide-specific energy-response correction was applied (never, so far).
+  public var energyCorrected: Bool
+
+  enum CodingKeys: String, CodingKey {
+    case counts
+    case windowSeconds = "window_s"
+    case liveSeconds = "live_s"
+    case observedCPS = "observed_cps"
+    case deadTimeFactor = "dead_time_factor"
+    case deadTimeSeconds = "dead_time_s"
+    case sensitivityCpmPerUSvH = "sensitivity_cpm_per_usv_h"
+    case calibrationNuclide = "calibration_nuclide"
+    case calibrationSource = "calibration_source"
+    case energyCorrected = "energy_corrected"
+  }
+
+  public init(
+    counts: UInt64, windowSeconds: Double, liveSeconds: Double, observedCPS: Double,
+    deadTimeFactor: Double?, deadTimeSeconds: Double, sensitivityCpmPerUSvH: Double,
+    calibrationNuclide: String, calibrationSource: String, energyCorrected: Bool
+  ) {
+    self.counts = counts
+    self.windowSeconds = windowSeconds
+    self.liveSeconds = liveSeconds
+    self.observedCPS = observedCPS
+    self.deadTimeFactor = deadTimeFactor
+    self.deadTimeSeconds = deadTimeSeconds
+    self.sensitivityCpmPerUSvH = sensitivityCpmPerUSvH
+    self.calibrationNuclide = calibrationNuclide
+    self.calibrationSource = calibrationSource
+    self.energyCorrected = energyCorrected
+  }
+}
+
+/// One location in a snapshot.
+public struct LocationStatus: Codable, Sendable, Hashable {
+  public var id: String
+  /// `isolation_room` or `waste_store`.
+  public var kind: String
+  /// Rooms: `occupied`, `awaiting_clearance`, `clear`, `fault`; stores: `holding`,
+  /// `release_due`, `fault`.
+  public var state: String
+  public var reasons: [String]?
+  public var doseRateUSvH: Double?
+  public var ci95USvH: [Double]?
+  public var doseRateDetector: String?
+  /// `none`, `warn` or `alarm`; `alarm` also while the location is in fault.
+  public var alarm: String
+  /// The dose-rate level alone.
+  public var doseAlarm: String
+  public var detectors: [String]
+  public var warnUSvH: Double
+  public var alarmUSvH: Double
+  public var clearUSvH: Double?
+  public var nuclide: String?
+  public var releaseSurfaceUSvH: Double?
+  public var packages: [PackageStatus]?
+
+  enum CodingKeys: String, CodingKey {
+    case id, kind, state, reasons, alarm, detectors, nuclide, packages
+    case doseRateUSvH = "dose_rate_usv_h"
+    case ci95USvH = "ci95_usv_h"
+    case doseRateDetector = "dose_rate_detector"
+    case doseAlarm = "dose_alarm"
+    case warnUSvH = "warn_usv_h"
+    case alarmUSvH = "alarm_usv_h"
+    case clearUSvH = "clear_usv_h"
+    case releaseSurfaceUSvH = "release_surface_usv_h"
+  }
+
+  public init(
+    id: String, kind: String, state: String, alarm: String, doseAlarm: String,
+    detectors: [String], warnUSvH: Double, alarmUSvH: Double
+  ) {
+    self.id = id
+    self.kind = kind
+    self.state = state
+    self.alarm = alarm
+    self.doseAlarm = doseAlarm
+    self.detectors = detectors
+    self.warnUSvH = warnUSvH
+    self.alarmUSvH = alarmUSvH
+  }
+}
+
+/// A waste package in a store.
+public struct PackageStatus: Codable, Sendable, Hashable {
+  public var id: String
+  /// `holding`, `release_due` or `not_eligible`.
+  public var state: String
+  public var nuclides: [String]
+  /// Surface dose rate predicted by decay from the reading at sealing.
+  public var surfaceUSvHNow: Double
+  public var releaseDueAt: Date?
+
+  enum CodingKeys: String, CodingKey {
+    case id, state, nuclides
+    case surfaceUSvHNow = "surface_usv_h_now"
+    case releaseDueAt = "release_due_at"
+  }
+
+  public init(
+    id: String, state: String, nuclides: [String], surfaceUSvHNow: Double, releaseDueAt: Date?
+  ) {
+    self.id = id
+    self.state = state
+    self.nuclides = nuclides
+    self.surfaceUSvHNow = surfaceUSvHNow
+    self.releaseDueAt = releaseDueAt
+  }
+}
+
+/// An active alarm: a dose level reached at a location, or a detector unfit to measure.
+public struct AlarmStatus: Codable, Sendable, Hashable {
+  /// `dose` or `fault`.
+  public var kind: String
+  /// `warn` or `alarm`.
+  public var level: String
+  public var location: String?
+  public var detector: String?
+  public var message: String
+  public var since: Date
+
+  public init(
+    kind: String, level: String, location: String?, detector: String?, message: String,
+    since: Date
+  ) {
+    self.kind = kind
+    self.level = level
+    self.location = location
+    self.detector = detector
+    self.message = message
+    self.since = since
+  }
+}
+
+/// A line of the `watch` stream.
+public struct WatchEvent: Codable, Sendable, Hashable {
+  public var `class` = "event"
+  /// `reading`, `detector_state`, `location_state`, `alarm` or `alarm_cleared`.
+  public var event: String
+  public var time: Date
+  public var detector: String?
+  public var location: String?
+  public var state: String?
+  public var previousState: String?
+  public var reason: String?
+  public var cps: Double?
+  public var doseRateUSvH: Double?
+  public var ci95USvH: [Double]?
+  public var alarm: String?
+
+  enum CodingKeys: String, CodingKey {
+    case `class`, event, time, detector, location, state, reason, cps, alarm
+    case previousState = "previous_state"
+    case doseRateUSvH = "dose_rate_usv_h"
+    case ci95USvH = "ci95_usv_h"
+  }
+
+  public init(event: String, time: Date) {
+    self.event = event
+    self.time = time
+  }
+}

@@ -1,0 +1,73 @@
+import ArgumentParser
+import DetectorDrivers
+import DoseDaemon
+import DoseProtocol
+import Foundation
+
+/// `dosed`: flags only; everything else lives in DoseDaemon.
+@main
+struct Dosed: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "dosed",
+    abstract: "Dose-monitoring daemon for radioligand-therapy wards.",
+    version: ProtocolInfo.softwareVersion)
+
+  @Option(name: .long, help: "Configuration file.")
+  var config = "/etc/dosed/dosed.toml"
+
+  @Option(name: .long, help: "Control socket path (overrides [daemon] socket).")
+  var socket: String?
+
+  @Option(name: .customLong("state-dir"), help: "State directory (overrides [daemon] state_dir).")
+  var stateDir: String?
+
+  @Option(
+    name: .customLong("time-scale"),
+    help: "Simulated seconds per real second (simulated detectors only).")
+  var timeScale: Double?
+
+  @Flag(name: .customLong("check-config"), help: "Validate the configuration and exit.")
+  var checkConfig = false
+
+  @Flag(
+    name: .customLong("list-devices"),
+    help: "List the tty devices udev knows, with USB identity, without opening any.")
+  var listDevices = false
+
+  func run() async throws {
+    if listDevices {
+      try printDevices()
+      return
+    }
+    let options = DaemonOptions(
+      configPath: config, socketPath: socket, stateDirectory: stateDir, timeScale: timeScale)
+    let resolved: DaemonConfig
+    do {
+      resolved = try options.resolve()
+    } catch {
+      FileHandle.standardError.write(Data("dosed: \(error)\n".utf8))
+      throw ExitCode(1)
+    }
+    if checkConfig {
+      print(
+        "\(resolved.sourcePath): OK (\(resolved.detectors.count) detectors, "
+          + "\(resolved.locations.count) locations)")
+      return
+    }
+    do {
+      try await DaemonRunner.run(config: resolved, timeScale: timeScale ?? 1)
+    } catch {
+      FileHandle.standardError.write(Data("dosed: \(error)\n".utf8))
+      throw ExitCode(1)
+    }
+  }
+
+  private func printDevices() throws {
+    for device in try UdevDevices.list(subsystem: "tty") {
+      let usb = [device.usbVendorID, device.usbProductID].compactMap { $0 }.joined(separator: ":")
+      print(
+        [device.devnode ?? "-", device.sysname, usb.isEmpty ? "-" : usb, device.usbSerial ?? "-"]
+          .joined(separator: "\t"))
+    }
+  }
+}
