@@ -1,0 +1,108 @@
+import ArgumentParser
+import DoseProtocol
+import Foundation
+
+struct Status: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Locations, detectors and active alarms at a glance.")
+  @OptionGroup var options: CommonOptions
+
+  func run() throws {
+    let (_, line) = try query("status", options: options)
+    if options.json {
+      print(String(decoding: line, as: UTF8.self))
+      return
+    }
+    let reply = try decode(StatusReply.self, line)
+    let style = TerminalStyle.current
+    print(
+      "dosed \(reply.version) at \(Format.time(reply.time))"
+        + (reply.timeScale != 1 ? "  (simulated time ×\(Format.number(reply.timeScale)))" : ""))
+    print("")
+    print(Tables.locations(reply.locations, style: style))
+    print("")
+    print(Tables.detectors(reply.detectors, style: style))
+    print("")
+    print(Tables.alarms(reply.alarms, style: style))
+  }
+}
+
+struct Detectors: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Each detector's state, count rate and dose rate with its 95 % interval.")
+  @OptionGroup var options: CommonOptions
+
+  func run() throws {
+    let (_, line) = try query("detectors", options: options)
+    if options.json {
+      print(String(decoding: line, as: UTF8.self))
+      return
+    }
+    let reply = try decode(DetectorsReply.self, line)
+    print(Tables.detectors(reply.detectors, style: .current))
+  }
+}
+
+struct Locations: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Isolation rooms and waste stores: state, dose rate, alarm, packages.")
+  @OptionGroup var options: CommonOptions
+
+  func run() throws {
+    let (_, line) = try query("locations", options: options)
+    if options.json {
+      print(String(decoding: line, as: UTF8.self))
+      return
+    }
+    let reply = try decode(LocationsReply.self, line)
+    print(Tables.locations(reply.locations, style: .current))
+    let packages = reply.locations.flatMap { location in
+      (location.packages ?? []).map { (location.id, $0) }
+    }
+    if !packages.isEmpty {
+      print("")
+      print(Tables.packages(packages, style: .current))
+    }
+  }
+}
+
+struct Watch: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Stream events (readings, state changes, alarms) until interrupted.")
+  @OptionGroup var options: CommonOptions
+
+  @Flag(name: .long, help: "Leave out per-reading events; show only state changes.")
+  var changesOnly = false
+
+  func run() throws {
+    let (client, first) = try query("watch", options: options)
+    if options.json { print(String(decoding: first, as: UTF8.self)) }
+    while true {
+      let line: Data?
+      do {
+        line = try client.readLine()
+      } catch {
+        FileHandle.standardError.write(Data("dosectl: \(error)\n".utf8))
+        throw ExitCode(ExitCodes.unreachable)
+      }
+      guard let line else {
+        FileHandle.standardError.write(Data("dosectl: the daemon closed the stream\n".utf8))
+        throw ExitCode(ExitCodes.unreachable)
+      }
+      if WireCoding.messageClass(of: line) == "error" {
+        FileHandle.standardError.write(Data("dosectl: \(String(decoding: line, as: UTF8.self))\n".utf8))
+        throw ExitCode(ExitCodes.errorReply)
+      }
+      guard let event = try? WireCoding.decoder().decode(WatchEvent.self, from: line) else {
+        continue
+      }
+      if changesOnly && event.event == "reading" { continue }
+      if options.json {
+        print(String(decoding: line, as: UTF8.self))
+      } else {
+        print(Format.event(event))
+      }
+      fflush(nil)
+    }
+  }
+}

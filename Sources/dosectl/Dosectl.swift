@@ -1,0 +1,114 @@
+import ArgumentParser
+import DoseProtocol
+import Foundation
+
+/// `dosectl`: the operators' view of dosed. Exit codes: 0 ok, 1 error reply, 2 usage,
+/// 4 daemon unreachable.
+@main
+struct Dosectl: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "dosectl",
+    abstract: "Query the dosed dose-monitoring daemon.",
+    discussion: """
+      The socket is --socket, else $DOSED_SOCKET, else \(ProtocolInfo.defaultSocketPath).
+      Exit codes: 0 ok, 1 the daemon answered with an error, 2 usage error,
+      4 the daemon could not be reached.
+      """,
+    version: ProtocolInfo.softwareVersion,
+    subcommands: [Status.self, Detectors.self, Locations.self, Watch.self])
+
+  /// ArgumentParser's own usage errors exit 64; the documented code is 2.
+  static func main() {
+    do {
+      var command = try parseAsRoot(Self.movingGlobalOptions(Array(CommandLine.arguments.dropFirst())))
+      try command.run()
+    } catch let error as ExitCode {
+      Foundation.exit(error.rawValue)
+    } catch {
+      guard exitCode(for: error) == .validationFailure else { exit(withError: error) }
+      FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+      Foundation.exit(2)
+    }
+  }
+}
+
+extension Dosectl {
+  /// `dosectl --socket S status` and `dosectl status --socket S` both work: options given before
+  /// the subcommand are moved after it, where ArgumentParser looks for them.
+  static func movingGlobalOptions(_ arguments: [String]) -> [String] {
+    var leading: [String] = []
+    var index = 0
+    while index < arguments.count {
+      let argument = arguments[index]
+      if argument == "--socket", index + 1 < arguments.count {
+        leading += [argument, arguments[index + 1]]
+        index += 2
+      } else if argument.hasPrefix("--socket=") || argument == "--json" {
+        leading.append(argument)
+        index += 1
+      } else {
+        break
+      }
+    }
+    guard index < arguments.count, !leading.isEmpty else { return arguments }
+    return [arguments[index]] + leading + arguments[(index + 1)...]
+  }
+}
+
+/// Options every command shares.
+struct CommonOptions: ParsableArguments {
+  @Option(name: .long, help: "Control socket of dosed.")
+  var socket: String?
+
+  @Flag(name: .long, help: "Print the daemon's reply as JSON (one object per line).")
+  var json = false
+
+  var socketPath: String {
+    socket ?? ProcessInfo.processInfo.environment["DOSED_SOCKET"]
+      ?? ProtocolInfo.defaultSocketPath
+  }
+}
+
+/// Exit codes of dosectl.
+enum ExitCodes {
+  static let errorReply: Int32 = 1
+  static let unreachable: Int32 = 4
+}
+
+/// Connects, sends one command and returns the raw reply line; exits with the documented code
+/// on failure.
+func query(_ command: String, options: CommonOptions) throws -> (DoseClient, Data) {
+  let client: DoseClient
+  do {
+    client = try DoseClient(path: options.socketPath)
+  } catch {
+    FileHandle.standardError.write(Data("dosectl: \(error)\n".utf8))
+    throw ExitCode(ExitCodes.unreachable)
+  }
+  let line: Data
+  do {
+    line = try client.request(command)
+  } catch {
+    FileHandle.standardError.write(Data("dosectl: \(error)\n".utf8))
+    throw ExitCode(ExitCodes.unreachable)
+  }
+  if WireCoding.messageClass(of: line) == "error" {
+    if options.json {
+      print(String(decoding: line, as: UTF8.self))
+    } else if let reply = try? WireCoding.decoder().decode(ErrorReply.self, from: line) {
+      FileHandle.standardError.write(
+        Data("dosectl: \(reply.code.rawValue): \(reply.message)\n".utf8))
+    }
+    throw ExitCode(ExitCodes.errorReply)
+  }
+  return (client, line)
+}
+
+func decode<T: Decodable>(_ type: T.Type, _ line: Data) throws -> T {
+  do {
+    return try WireCoding.decoder().decode(type, from: line)
+  } catch {
+    FileHandle.standardError.write(Data("dosectl: unexpected reply: \(error)\n".utf8))
+    throw ExitCode(ExitCodes.errorReply)
+  }
+}

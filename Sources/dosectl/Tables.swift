@@ -1,0 +1,83 @@
+import DoseProtocol
+
+/// Aligned text tables with units in the headers.
+enum Tables {
+  static func render(_ header: [String], _ rows: [[String]], paint: [Int: (String) -> String] = [:])
+    -> String
+  {
+    var widths = header.map(\.count)
+    for row in rows {
+      for (index, cell) in row.enumerated() where index < widths.count {
+        widths[index] = max(widths[index], cell.count)
+      }
+    }
+    func line(_ cells: [String], painted: Bool) -> String {
+      cells.enumerated().map { index, cell in
+        let padded = cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
+        return painted ? (paint[index]?(cell)).map { $0 + padded.dropFirst(cell.count) } ?? padded
+          : padded
+      }.joined(separator: "  ").trimmingTrailingSpaces()
+    }
+    return ([line(header, painted: false)] + rows.map { line($0, painted: true) })
+      .joined(separator: "\n")
+  }
+
+  static func locations(_ locations: [LocationStatus], style: TerminalStyle) -> String {
+    let rows = locations.map { location in
+      [
+        location.id, location.kind, location.state, Format.optional(location.doseRateUSvH),
+        Format.interval(location.ci95USvH), location.alarm,
+        (location.reasons ?? []).joined(separator: "; "),
+      ]
+    }
+    return render(
+      ["LOCATION", "KIND", "STATE", "DOSE µSv/h", "95% µSv/h", "ALARM", "WHY"], rows,
+      paint: [2: { style.paint($0, for: $0) }, 5: { style.paint($0, for: $0) }])
+  }
+
+  static func detectors(_ detectors: [DetectorStatus], style: TerminalStyle) -> String {
+    let rows = detectors.map { detector in
+      [
+        detector.id, detector.driver, detector.state, Format.optional(detector.cps),
+        Format.optional(detector.doseRateUSvH), Format.interval(detector.ci95USvH),
+        Format.age(detector.ageSeconds), detector.reason ?? "",
+      ]
+    }
+    return render(
+      ["DETECTOR", "DRIVER", "STATE", "CPS", "DOSE µSv/h", "95% µSv/h", "AGE", "WHY"], rows,
+      paint: [2: { style.paint($0, for: $0) }])
+  }
+
+  static func alarms(_ alarms: [AlarmStatus], style: TerminalStyle) -> String {
+    if alarms.isEmpty { return "No active alarms." }
+    let rows = alarms.map { alarm in
+      [
+        alarm.level, alarm.kind, alarm.location ?? alarm.detector ?? "-", Format.date(alarm.since),
+        alarm.message,
+      ]
+    }
+    return render(
+      ["LEVEL", "KIND", "WHERE", "SINCE (UTC)", "MESSAGE"], rows,
+      paint: [0: { style.paint($0, for: $0) }])
+  }
+
+  static func packages(_ packages: [(String, PackageStatus)], style: TerminalStyle) -> String {
+    let rows = packages.map { store, package in
+      [
+        store, package.id, package.nuclides.joined(separator: "+"), package.state,
+        Format.number(package.surfaceUSvHNow), Format.date(package.releaseDueAt),
+      ]
+    }
+    return render(
+      ["STORE", "PACKAGE", "NUCLIDES", "STATE", "SURFACE µSv/h", "RELEASE DUE (UTC)"], rows,
+      paint: [3: { style.paint($0, for: $0) }])
+  }
+}
+
+extension String {
+  func trimmingTrailingSpaces() -> String {
+    var copy = self
+    while copy.last == " " { copy.removeLast() }
+    return copy
+  }
+}
