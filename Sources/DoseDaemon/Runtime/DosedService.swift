@@ -38,40 +38,49 @@ public struct DosedService: Service {
     let detectors = config.detectors.map(DetectorFactory.simulated)
     let server = SocketServer(path: config.daemon.socketPath, engine: engine, logger: logger)
     await engine.evaluate()
-    try await cancelWhenGracefulShutdown {
-      try await withThrowingDiscardingTaskGroup { group in
-        group.addTask {
-          for await event in events {
-            if case .disconnected(let id, let reason) = event {
-              logger.warning("detector disconnected", metadata: ["id": "\(id)", "reason": "\(reason)"])
-            }
-            await engine.handle(event)
-          }
-        }
-        for detector in detectors {
+    do {
+      try await cancelWhenGracefulShutdown {
+        try await withThrowingDiscardingTaskGroup { group in
           group.addTask {
-            await detector.run(clock: clock) { sink.yield($0) }
+            for await event in events {
+              if case .disconnected(let id, let reason) = event {
+                logger.warning(
+                  "detector disconnected", metadata: ["id": "\(id)", "reason": "\(reason)"])
+              }
+              await engine.handle(event)
+            }
           }
-        }
-        group.addTask {
-          while !Task.isCancelled {
-            await engine.evaluate()
-            try? await Task.sleep(for: .seconds(Self.evaluationPeriod))
+          for detector in detectors {
+            group.addTask {
+              await detector.run(clock: clock) { sink.yield($0) }
+            }
           }
-        }
-        group.addTask {
-          try await server.run {
-            logger.info(
-              "dosed ready",
-              metadata: [
-                "detectors": "\(detectors.count)", "locations": "\(config.locations.count)",
-                "time_scale": "\(clock.scale)",
-              ])
+          group.addTask {
+            while !Task.isCancelled {
+              await engine.evaluate()
+              try? await Task.sleep(for: .seconds(Self.evaluationPeriod))
+            }
+          }
+          group.addTask {
+            try await server.run {
+              logger.info(
+                "dosed ready",
+                metadata: [
+                  "detectors": "\(detectors.count)", "locations": "\(config.locations.count)",
+                  "time_scale": "\(clock.scale)",
+                ])
+              SystemdNotifier().notify(
+              "READY=1\nSTATUS=monitoring \(detectors.count) detectors, "
+                + "\(config.locations.count) locations")
             await onReady()
+            }
           }
         }
       }
+    } catch is CancellationError {
+      // Shutdown (SIGTERM/SIGINT or the caller cancelling us) is the normal way to stop.
     }
+    SystemdNotifier().notify("STOPPING=1")
     sink.finish()
     logger.info("dosed stopped")
   }

@@ -1,0 +1,45 @@
+# dosed — the two commands of the README, plus helpers.
+#   make demo   run the daemon on the simulated demo ward
+#   make test   run the whole test suite
+SWIFT      ?= swift
+DEMO_SCALE ?= 60
+DEMO_CONFIG ?= config/demo-ward.toml
+SUDO       := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
+
+.PHONY: all deps build release demo test lint format check-config clean
+
+all: build
+
+# libudev-dev is the one system package the build needs that a fresh Debian lacks.
+deps:
+	@pkg-config --exists libudev 2>/dev/null || { \
+	  echo "libudev-dev is missing; installing it with apt-get (Debian package libudev-dev)"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq libudev-dev; }
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release
+
+# Runs in the foreground; Ctrl-C stops it cleanly. Query it from another terminal:
+#   DOSED_SOCKET=/tmp/dosed-demo/dosed.sock .build/debug/dosectl status
+demo: build
+	@echo "demo ward: simulated time runs $(DEMO_SCALE)x real time; socket /tmp/dosed-demo/dosed.sock"
+	@echo "in another terminal: DOSED_SOCKET=/tmp/dosed-demo/dosed.sock .build/debug/dosectl status"
+	.build/debug/dosed --config $(DEMO_CONFIG) --time-scale $(DEMO_SCALE)
+
+test: deps
+	$(SWIFT) build --build-tests
+	.build/debug/dosed --check-config --config config/dosed.toml
+	.build/debug/dosed --check-config --config config/demo-ward.toml
+	$(SWIFT) test
+
+lint:
+	$(SWIFT) format lint --strict --recursive Sources Tests Package.swift
+
+format:
+	$(SWIFT) format --in-place --recursive Sources Tests Package.swift
+
+clean:
+	rm -rf .build

@@ -1,0 +1,185 @@
+import Foundation
+import Testing
+
+@testable import DoseCore
+
+/// SBM-20 as the built-in tube table has it: 106.1 cpm per µSv/h (Cs-137), τ = 190 µs.
+private let tableSBM20 = Calibration(
+  sensitivityCpmPerUSvH: 106.1, nuclide: "Cs-137", source: "TubeTable SBM-20",
+  deadTimeSeconds: 190e-6)
+
+/// Default settings: stale after 5 s, silent at 20 expected counts at 0.05 µSv/h, stuck after
+/// 10 repeats, over-range at mτ ≥ 0.3.
+private func makeMonitor() -> DetectorMonitor {
+  DetectorMonitor(id: "d1", calibration: tableSBM20)
+}
+
+/// Plausible background counts per 1 s reading: varied, never ten equal in a row.
+private let backgroundCounts: [UInt64] = [0, 1, 0, 2, 1, 0, 0, 3, 1, 0]
+
+@Test("No reading yet: stale, without an estimate")
+func staleAtStart() {
+  let assessment = makeMonitor().assess(now: 100)
+  #expect(assessment.state == .stale)
+  #expect(assessment.reason == "no reading yet")
+  #expect(assessment.estimate == nil)
+  #expect(assessment.ageSeconds == nil)
+  #expect(assessment.lastReading == nil)
+  #expect(assessment.id == "d1")
+}
+
+@Test("Normal readings: ok, with an estimate of all counts")
+func okWithNormalReadings() throws {
+  var monitor = makeMonitor()
+  for t in 1...60 {
+    monitor.ingest(reading(backgroundCounts[t % backgroundCounts.count], end: Double(t)))
+  }
+  let assessment = monitor.assess(now: 60.5)
+  #expect(assessment.state == .ok)
+  #expect(assessment.reason == nil)
+  #expect(assessment.ageSeconds == 0.5)
+  #expect(assessment.lastReading?.monotonicSeconds == 60)
+  let estimate = try #require(assessment.estimate)
+  // Hand: six full cycles of the pattern, 8 counts each = 48 counts in 60 s.
+  #expect(estimate.counts == 48)
+  #expect(estimate.liveSeconds == 60)
+}
+
+@Test("Stale after staleAfterSeconds without readings; the estimate is kept with its age")
+func staleAfterSilence() throws {
+  var monitor = makeMonitor()
+  for t in 1...10 {
+    monitor.ingest(reading(backgroundCounts[t % backgroundCounts.count], end: Double(t)))
+  }
+  #expect(monitor.assess(now: 15).state == .ok)  // age 5 s = staleAfterSeconds: not yet
+  let stale = monitor.assess(now: 15.5)
+  #expect(stale.state == .stale)
+  #expect(stale.ageSeconds == 5.5)
+  #expect(stale.estimate != nil)
+  #expect(stale.reason?.contains("no reading for 5 s") == true)
+  // A new reading makes it ok again.
+  monitor.ingest(reading(1, end: 16))
+  #expect(monitor.assess(now: 16).state == .ok)
+}
+
+@Test("Silent tube: zero counts for 20 expected counts at 0.05 µSv/h is a fault")
+func silentTube() throws {
+  var monitor = makeMonitor()
+  // Hand: 0.05 µSv/h · 106.1 cpm per µSv/h / 60 = 0.0884167 cps; 20 / 0.0884167 = 226.2 s.
+  // 226 one-second zero readings expect 19.98 counts (ok), 227 expect 20.07 (fault).
+  for t in 1...226 {
+    monitor.ingest(reading(0, end: Double(t)))
+  }
+  let before = monitor.assess(now: 226)
+  #expect(before.state == .ok)
+  #expect(before.estimate?.doseRateUSvH == 0)
+  monitor.ingest(reading(0, end: 227))
+  let silent = monitor.assess(now: 227)
+  #expect(silent.state == .fault)
+  #expect(silent.reason?.hasPrefix("silent") == true)
+  #expect(silent.estimate == nil)
+  // Recovers on the first counted pulse (what the code does; see the report).
+  monitor.ingest(reading(1, end: 228))
+  #expect(monitor.assess(now: 228).state == .ok)
+}
+
+@Test("Silent-tube limit follows the calibration: 106 cpm per µSv/h gives 226.4 s")
+func silentTubeLongIntervals() {
+  var monitor = DetectorMonitor(id: "d1", calibration: sbm20)
+  // Hand: 20 / (0.05·106/60) = 226.415 s. Readings of 60 s: 180 s ok, 240 s fault.
+  for i in 1...3 {
+    monitor.ingest(reading(0, end: Double(i) * 60, interval: 60))
+  }
+  #expect(monitor.assess(now: 180).state == .ok)
+  monitor.ingest(reading(0, end: 240, interval: 60))
+  #expect(monitor.assess(now: 240).state == .fault)
+}
+
+@Test("Stuck counter: ten identical non-zero counts in a row is a fault")
+func stuckCount() {
+  var monitor = makeMonitor()
+  for t in 1...9 {
+    monitor.ingest(reading(7, end: Double(t)))
+  }
+  #expect(monitor.assess(now: 9).state == .ok)
+  monitor.ingest(reading(7, end: 10))
+  let stuck = monitor.assess(now: 10)
+  #expect(stuck.state == .fault)
+  #expect(stuck.reason?.hasPrefix("stuck: the same count (7) 10 times") == true)
+  #expect(stuck.estimate == nil)
+  // A different count ends the run (the stuck fault does not latch).
+  monitor.ingest(reading(8, end: 11))
+  #expect(monitor.assess(now: 11).state == .ok)
+}
+
+@Test("Repeated zeros are not a stuck counter")
+func zerosAreNotStuck() {
+  var monitor = makeMonitor()
+  for t in 1...20 {
+    monitor.ingest(reading(0, end: Double(t)))
+  }
+  #expect(monitor.assess(now: 20).state == .ok)
+}
+
+@Test("Over-range at dead fraction mτ ≥ 0.3")
+func overRange() {
+  var monitor = makeMonitor()
+  // Hand: mτ = 0.3 at m = 0.3 / 190e-6 = 1578.95 cps. 1578 cps → 0.29982 (ok),
+  // 1579 cps → 0.30001 (over-range).
+  monitor.ingest(reading(1578, end: 1))
+  #expect(monitor.assess(now: 1).state == .ok)
+  monitor.ingest(reading(1579, end: 2))
+  let over = monitor.assess(now: 2)
+  #expect(over.state == .fault)
+  #expect(over.reason?.hasPrefix("over-range") == true)
+  #expect(over.estimate == nil)
+  // Still a fault when no further reading arrives (it is not downgraded to stale).
+  #expect(monitor.assess(now: 100).state == .fault)
+}
+
+@Test("Over-range does not latch: the next low reading is ok (fold-back risk, see report)")
+func overRangeRecovers() throws {
+  var monitor = makeMonitor()
+  monitor.ingest(reading(3000, end: 1))
+  #expect(monitor.assess(now: 1).state == .fault)
+  monitor.ingest(reading(20, end: 2))
+  let after = monitor.assess(now: 2)
+  #expect(after.state == .ok)
+  // The window still holds the over-range reading (20 < 400 target counts).
+  #expect(try #require(after.estimate).counts == 3020)
+}
+
+@Test("Disconnected after disconnect(reason:): estimate dropped, old counts forgotten")
+func disconnected() throws {
+  var monitor = makeMonitor()
+  for t in 1...10 {
+    monitor.ingest(reading(30 + UInt64(t), end: Double(t)))
+  }
+  #expect(monitor.assess(now: 10).state == .ok)
+  monitor.disconnect(reason: "USB device removed")
+  let lost = monitor.assess(now: 10)
+  #expect(lost.state == .disconnected)
+  #expect(lost.reason == "USB device removed")
+  #expect(lost.estimate == nil)
+  // Disconnected wins over stale however long it lasts.
+  #expect(monitor.assess(now: 1000).state == .disconnected)
+  // Reconnect: only the new counts count.
+  monitor.ingest(reading(5, end: 1001))
+  let back = monitor.assess(now: 1001)
+  #expect(back.state == .ok)
+  let estimate = try #require(back.estimate)
+  #expect(estimate.counts == 5)
+  #expect(estimate.liveSeconds == 1)
+}
+
+@Test("disconnect() also clears a silent run and a stuck run")
+func disconnectClearsRuns() {
+  var monitor = makeMonitor()
+  for t in 1...9 {
+    monitor.ingest(reading(7, end: Double(t)))
+  }
+  monitor.disconnect(reason: "port closed")
+  monitor.ingest(reading(7, end: 10))
+  // Nine repeats before the disconnect plus one after are not ten in a row.
+  #expect(monitor.assess(now: 10).state == .ok)
+}
