@@ -36,7 +36,7 @@ public struct IsolationRoomMonitor: Sendable {
   }
 
   public mutating func assess(detectors: [DetectorAssessment]) -> LocationAssessment {
-    let summary = DetectorSummary(detectors)
+    let summary = DetectorSummary(detectors, expected: detectorIDs)
     if let estimate = summary.highest, let dose = estimate.doseRateUSvH,
       let interval = estimate.doseRateInterval
     {

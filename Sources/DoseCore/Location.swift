@@ -37,12 +37,27 @@ public struct LocationAssessment: Sendable, Hashable {
 }
 
 /// What a location's detectors say together: who is unfit, and the highest trustworthy rate.
+///
+/// Only the location's own detectors (`expected`) count. One of them without an assessment is
+/// unfit (`stale`, no data): missing data must never let a location look clear (DOMAIN.md safety
+/// principle 1).
 struct DetectorSummary {
   var unfit: [DetectorAssessment] = []
   var highest: RateEstimate?
   var highestID: String?
 
-  init(_ detectors: [DetectorAssessment]) {
+  init(_ assessments: [DetectorAssessment], expected: [String]) {
+    var detectors: [DetectorAssessment] = []
+    for id in expected {
+      if let assessment = assessments.first(where: { $0.id == id }) {
+        detectors.append(assessment)
+      } else {
+        detectors.append(
+          DetectorAssessment(
+            id: id, state: .stale, reason: "no assessment for this detector", estimate: nil,
+            ageSeconds: nil, lastReading: nil))
+      }
+    }
     for detector in detectors {
       if detector.state != .ok {
         unfit.append(detector)

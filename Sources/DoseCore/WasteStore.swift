@@ -122,7 +122,7 @@ public struct WasteStoreMonitor: Sendable {
   public mutating func assess(detectors: [DetectorAssessment], at date: Date)
     -> LocationAssessment
   {
-    let summary = DetectorSummary(detectors)
+    let summary = DetectorSummary(detectors, expected: detectorIDs)
     if let estimate = summary.highest, let dose = estimate.doseRateUSvH,
       let interval = estimate.doseRateInterval
     {

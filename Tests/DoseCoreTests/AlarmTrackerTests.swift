@@ -18,14 +18,14 @@ func levelOrder() {
   #expect(tracker.threshold(for: .none) == nil)
   #expect(tracker.threshold(for: .warn) == 10)
   #expect(tracker.threshold(for: .alarm) == 20)
-  #expect(tracker.level == .none)
+  #expect(tracker.level == AlarmLevel.none)
 }
 
 @Test("Raised when the point estimate reaches the threshold, not on the upper bound alone")
 func raiseAtPointEstimate() {
   var tracker = makeTracker()
-  #expect(tracker.update(doseRate: 9.99, interval: 8...12) == .none)
-  #expect(tracker.update(doseRate: 5, interval: 2...25) == .none)
+  #expect(tracker.update(doseRate: 9.99, interval: 8...12) == AlarmLevel.none)
+  #expect(tracker.update(doseRate: 5, interval: 2...25) == AlarmLevel.none)
   #expect(tracker.update(doseRate: 10, interval: 8...12) == .warn)
   #expect(tracker.level == .warn)
   #expect(tracker.update(doseRate: 20, interval: 18...22) == .alarm)
@@ -44,9 +44,9 @@ func warnHysteresis() {
   #expect(tracker.level == .warn)
   #expect(tracker.update(doseRate: 8, interval: 6...9.5) == .warn)
   #expect(tracker.update(doseRate: 8, interval: 6...9.0) == .warn)  // boundary: 9 ≥ 9
-  #expect(tracker.update(doseRate: 8, interval: 6...8.99) == .none)
+  #expect(tracker.update(doseRate: 8, interval: 6...8.99) == AlarmLevel.none)
   // Once dropped, an upper bound above 9 alone does not bring it back.
-  #expect(tracker.update(doseRate: 8, interval: 6...9.5) == .none)
+  #expect(tracker.update(doseRate: 8, interval: 6...9.5) == AlarmLevel.none)
 }
 
 @Test("Alarm holds while the upper bound is ≥ alarm·(1 − h), then steps down through warn")
@@ -56,14 +56,14 @@ func alarmHysteresis() {
   #expect(tracker.level == .alarm)
   #expect(tracker.update(doseRate: 15, interval: 12...18.5) == .alarm)
   #expect(tracker.update(doseRate: 15, interval: 12...17.9) == .warn)
-  #expect(tracker.update(doseRate: 5, interval: 3...8) == .none)
+  #expect(tracker.update(doseRate: 5, interval: 3...8) == AlarmLevel.none)
 }
 
 @Test("Alarm drops straight to none when the upper bound is below both hold levels")
 func alarmToNone() {
   var tracker = makeTracker()
   tracker.update(doseRate: 25, interval: 22...28)
-  #expect(tracker.update(doseRate: 1, interval: 0.5...2) == .none)
+  #expect(tracker.update(doseRate: 1, interval: 0.5...2) == AlarmLevel.none)
 }
 
 @Test("Hysteresis 0 drops as soon as the upper bound is below the threshold")
@@ -71,5 +71,5 @@ func zeroHysteresis() {
   var tracker = DoseAlarmTracker(warnUSvH: 10, alarmUSvH: 20, hysteresis: 0)
   tracker.update(doseRate: 10, interval: 9...11)
   #expect(tracker.update(doseRate: 9, interval: 8...10) == .warn)
-  #expect(tracker.update(doseRate: 9, interval: 8...9.99) == .none)
+  #expect(tracker.update(doseRate: 9, interval: 8...9.99) == AlarmLevel.none)
 }

@@ -29,3 +29,29 @@ func reading(_ counts: UInt64, end: Double, interval: Double = 1, id: String = "
     detectorID: id, counts: counts, intervalSeconds: interval, monotonicSeconds: end,
     wallTime: testEpoch.addingTimeInterval(end))
 }
+
+/// A detector assessment as `DetectorMonitor.assess` would produce it.
+func detector(
+  _ id: String, _ state: DetectorState, _ estimate: RateEstimate?, reason: String? = nil
+) -> DetectorAssessment {
+  DetectorAssessment(
+    id: id, state: state, reason: reason ?? (state == .ok ? nil : "test: \(state.rawValue)"),
+    estimate: estimate, ageSeconds: 1, lastReading: nil)
+}
+
+/// `counts` in `seconds` at 106 cpm per µSv/h without dead time: dose = counts/seconds·60/106.
+func estimate(counts: UInt64, seconds: Double) -> RateEstimate {
+  RateEstimate(
+    counts: counts, liveSeconds: seconds, windowStart: 0, windowEnd: seconds,
+    calibration: noDeadTime)
+}
+
+/// 10 counts in 60 s: 0.0943 µSv/h, 95 % interval [0.0452, 0.1735] µSv/h
+/// (k = 10 bounds 4.7954 and 18.3904 from scipy.stats.chi2, / 106).
+let quietEstimate = estimate(counts: 10, seconds: 60)
+/// 10 counts in 4 s: 1.41509 µSv/h, 95 % interval [0.67859, 2.60241] µSv/h
+/// (hand: 2.5 cps·60/106; bounds 4.7954/4·60/106 and 18.3904/4·60/106).
+let uncertainAboveOne = estimate(counts: 10, seconds: 4)
+/// 100 counts in 4 s: 14.1509 µSv/h, 95 % interval [11.5138, 17.2113] µSv/h
+/// (hand: 25 cps·60/106; k = 100 bounds 81.3640 and 121.6268 from scipy.stats.chi2, /4·60/106).
+let hotEstimate = estimate(counts: 100, seconds: 4)

@@ -93,8 +93,7 @@ public enum ConfigLoader {
   // MARK: Shared checks
 
   /// A detector or location id: non-empty, letters, digits, `.`, `_` and `-` only.
-  static func identifier(_ table: ConfigTable, _ key: String = "id") throws(ConfigError) -> String
-  {
+  static func identifier(_ table: ConfigTable, _ key: String = "id") throws(ConfigError) -> String {
     let id = try table.requiredString(key)
     let allowed = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-")
     try table.require(

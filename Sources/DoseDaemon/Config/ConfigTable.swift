@@ -157,8 +157,7 @@ struct ConfigTable {
     if !condition { throw error(key, message()) }
   }
 
-  func wrongType(_ key: String, _ expected: String, _ value: TOMLValueConvertible) -> ConfigError
-  {
+  func wrongType(_ key: String, _ expected: String, _ value: TOMLValueConvertible) -> ConfigError {
     error(key, "expected \(expected), found \(Self.describe(value))")
   }
 
@@ -171,11 +170,12 @@ struct ConfigTable {
     case .int: return "an integer \(value.int.map(String.init) ?? "")"
     case .double: return "a floating-point number \(value.double.map(format) ?? "")"
     case .bool: return "a boolean \(value.bool.map(String.init) ?? "")"
-    case .date: return "a local date \(value.debugDescription)"
-    case .time: return "a local time \(value.debugDescription)"
+    case .date: return "a local date \(value.date.map(text) ?? "")"
+    case .time: return "a local time \(value.time.map(text) ?? "")"
     case .dateTime:
-      let local = value.dateTime?.offset == nil
-      return (local ? "a local date-time " : "a date-time ") + value.debugDescription
+      guard let dateTime = value.dateTime else { return "a date-time" }
+      let local = dateTime.offset == nil
+      return (local ? "a local date-time " : "a date-time ") + text(dateTime)
     case .table: return "a table"
     case .array: return "an array"
     }
@@ -185,6 +185,31 @@ struct ConfigTable {
   static func format(_ number: Double) -> String {
     if number == number.rounded() && abs(number) < 1e15 { return String(Int(number)) }
     return "\(number)"
+  }
+
+  // TOMLKit's `debugDescription` of a date-time without offset prints it with "Z", which would
+  // make "found a local date-time" messages contradict themselves; so these format by hand.
+
+  static func text(_ date: TOMLDate) -> String {
+    "\(pad(date.year, 4))-\(pad(date.month))-\(pad(date.day))"
+  }
+
+  static func text(_ time: TOMLTime) -> String {
+    let seconds = "\(pad(time.hour)):\(pad(time.minute)):\(pad(time.second))"
+    return time.nanoSecond > 0 ? seconds + "." + pad(time.nanoSecond, 9) : seconds
+  }
+
+  static func text(_ dateTime: TOMLDateTime) -> String {
+    let local = text(dateTime.date) + "T" + text(dateTime.time)
+    guard let minutes = dateTime.offset?.offset else { return local }
+    if minutes == 0 { return local + "Z" }
+    let sign = minutes < 0 ? "-" : "+"
+    return local + sign + pad(abs(minutes) / 60) + ":" + pad(abs(minutes) % 60)
+  }
+
+  private static func pad(_ number: Int, _ width: Int = 2) -> String {
+    let digits = String(number)
+    return String(repeating: "0", count: max(0, width - digits.count)) + digits
   }
 
   /// `location[1].package` → `location.package`, the name used in a `[[…]]` header.

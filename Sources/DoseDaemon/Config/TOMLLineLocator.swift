@@ -58,6 +58,7 @@ extension TOMLLineLocator {
     mutating func scan(line: [UInt8], number: Int, into lines: inout [String: Int]) {
       var bytes = line
       if bytes.last == UInt8(ascii: "\r") { bytes.removeLast() }
+      if number == 1 && bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
       if var pending = pendingValue {
         pending.scan(bytes, from: 0)
         pendingValue = pending.isComplete ? nil : pending
