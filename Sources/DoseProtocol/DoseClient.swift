@@ -15,6 +15,8 @@ public final class DoseClient {
     case protocolViolation(String)
     /// The connection ended before a reply arrived.
     case closed
+    /// No reply within the timeout: the daemon is alive but not answering.
+    case timedOut(Double)
 
     public var description: String {
       switch self {
@@ -22,6 +24,7 @@ public final class DoseClient {
         "cannot reach dosed at \(path): \(reason)"
       case .protocolViolation(let what): "protocol error: \(what)"
       case .closed: "the daemon closed the connection"
+      case .timedOut(let seconds): "no reply from dosed within \(Int(seconds)) s"
       }
     }
   }
@@ -30,8 +33,11 @@ public final class DoseClient {
   private var buffer = Data()
   public private(set) var hello: Hello?
 
-  /// Connects to `path` and reads the greeting.
-  public init(path: String) throws(Failure) {
+  private var timeout: Double?
+
+  /// Connects to `path` and reads the greeting. Reads give up after `timeout` seconds (nil =
+  /// wait forever, as `watch` does between events).
+  public init(path: String, timeout: Double? = 10) throws(Failure) {
     let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
     guard fd >= 0 else { throw .unreachable(path: path, reason: Self.errnoText()) }
     var address = sockaddr_un()
@@ -57,6 +63,7 @@ public final class DoseClient {
       throw .unreachable(path: path, reason: reason)
     }
     self.fd = fd
+    setTimeout(timeout)
     guard let line = try readLine() else { throw .closed }
     guard let hello = try? WireCoding.decoder().decode(Hello.self, from: line),
       hello.class == "hello"
@@ -68,6 +75,15 @@ public final class DoseClient {
 
   deinit {
     close(fd)
+  }
+
+  /// Changes the read timeout (nil = none).
+  public func setTimeout(_ seconds: Double?) {
+    timeout = seconds
+    let value = seconds ?? 0
+    var interval = timeval(
+      tv_sec: Int(value), tv_usec: Int((value - value.rounded(.down)) * 1_000_000))
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &interval, socklen_t(MemoryLayout<timeval>.size))
   }
 
   /// Sends one request line.
@@ -113,6 +129,7 @@ public final class DoseClient {
       let count = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
       if count < 0 {
         if errno == EINTR { continue }
+        if errno == EAGAIN || errno == EWOULDBLOCK { throw .timedOut(timeout ?? 0) }
         throw .closed
       }
       if count == 0 {

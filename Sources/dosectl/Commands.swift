@@ -77,6 +77,7 @@ struct Watch: ParsableCommand {
   func run() throws {
     let (client, first) = try query("watch", options: options)
     if options.json { print(String(decoding: first, as: UTF8.self)) }
+    client.setTimeout(nil)
     while true {
       let line: Data?
       do {

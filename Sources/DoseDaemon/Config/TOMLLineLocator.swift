@@ -13,9 +13,12 @@ struct TOMLLineLocator: Sendable {
   init(source: String) {
     var scanner = Scanner()
     var lineNumber = 0
-    for rawLine in source.split(separator: "\n", omittingEmptySubsequences: false) {
+    // Split the bytes, not the characters: "\r\n" is one Character and would not split.
+    for rawLine in source.utf8.split(
+      separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+    {
       lineNumber += 1
-      scanner.scan(line: Array(rawLine.utf8), number: lineNumber, into: &lines)
+      scanner.scan(line: Array(rawLine), number: lineNumber, into: &lines)
     }
   }
 

@@ -1,0 +1,163 @@
+import DoseProtocol
+import Foundation
+import Testing
+
+@testable import DoseDaemon
+
+@Suite(.serialized) struct DaemonStatusTests {
+  @Test func statusAnswersWithTheContractFields() async throws {
+    let daemon = try await TestDaemon.start(smallWard, timeScale: 60)
+    defer { Task { await daemon.stop() } }
+    try await eventually("every detector is ok") {
+      try await daemon.status().detectors.allSatisfy { $0.state == "ok" }
+    }
+    let raw = try await daemon.rawStatus()
+    #expect(raw["class"] as? String == "status")
+    let detectors = try #require(raw["detectors"] as? [[String: Any]])
+    #expect(detectors.count == 3)
+    for detector in detectors {
+      for key in ["id", "driver", "state"] { #expect(detector[key] is String, "\(key)") }
+      for key in ["cps", "dose_rate_usv_h", "age_s"] {
+        #expect(detector[key] is Double || detector[key] is Int, "\(key) must be a number")
+      }
+      let interval = try #require(detector["ci95_usv_h"] as? [Double])
+      let dose = try #require(detector["dose_rate_usv_h"] as? Double)
+      #expect(interval.count == 2 && interval[0] <= dose && dose <= interval[1])
+    }
+    let locations = try #require(raw["locations"] as? [[String: Any]])
+    #expect(locations.map { $0["id"] as? String } == ["room-1", "room-2", "store"])
+    for location in locations {
+      for key in ["id", "kind", "state", "alarm"] { #expect(location[key] is String, "\(key)") }
+      #expect(location["dose_rate_usv_h"] is Double)
+      #expect(["none", "warn", "alarm"].contains(location["alarm"] as? String ?? ""))
+    }
+
+    let status = try await daemon.status()
+    let room1 = try #require(status.locations.first { $0.id == "room-1" })
+    let room2 = try #require(status.locations.first { $0.id == "room-2" })
+    let store = try #require(status.locations.first { $0.id == "store" })
+    #expect(room1.state == "occupied")
+    #expect(room2.state == "clear")
+    // 25 µSv/h patient plus 0.1 background, decaying by at most a few % in the test's minutes.
+    let room1Dose = try #require(room1.doseRateUSvH)
+    #expect(room1Dose > 20 && room1Dose < 30)
+    let room2Dose = try #require(room2.doseRateUSvH)
+    #expect(room2Dose > 0.02 && room2Dose < 0.5)
+    #expect(room1.alarm == "none" && room2.alarm == "none")
+    // P1 (I-131 sealed in 2020) is long decayed; P2 is sealed in the future, so still full.
+    #expect(store.state == "release_due")
+    #expect(store.packages?.map(\.state) == ["release_due", "holding"])
+    #expect(status.alarms.isEmpty)
+    let provenance = try #require(status.detectors.first?.provenance)
+    #expect(provenance.sensitivityCpmPerUSvH == 106.1)
+    #expect(provenance.calibrationNuclide == "Cs-137")
+    #expect(provenance.energyCorrected == false)
+  }
+
+  @Test func occupiedRoomDoseDecaysUnderScaledTime() async throws {
+    let ward = """
+      [[detector]]
+      id = "r1"
+      driver = "simulated"
+      sensitivity_cpm_per_usv_h = 106.0
+        [detector.simulated]
+        [[detector.simulated.source]]
+        dose_rate_usv_h = 40.0
+        half_life_h = 2.0
+
+      [[location]]
+      id = "room-1"
+      kind = "isolation_room"
+      detectors = ["r1"]
+      warn_usv_h = 100.0
+      alarm_usv_h = 200.0
+      state = "occupied"
+      """
+    // 3600 simulated seconds per real second: the 2 h half-life passes every 2 s.
+    let daemon = try await TestDaemon.start(ward, timeScale: 3600)
+    defer { Task { await daemon.stop() } }
+    var first: Double?
+    try await eventually("a first dose rate") {
+      first = try await daemon.status().locations.first?.doseRateUSvH
+      return first != nil
+    }
+    let start = try #require(first)
+    try await eventually("the dose rate falls below half of \(start)") {
+      guard let now = try await daemon.status().locations.first?.doseRateUSvH else { return false }
+      return now < start / 2
+    }
+    let final = try await daemon.status()
+    #expect(final.locations.first?.state == "occupied")
+  }
+
+  @Test func silentDetectorPutsRoomInFaultAndAlarm() async throws {
+    let ward = """
+      [[detector]]
+      id = "dead"
+      driver = "simulated"
+      tube = "SBM-20"
+        [detector.simulated]
+        [[detector.simulated.fault]]
+        kind = "silence"
+        start_h = 0.0
+
+      [[location]]
+      id = "room-2"
+      kind = "isolation_room"
+      detectors = ["dead"]
+      warn_usv_h = 2.0
+      alarm_usv_h = 10.0
+      state = "clear"
+      """
+    let daemon = try await TestDaemon.start(ward, timeScale: 600)
+    defer { Task { await daemon.stop() } }
+    try await eventually("the silent detector is a fault") {
+      try await daemon.status().detectors.first?.state == "fault"
+    }
+    for _ in 0..<10 {
+      let status = try await daemon.status()
+      let room = try #require(status.locations.first)
+      #expect(room.state == "fault")
+      #expect(room.alarm == "alarm")
+      #expect(status.detectors.first?.doseRateUSvH == nil, "a dead tube has no dose rate, not 0")
+      #expect(status.alarms.contains { $0.kind == "fault" && $0.detector == "dead" })
+      try await Task.sleep(for: .milliseconds(100))
+    }
+  }
+
+  @Test func disconnectedDetectorFaultsItsStoreAndRecovers() async throws {
+    let ward = """
+      [[detector]]
+      id = "store"
+      driver = "simulated"
+      sensitivity_cpm_per_usv_h = 106.0
+        [detector.simulated]
+        background_usv_h = 1.0
+        [[detector.simulated.fault]]
+        kind = "disconnect"
+        start_h = 0.5
+        duration_h = 0.5
+
+      [[location]]
+      id = "store"
+      kind = "waste_store"
+      detectors = ["store"]
+      warn_usv_h = 10.0
+      alarm_usv_h = 50.0
+      """
+    // 0.5 h simulated = 3 s real at 600×.
+    let daemon = try await TestDaemon.start(ward, timeScale: 600)
+    defer { Task { await daemon.stop() } }
+    try await eventually("the detector is disconnected") {
+      try await daemon.status().detectors.first?.state == "disconnected"
+    }
+    let during = try await daemon.status()
+    #expect(during.locations.first?.state == "fault")
+    #expect(during.locations.first?.alarm == "alarm")
+    try await eventually("the detector is back") {
+      try await daemon.status().detectors.first?.state == "ok"
+    }
+    let after = try await daemon.status()
+    #expect(after.locations.first?.state == "holding")
+  }
+}

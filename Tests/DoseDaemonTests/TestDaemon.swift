@@ -1,0 +1,148 @@
+import DoseProtocol
+import Foundation
+import Logging
+import Testing
+
+@testable import DoseDaemon
+
+/// A real daemon in-process: real config parsing, engine, simulated detectors and a real Unix
+/// socket in a temporary directory.
+struct TestDaemon {
+  let directory: String
+  let socketPath: String
+  let service: DosedService
+  private let task: Task<Void, any Error>
+
+  static func start(_ toml: String, timeScale: Double = 1) async throws -> TestDaemon {
+    // sun_path holds 108 bytes: keep the directory short.
+    let directory = "/tmp/dosed-test-\(UUID().uuidString.prefix(8))"
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    var config = try ConfigLoader.parse(toml, path: "test.toml")
+    config.daemon.socketPath = directory + "/dosed.sock"
+    config.daemon.stateDirectory = directory + "/state"
+    let logger = Logger(label: "dosed-test") { _ in SwiftLogNoOpLogHandler() }
+    let service = DosedService(config: config, timeScale: timeScale, logger: logger)
+    let task = Task { try await service.run() }
+    let daemon = TestDaemon(
+      directory: directory, socketPath: config.daemon.socketPath, service: service, task: task)
+    try await eventually("the socket accepts connections") {
+      (try? await daemon.request("version")) != nil
+    }
+    return daemon
+  }
+
+  /// Runs a whole conversation with the daemon on its own thread: the client blocks, and a
+  /// blocked cooperative thread could starve the daemon under test.
+  func talk<T: Sendable>(_ body: @escaping @Sendable (DoseClient) throws -> T) async throws -> T {
+    let path = socketPath
+    return try await offPool { try body(DoseClient(path: path)) }
+  }
+
+  /// One request, its raw reply line.
+  func request(_ command: String) async throws -> Data {
+    try await talk { try $0.request(command) }
+  }
+
+  func status() async throws -> StatusReply {
+    try WireCoding.decoder().decode(StatusReply.self, from: await request("status"))
+  }
+
+  /// The raw `status` reply as a JSON dictionary, to check field names and types.
+  func rawStatus() async throws -> [String: Any] {
+    try json(await request("status"))
+  }
+
+  func stop() async {
+    task.cancel()
+    _ = await task.result
+    try? FileManager.default.removeItem(atPath: directory)
+  }
+}
+
+/// Runs blocking work on a fresh thread and awaits its result.
+func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+  try await withCheckedThrowingContinuation { continuation in
+    Thread { continuation.resume(with: Result { try body() }) }.start()
+  }
+}
+
+func json(_ line: Data) throws -> [String: Any] {
+  try #require(JSONSerialization.jsonObject(with: line) as? [String: Any])
+}
+
+struct Timeout: Error, CustomStringConvertible {
+  let description: String
+}
+
+/// Polls `condition` every 50 ms for up to `seconds`; throws naming what did not happen.
+func eventually(
+  _ what: String, seconds: Double = 15, _ condition: () async throws -> Bool
+) async throws {
+  let deadline = ContinuousClock.now + .seconds(seconds)
+  while ContinuousClock.now < deadline {
+    if try await condition() { return }
+    try await Task.sleep(for: .milliseconds(50))
+  }
+  throw Timeout(description: "timed out after \(seconds) s waiting until \(what)")
+}
+
+/// A small ward: an occupied room with a patient, a clear room, a waste store.
+let smallWard = """
+  [[detector]]
+  id = "r1"
+  driver = "simulated"
+  tube = "SBM-20"
+    [detector.simulated]
+    seed = 11
+    [[detector.simulated.source]]
+    dose_rate_usv_h = 25.0
+    nuclide = "Lu-177"
+
+  [[detector]]
+  id = "r2"
+  driver = "simulated"
+  tube = "SBM-20"
+
+  [[detector]]
+  id = "store"
+  driver = "simulated"
+  tube = "LND-7317"
+    [detector.simulated]
+    [[detector.simulated.source]]
+    dose_rate_usv_h = 2.0
+    half_life_h = 192.0
+
+  [[location]]
+  id = "room-1"
+  kind = "isolation_room"
+  detectors = ["r1"]
+  warn_usv_h = 60.0
+  alarm_usv_h = 200.0
+  state = "occupied"
+  nuclide = "Lu-177"
+
+  [[location]]
+  id = "room-2"
+  kind = "isolation_room"
+  detectors = ["r2"]
+  warn_usv_h = 2.0
+  alarm_usv_h = 10.0
+  state = "clear"
+
+  [[location]]
+  id = "store"
+  kind = "waste_store"
+  detectors = ["store"]
+  warn_usv_h = 10.0
+  alarm_usv_h = 50.0
+    [[location.package]]
+    id = "P1"
+    nuclide = "I-131"
+    sealed_at = 2020-01-01T00:00:00Z
+    surface_usv_h = 5.0
+    [[location.package]]
+    id = "P2"
+    nuclide = "Lu-177"
+    sealed_at = 2099-01-01T00:00:00Z
+    surface_usv_h = 5.0
+  """
