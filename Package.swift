@@ -41,10 +41,14 @@ let package = Package(
       ]),
     .executableTarget(
       name: "dosed",
-      dependencies: ["DoseDaemon", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+      dependencies: [
+        "DoseDaemon", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]),
     .executableTarget(
       name: "dosectl",
-      dependencies: ["DoseProtocol", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+      dependencies: [
+        "DoseProtocol", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]),
     .testTarget(name: "DoseCoreTests", dependencies: ["DoseCore"]),
     .testTarget(name: "DetectorDriversTests", dependencies: ["DetectorDrivers", "DoseCore"]),
     .testTarget(

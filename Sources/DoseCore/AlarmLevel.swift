@@ -41,6 +41,12 @@ public struct DoseAlarmTracker: Sendable {
     }
   }
 
+  /// Raises the level to at least `floor` whatever the measured rate (an over-range counter
+  /// cannot say how high the rate is, only that it is high). It then clears like any level.
+  public mutating func raise(to floor: AlarmLevel) {
+    level = Swift.max(level, floor)
+  }
+
   /// Updates the level from a dose rate and its interval; returns the new level.
   @discardableResult
   public mutating func update(doseRate: Double, interval: ClosedRange<Double>) -> AlarmLevel {

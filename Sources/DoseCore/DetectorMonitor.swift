@@ -18,19 +18,24 @@ public struct DetectorMonitor: Sendable {
     public var stuckRepeats: Int
     /// Dead fraction mτ above which the reading is over-range (see `DeadTime`).
     public var maxDeadFraction: Double
+    /// Clock seconds of in-range readings before an over-range fault lifts. A GM tube in a field
+    /// beyond its range can fold back to a *low* count rate (DOMAIN.md "Dead time";
+    /// health-physics.md §5.1 rule 2), so a drop straight after over-range is not believed.
+    public var overRangeHoldSeconds: Double
     public var estimator: RateEstimator.Settings
 
     public init(
       staleAfterSeconds: Double = 5, minBackgroundUSvH: Double = 0.05,
       silentExpectedCounts: Double = 20, stuckRepeats: Int = 10,
       maxDeadFraction: Double = DeadTime.defaultMaxDeadFraction,
-      estimator: RateEstimator.Settings = .init()
+      overRangeHoldSeconds: Double = 300, estimator: RateEstimator.Settings = .init()
     ) {
       self.staleAfterSeconds = staleAfterSeconds
       self.minBackgroundUSvH = minBackgroundUSvH
       self.silentExpectedCounts = silentExpectedCounts
       self.stuckRepeats = stuckRepeats
       self.maxDeadFraction = maxDeadFraction
+      self.overRangeHoldSeconds = overRangeHoldSeconds
       self.estimator = estimator
     }
   }
@@ -47,7 +52,17 @@ public struct DetectorMonitor: Sendable {
   private var zeroRunSeconds = 0.0
   private var lastCounts: UInt64?
   private var repeatCount = 0
-  private var overRange = false
+  /// A tube fault stays latched until the counter has proved itself again (see `ingest`).
+  private var latched: TubeFault?
+  private var healthyReadings = 0
+  private var healthyCounts: UInt64 = 0
+
+  /// Faults seen in the counts themselves, as opposed to missing or lost readings.
+  enum TubeFault: Sendable, Hashable {
+    case overRange(at: Double, deadFraction: Double)
+    case stuck(counts: UInt64, times: Int)
+    case silent(seconds: Double)
+  }
 
   public init(id: String, calibration: Calibration, settings: Settings = Settings()) {
     self.id = id
@@ -56,12 +71,18 @@ public struct DetectorMonitor: Sendable {
     self.estimator = RateEstimator(settings: settings.estimator)
   }
 
+  /// Takes a reading. A reading showing a tube fault latches it and throws away the counts
+  /// gathered so far (they cannot be trusted either). The fault lifts only after
+  /// `stuckRepeats` healthy readings holding at least `silentExpectedCounts` counts (and, after
+  /// over-range, `overRangeHoldSeconds` of them), so a dying tube's odd pulse does not flip the
+  /// detector back to `ok`.
   public mutating func ingest(_ reading: Reading) {
+    // A zero-length interval carries no information; it must not count as a sign of life.
+    guard reading.intervalSeconds > 0 else { return }
     connected = true
     disconnectReason = nil
     lastReadingAt = reading.monotonicSeconds
     lastReadingWall = reading
-    guard reading.intervalSeconds > 0 else { return }
 
     zeroRunSeconds = reading.counts == 0 ? zeroRunSeconds + reading.intervalSeconds : 0
     if reading.counts > 0 && reading.counts == lastCounts {
@@ -70,14 +91,47 @@ public struct DetectorMonitor: Sendable {
       repeatCount = 1
     }
     lastCounts = reading.counts
-    let observed = Double(reading.counts) / reading.intervalSeconds
-    overRange =
-      DeadTime.deadFraction(observedCPS: observed, tau: calibration.deadTimeSeconds)
-      >= settings.maxDeadFraction
+
+    if let fault = observedFault(in: reading) {
+      latched = fault
+      healthyReadings = 0
+      healthyCounts = 0
+      estimator.reset()
+      return
+    }
+    if let fault = latched {
+      healthyReadings += 1
+      healthyCounts += reading.counts
+      var proven =
+        healthyReadings >= settings.stuckRepeats
+        && Double(healthyCounts) >= settings.silentExpectedCounts
+      if case .overRange(let at, _) = fault {
+        proven = proven && reading.monotonicSeconds - at >= settings.overRangeHoldSeconds
+      }
+      if proven { latched = nil }
+    }
     estimator.add(reading)
   }
 
+  private func observedFault(in reading: Reading) -> TubeFault? {
+    let observed = Double(reading.counts) / reading.intervalSeconds
+    let deadFraction = DeadTime.deadFraction(
+      observedCPS: observed, tau: calibration.deadTimeSeconds)
+    if deadFraction >= settings.maxDeadFraction {
+      return .overRange(at: reading.monotonicSeconds, deadFraction: deadFraction)
+    }
+    if repeatCount >= settings.stuckRepeats {
+      return .stuck(counts: reading.counts, times: repeatCount)
+    }
+    let silentRate = calibration.countRate(doseRateUSvH: settings.minBackgroundUSvH)
+    if zeroRunSeconds * silentRate >= settings.silentExpectedCounts {
+      return .silent(seconds: zeroRunSeconds)
+    }
+    return nil
+  }
+
   /// The driver lost the device. Old counts are dropped so they never stand in for new ones.
+  /// A latched tube fault stays latched: replugging does not prove the tube works.
   public mutating func disconnect(reason: String) {
     connected = false
     disconnectReason = reason
@@ -95,38 +149,50 @@ public struct DetectorMonitor: Sendable {
     {
       DetectorAssessment(
         id: id, state: state, reason: reason, estimate: keepEstimate ? estimate : nil,
-        ageSeconds: age, lastReading: lastReadingWall)
+        ageSeconds: age, lastReading: lastReadingWall, overRange: isOverRange)
     }
     if !connected {
       return result(.disconnected, disconnectReason ?? "device lost", keepEstimate: false)
     }
-    if overRange {
-      return result(
-        .fault,
-        "over-range: dead fraction ≥ \(settings.maxDeadFraction), dose rate above what this "
-          + "counter can measure", keepEstimate: false)
-    }
-    let silentRate = calibration.countRate(doseRateUSvH: settings.minBackgroundUSvH)
-    if zeroRunSeconds * silentRate >= settings.silentExpectedCounts {
-      return result(
-        .fault,
-        "silent: no counts for \(Int(zeroRunSeconds)) s, where even \(settings.minBackgroundUSvH) "
-          + "µSv/h background gives some", keepEstimate: false)
-    }
-    if repeatCount >= settings.stuckRepeats {
-      return result(
-        .fault, "stuck: the same count (\(lastCounts ?? 0)) \(repeatCount) times in a row",
-        keepEstimate: false)
+    if let latched {
+      return result(.fault, describe(latched), keepEstimate: false)
     }
     guard let age else {
       return result(.stale, "no reading yet", keepEstimate: false)
     }
     if age > settings.staleAfterSeconds {
       return result(
-        .stale, "no reading for \(Int(age)) s (expected within \(Int(settings.staleAfterSeconds)) s)",
+        .stale,
+        "no reading for \(Int(age)) s (expected within \(Int(settings.staleAfterSeconds)) s)",
         keepEstimate: true)
     }
+    guard estimate?.doseRateUSvH != nil else {
+      return result(
+        .fault, "no usable dose rate: counter saturated over the averaging window",
+        keepEstimate: false)
+    }
     return result(.ok, nil, keepEstimate: true)
+  }
+
+  private var isOverRange: Bool {
+    if case .overRange = latched { return true }
+    return false
+  }
+
+  private func describe(_ fault: TubeFault) -> String {
+    let recovering = healthyReadings > 0 ? " (recovering: \(healthyReadings) good readings)" : ""
+    switch fault {
+    case .overRange(_, let deadFraction):
+      return String(
+        format: "over-range: dead fraction %.2f ≥ %.2f, dose rate above what this counter can "
+          + "measure; held for %.0f s of in-range readings", deadFraction,
+        settings.maxDeadFraction, settings.overRangeHoldSeconds) + recovering
+    case .stuck(let counts, let times):
+      return "stuck: the same count (\(counts)) \(times) times in a row" + recovering
+    case .silent(let seconds):
+      return "silent: no counts for \(Int(seconds)) s, where even "
+        + "\(settings.minBackgroundUSvH) µSv/h background gives some" + recovering
+    }
   }
 }
 
@@ -141,4 +207,20 @@ public struct DetectorAssessment: Sendable, Hashable {
   /// Seconds since the last reading, nil when there was none.
   public let ageSeconds: Double?
   public let lastReading: Reading?
+  /// The counter is (or recently was) beyond its range: its location must alarm, since the
+  /// true dose rate is at least as high as the counter can measure.
+  public let overRange: Bool
+
+  public init(
+    id: String, state: DetectorState, reason: String?, estimate: RateEstimate?,
+    ageSeconds: Double?, lastReading: Reading?, overRange: Bool = false
+  ) {
+    self.id = id
+    self.state = state
+    self.reason = reason
+    self.estimate = estimate
+    self.ageSeconds = ageSeconds
+    self.lastReading = lastReading
+    self.overRange = overRange
+  }
 }

@@ -49,6 +49,7 @@ public struct IsolationRoomMonitor: Sendable {
           interval.lowerBound)
       }
     }
+    if summary.overRange { alarms.raise(to: .alarm) }
     let faulted = !summary.unfit.isEmpty || detectorIDs.isEmpty
     let state: LocationState
     switch occupancy {

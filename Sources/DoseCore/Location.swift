@@ -45,6 +45,8 @@ struct DetectorSummary {
   var unfit: [DetectorAssessment] = []
   var highest: RateEstimate?
   var highestID: String?
+  /// A detector is beyond its range: the dose rate is at least its maximum, so alarm.
+  var overRange = false
 
   init(_ assessments: [DetectorAssessment], expected: [String]) {
     var detectors: [DetectorAssessment] = []
@@ -59,6 +61,7 @@ struct DetectorSummary {
       }
     }
     for detector in detectors {
+      overRange = overRange || detector.overRange
       if detector.state != .ok {
         unfit.append(detector)
         continue

@@ -49,8 +49,9 @@ public struct WastePackage: Sendable, Hashable {
     guard level > 0, let slowest = components.map(\.nuclide.decayConstant).min(), slowest > 0
     else { return nil }
     if predictedSurfaceUSvH(at: sealedAt) <= level { return sealedAt }
-    // Each term is at most D0·f·e^(−λ_min t), so the sum is ≤ level by this time.
-    var high = log(surfaceUSvHAtSeal / level) / slowest
+    // Each term is at most D0·f·e^(−λ_min t), so the sum, at most its value at sealing times
+    // e^(−λ_min t), is ≤ level by this time (whatever the fractions add up to).
+    var high = log(predictedSurfaceUSvH(at: sealedAt) / level) / slowest
     var low = 0.0
     for _ in 0..<200 where high - low > 1 {
       let mid = (low + high) / 2
@@ -129,6 +130,7 @@ public struct WasteStoreMonitor: Sendable {
       alarms.update(doseRate: dose, interval: interval)
     }
     let packageStates = packages.map { assess(package: $0, at: date) }
+    if summary.overRange { alarms.raise(to: .alarm) }
     let faulted = !summary.unfit.isEmpty || detectorIDs.isEmpty
     let state: LocationState =
       faulted ? .fault : packageStates.contains { $0.state == .releaseDue } ? .releaseDue : .holding

@@ -91,7 +91,8 @@ struct Watch: ParsableCommand {
         throw ExitCode(ExitCodes.unreachable)
       }
       if WireCoding.messageClass(of: line) == "error" {
-        FileHandle.standardError.write(Data("dosectl: \(String(decoding: line, as: UTF8.self))\n".utf8))
+        FileHandle.standardError.write(
+          Data("dosectl: \(String(decoding: line, as: UTF8.self))\n".utf8))
         throw ExitCode(ExitCodes.errorReply)
       }
       guard let event = try? WireCoding.decoder().decode(WatchEvent.self, from: line) else {

@@ -20,7 +20,8 @@ struct Dosectl: ParsableCommand {
   /// ArgumentParser's own usage errors exit 64; the documented code is 2.
   static func main() {
     do {
-      var command = try parseAsRoot(Self.movingGlobalOptions(Array(CommandLine.arguments.dropFirst())))
+      var command = try parseAsRoot(
+        Self.movingGlobalOptions(Array(CommandLine.arguments.dropFirst())))
       try command.run()
     } catch let error as ExitCode {
       Foundation.exit(error.rawValue)

@@ -14,7 +14,8 @@ enum Tables {
     func line(_ cells: [String], painted: Bool) -> String {
       cells.enumerated().map { index, cell in
         let padded = cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
-        return painted ? (paint[index]?(cell)).map { $0 + padded.dropFirst(cell.count) } ?? padded
+        return painted
+          ? (paint[index]?(cell)).map { $0 + padded.dropFirst(cell.count) } ?? padded
           : padded
       }.joined(separator: "  ").trimmingTrailingSpaces()
     }

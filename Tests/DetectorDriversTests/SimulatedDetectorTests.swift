@@ -16,7 +16,10 @@ struct SimulatedDetectorTests {
   let calibration = Calibration(
     sensitivityCpmPerUSvH: 106, nuclide: "Cs-137", source: "test", deadTimeSeconds: 0)
 
-  func run(_ detector: SimulatedDetector, clock: DoseClock, until: @escaping @Sendable ([DriverEvent]) -> Bool)
+  func run(
+    _ detector: SimulatedDetector, clock: DoseClock,
+    until: @escaping @Sendable ([DriverEvent]) -> Bool
+  )
     async -> [DriverEvent]
   {
     let log = EventLog()

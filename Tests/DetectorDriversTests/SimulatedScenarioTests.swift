@@ -65,7 +65,9 @@ struct SimulatedCounterTests {
     var counter = SimulatedCounter(
       scenario: SimulatedScenario(
         backgroundUSvH: 50,
-        faults: [.init(kind: .silence, start: 10, end: 20), .init(kind: .stuck, start: 20, end: 30)],
+        faults: [
+          .init(kind: .silence, start: 10, end: 20), .init(kind: .stuck, start: 20, end: 30),
+        ],
         seed: 3), sensitivityCpmPerUSvH: 106, deadTimeSeconds: 0)
     let before = counter.count(from: 9, to: 10 - 1e-9)
     #expect(before > 0)

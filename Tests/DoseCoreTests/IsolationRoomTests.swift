@@ -161,3 +161,21 @@ func awaitingStays() {
   ])
   #expect(result.state == .awaitingClearance)
 }
+
+@Test("An over-range detector raises the dose alarm to alarm, and it clears only on data")
+func overRangeRaisesDoseAlarm() {
+  var room = makeRoom(.occupied, detectors: ["a"])
+  let over = DetectorAssessment(
+    id: "a", state: .fault, reason: "over-range", estimate: nil, ageSeconds: 0,
+    lastReading: nil, overRange: true)
+  let during = room.assess(detectors: [over])
+  #expect(during.state == .fault)
+  #expect(during.doseAlarm == .alarm)
+  #expect(during.alarm == .alarm)
+  // Back in range with a low, well-measured rate (1000 counts in 600 s ≈ 0.94 µSv/h, far below
+  // the makeRoom warn level): the dose alarm clears through hysteresis, not before.
+  let low = detector("a", .ok, estimate(counts: 1000, seconds: 600))
+  let after = room.assess(detectors: [low])
+  #expect(after.state == .occupied)
+  #expect(after.doseAlarm == .none)
+}

@@ -9,8 +9,7 @@ public struct SimulatedCounter: Sendable {
   private var rng: SeededGenerator
   private var lastCounts: UInt64 = 0
 
-  public init(scenario: SimulatedScenario, sensitivityCpmPerUSvH: Double, deadTimeSeconds: Double)
-  {
+  public init(scenario: SimulatedScenario, sensitivityCpmPerUSvH: Double, deadTimeSeconds: Double) {
     self.scenario = scenario
     self.sensitivityCpmPerUSvH = sensitivityCpmPerUSvH
     self.deadTimeSeconds = deadTimeSeconds

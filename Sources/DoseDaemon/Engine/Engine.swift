@@ -41,8 +41,7 @@ public actor Engine {
 
   /// Detector settings with staleness scaled to how often readings can arrive at this clock
   /// scale: three missed periods plus one real second of scheduling slack.
-  static func settings(for detector: DetectorConfig, clock: DoseClock) -> DetectorMonitor.Settings
-  {
+  static func settings(for detector: DetectorConfig, clock: DoseClock) -> DetectorMonitor.Settings {
     let period = Swift.max(detector.readingIntervalSeconds, 0.2 * clock.scale)
     let floor = 3 * period + clock.scale
     let configured = detector.staleAfterSeconds ?? (3 * detector.readingIntervalSeconds + 1)

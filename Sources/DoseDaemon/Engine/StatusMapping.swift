@@ -5,8 +5,7 @@ import Foundation
 /// Maps the core's assessments onto wire types. Non-finite numbers are omitted: JSON has no
 /// infinity, and an unknown value must never be sent as 0.
 enum StatusMapping {
-  static func detector(_ assessment: DetectorAssessment, config: DetectorConfig) -> DetectorStatus
-  {
+  static func detector(_ assessment: DetectorAssessment, config: DetectorConfig) -> DetectorStatus {
     var status = DetectorStatus(
       id: assessment.id, driver: config.driver.rawValue, state: assessment.state.rawValue)
     status.reason = assessment.reason

@@ -70,9 +70,9 @@ public struct DosedService: Service {
                   "time_scale": "\(clock.scale)",
                 ])
               SystemdNotifier().notify(
-              "READY=1\nSTATUS=monitoring \(detectors.count) detectors, "
-                + "\(config.locations.count) locations")
-            await onReady()
+                "READY=1\nSTATUS=monitoring \(detectors.count) detectors, "
+                  + "\(config.locations.count) locations")
+              await onReady()
             }
           }
         }

@@ -51,8 +51,9 @@ struct LineFrameDecoder: ByteToMessageDecoder {
   ) throws -> DecodingState {
     while try decode(context: context, buffer: &buffer) == .continue {}
     // A last request without its newline still gets an answer (`printf '…' | socat`).
-    if seenEOF, !overflowed, buffer.readableBytes > 0, let rest = buffer.readSlice(
-      length: buffer.readableBytes)
+    if seenEOF, !overflowed, buffer.readableBytes > 0,
+      let rest = buffer.readSlice(
+        length: buffer.readableBytes)
     {
       context.fireChannelRead(Self.wrapInboundOut(.line(rest)))
     }
