@@ -1,0 +1,133 @@
+import DoseProtocol
+import Foundation
+import Testing
+
+/// The built `dosed` and `dosectl` as a user runs them: flags, exit codes, messages.
+@Suite(.serialized) struct ExecutableTests {
+  struct Run: Sendable {
+    let status: Int32
+    let stdout: String
+    let stderr: String
+  }
+
+  static let binaries = URL(fileURLWithPath: #filePath)
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    .appendingPathComponent(".build/debug")
+
+  func run(_ name: String, _ arguments: [String], environment: [String: String] = [:])
+    async throws -> Run
+  {
+    let url = Self.binaries.appendingPathComponent(name)
+    try #require(
+      FileManager.default.isExecutableFile(atPath: url.path),
+      "build \(name) first (make test does)")
+    return try await offPool {
+      let process = Process()
+      process.executableURL = url
+      process.arguments = arguments
+      var env = ProcessInfo.processInfo.environment
+      env.removeValue(forKey: "DOSED_SOCKET")
+      env.merge(environment) { $1 }
+      process.environment = env
+      let out = Pipe()
+      let err = Pipe()
+      process.standardOutput = out
+      process.standardError = err
+      try process.run()
+      let stdout = out.fileHandleForReading.readDataToEndOfFile()
+      let stderr = err.fileHandleForReading.readDataToEndOfFile()
+      process.waitUntilExit()
+      return Run(
+        status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+        stderr: String(decoding: stderr, as: UTF8.self))
+    }
+  }
+
+  func temporaryFile(_ contents: String) throws -> String {
+    let path = NSTemporaryDirectory() + "dosed-\(UUID().uuidString).toml"
+    try contents.write(toFile: path, atomically: true, encoding: .utf8)
+    return path
+  }
+
+  @Test func checkConfigAcceptsTheShippedConfigs() async throws {
+    for file in ["config/dosed.toml", "config/demo-ward.toml"] {
+      let path = Self.binaries.deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent(file).path
+      let result = try await run("dosed", ["--check-config", "--config", path])
+      #expect(result.status == 0, "\(file): \(result.stderr)")
+      #expect(result.stdout.contains("OK"))
+    }
+  }
+
+  @Test func checkConfigNamesFileLineAndKey() async throws {
+    let path = try temporaryFile(
+      """
+      [[detector]]
+      id = "d"
+      driver = "simulated"
+      sensitivity_cpm_per_usv_h = "lots"
+      """)
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let result = try await run("dosed", ["--check-config", "--config", path])
+    #expect(result.status == 1)
+    #expect(result.stderr.contains("\(path):4:"))
+    #expect(result.stderr.contains("detector[0].sensitivity_cpm_per_usv_h"))
+  }
+
+  @Test func missingConfigIsAClearError() async throws {
+    let result = try await run("dosed", ["--check-config", "--config", "/nonexistent/dosed.toml"])
+    #expect(result.status == 1)
+    #expect(result.stderr.contains("/nonexistent/dosed.toml"))
+  }
+
+  @Test func badTimeScaleIsRefused() async throws {
+    let path = Self.binaries.deletingLastPathComponent().deletingLastPathComponent()
+      .appendingPathComponent("config/demo-ward.toml").path
+    let result = try await run("dosed", ["--config", path, "--time-scale", "0"])
+    #expect(result.status == 1)
+    #expect(result.stderr.contains("--time-scale"))
+  }
+
+  @Test func dosectlReportsAnUnreachableSocketWithExit4() async throws {
+    let result = try await run("dosectl", ["--socket", "/nonexistent/dosed.sock", "status"])
+    #expect(result.status == 4)
+    #expect(result.stderr.contains("/nonexistent/dosed.sock"))
+    // $DOSED_SOCKET is the default when --socket is absent.
+    let viaEnvironment = try await run(
+      "dosectl", ["detectors"], environment: ["DOSED_SOCKET": "/nonexistent/env.sock"])
+    #expect(viaEnvironment.status == 4)
+    #expect(viaEnvironment.stderr.contains("/nonexistent/env.sock"))
+  }
+
+  @Test func dosectlUsageErrorsExit2() async throws {
+    #expect(try await run("dosectl", ["no-such-command"]).status == 2)
+    #expect(try await run("dosectl", ["status", "--bogus"]).status == 2)
+  }
+
+  @Test func dosectlShowsTheWardAsTablesAndJSON() async throws {
+    let daemon = try await TestDaemon.start(smallWard, timeScale: 60)
+    defer { Task { await daemon.stop() } }
+    try await eventually("every detector is ok") {
+      try await daemon.status().detectors.allSatisfy { $0.state == "ok" }
+    }
+    let json = try await run("dosectl", ["--socket", daemon.socketPath, "status", "--json"])
+    #expect(json.status == 0)
+    let lines = json.stdout.split(separator: "\n")
+    #expect(lines.count == 1, "one JSON object")
+    let object = try #require(
+      JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Any])
+    #expect(object["class"] as? String == "status")
+
+    let table = try await run(
+      "dosectl", ["--socket", daemon.socketPath, "status"], environment: ["NO_COLOR": "1"])
+    #expect(table.status == 0)
+    #expect(table.stdout.contains("DOSE µSv/h"))
+    #expect(table.stdout.contains("room-1"))
+    #expect(table.stdout.contains("occupied"))
+    #expect(!table.stdout.contains("\u{1B}["), "no colour when not a terminal")
+
+    let locations = try await run("dosectl", ["locations", "--socket", daemon.socketPath])
+    #expect(locations.status == 0)
+    #expect(locations.stdout.contains("release_due"))
+  }
+}
