@@ -1,3 +1,5 @@
+import Foundation
+
 /// Follows one detector: its readings, its health and its rate estimate.
 ///
 /// Deterministic: time comes in as arguments (`monotonicSeconds` of the daemon's clock).
@@ -12,10 +14,14 @@ public struct DetectorMonitor: Sendable {
     /// counts means P(0) = e⁻²⁰ ≈ 2·10⁻⁹; the same criterion as t_s = 12000/S s at 0.1 µSv/h
     /// in health-physics.md §5.1 "Proposed daemon rules" 1.
     public var silentExpectedCounts: Double
-    /// Identical non-zero counts this many readings in a row is a stuck counter. For a Poisson
-    /// mean ≥ 10 no value has probability above 0.125, so ten equal values in a row have
-    /// probability below 0.125⁹ ≈ 7.5·10⁻⁹ — a frozen device, not statistics.
+    /// Fewest identical non-zero counts in a row that make a stuck counter. Small counts repeat
+    /// by chance more often, so the run needed grows until the chance is below
+    /// `stuckFalseAlarmProbability` (see `requiredRepeats(for:)`).
+    ///
     public var stuckRepeats: Int
+    /// Chance that a healthy counter repeats a value for a whole run, at most: 10⁻⁸ per run,
+    /// about one false stuck fault per detector in 3 years at one reading per second.
+    public var stuckFalseAlarmProbability: Double
     /// Dead fraction mτ above which the reading is over-range (see `DeadTime`).
     public var maxDeadFraction: Double
     /// Clock seconds of in-range readings before an over-range fault lifts. A GM tube in a field
@@ -27,6 +33,7 @@ public struct DetectorMonitor: Sendable {
     public init(
       staleAfterSeconds: Double = 5, minBackgroundUSvH: Double = 0.05,
       silentExpectedCounts: Double = 20, stuckRepeats: Int = 10,
+      stuckFalseAlarmProbability: Double = 1e-8,
       maxDeadFraction: Double = DeadTime.defaultMaxDeadFraction,
       overRangeHoldSeconds: Double = 300, estimator: RateEstimator.Settings = .init()
     ) {
@@ -34,6 +41,7 @@ public struct DetectorMonitor: Sendable {
       self.minBackgroundUSvH = minBackgroundUSvH
       self.silentExpectedCounts = silentExpectedCounts
       self.stuckRepeats = stuckRepeats
+      self.stuckFalseAlarmProbability = stuckFalseAlarmProbability
       self.maxDeadFraction = maxDeadFraction
       self.overRangeHoldSeconds = overRangeHoldSeconds
       self.estimator = estimator
@@ -113,6 +121,20 @@ public struct DetectorMonitor: Sendable {
     estimator.add(reading)
   }
 
+  /// Identical readings of `counts` in a row that make a stuck counter.
+  ///
+  /// Whatever the true mean μ, P(X = k) ≤ max over μ of P(X = k) = kᵏe⁻ᵏ/k! (reached at μ = k);
+  /// for k ≥ 10 that is ≤ 0.125. A run of n equal values after the first has chance ≤ pⁿ⁻¹, so
+  /// n = 1 + ⌈ln P_false / ln p⌉: 10 for k ≥ 10, 11 for k = 7, 20 for k = 1.
+  public func requiredRepeats(for counts: UInt64) -> Int {
+    let k = Double(counts)
+    let logMaxProbability = k * log(k) - k - lgamma(k + 1)
+    guard logMaxProbability < 0 else { return settings.stuckRepeats }
+    let needed =
+      1 + Int((log(settings.stuckFalseAlarmProbability) / logMaxProbability).rounded(.up))
+    return Swift.max(settings.stuckRepeats, needed)
+  }
+
   private func observedFault(in reading: Reading) -> TubeFault? {
     let observed = Double(reading.counts) / reading.intervalSeconds
     let deadFraction = DeadTime.deadFraction(
@@ -120,7 +142,7 @@ public struct DetectorMonitor: Sendable {
     if deadFraction >= settings.maxDeadFraction {
       return .overRange(at: reading.monotonicSeconds, deadFraction: deadFraction)
     }
-    if repeatCount >= settings.stuckRepeats {
+    if reading.counts > 0 && repeatCount >= requiredRepeats(for: reading.counts) {
       return .stuck(counts: reading.counts, times: repeatCount)
     }
     let silentRate = calibration.countRate(doseRateUSvH: settings.minBackgroundUSvH)

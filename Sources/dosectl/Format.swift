@@ -72,7 +72,8 @@ enum Format {
       parts.append(state)
     }
     if let dose = event.doseRateUSvH {
-      parts.append("\(number(dose)) µSv/h [\(interval(event.ci95USvH))]")
+      let range = event.ci95USvH.map { " [\(interval($0))]" } ?? ""
+      parts.append("\(number(dose)) µSv/h" + range)
     }
     if let alarm = event.alarm { parts.append("alarm=\(alarm)") }
     if let reason = event.reason { parts.append("(\(reason))") }

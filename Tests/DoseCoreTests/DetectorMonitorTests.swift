@@ -113,13 +113,13 @@ func silentTubeLongIntervals() {
 func stuckCount() {
   var monitor = makeMonitor()
   for t in 1...9 {
-    monitor.ingest(reading(7, end: Double(t)))
+    monitor.ingest(reading(12, end: Double(t)))
   }
   #expect(monitor.assess(now: 9).state == .ok)
-  monitor.ingest(reading(7, end: 10))
+  monitor.ingest(reading(12, end: 10))
   let stuck = monitor.assess(now: 10)
   #expect(stuck.state == .fault)
-  #expect(stuck.reason?.hasPrefix("stuck: the same count (7) 10 times") == true)
+  #expect(stuck.reason?.hasPrefix("stuck: the same count (12) 10 times") == true)
   #expect(stuck.estimate == nil)
   // A different count ends the run, but the fault holds until the counter proves itself:
   // ten healthy readings with at least 20 counts.
@@ -129,6 +129,25 @@ func stuckCount() {
     monitor.ingest(reading(UInt64(t % 3 + 5), end: Double(t)))
   }
   #expect(monitor.assess(now: 20).state == .ok)
+}
+
+@Test("Small counts need longer runs before they are called stuck")
+func smallCountsNeedLongerRuns() {
+  let monitor = makeMonitor()
+  // Hand: max pmf of k=1 is e⁻¹ = 0.3679; ln(1e-8)/ln(0.3679) = 18.42 → 19, +1 = 20.
+  #expect(monitor.requiredRepeats(for: 1) == 20)
+  // k = 7: 7⁷e⁻⁷/7! = 0.1490; 18.42/1.904 = 9.68 → 10, +1 = 11.
+  #expect(monitor.requiredRepeats(for: 7) == 11)
+  // k ≥ 10: max pmf ≤ 0.1251, 18.42/2.078 = 8.86 → 9, +1 = 10 = the minimum.
+  #expect(monitor.requiredRepeats(for: 10) == 10)
+  #expect(monitor.requiredRepeats(for: 5000) == 10)
+  var counting = makeMonitor()
+  for t in 1...19 {
+    counting.ingest(reading(1, end: Double(t)))
+  }
+  #expect(counting.assess(now: 19).state == .ok, "19 ones in a row happen by chance")
+  counting.ingest(reading(1, end: 20))
+  #expect(counting.assess(now: 20).state == .fault)
 }
 
 @Test("Repeated zeros are not a stuck counter")

@@ -158,6 +158,7 @@ public actor Engine {
     event.alarm = assessment.alarm.rawValue
     event.reason = assessment.reasons.isEmpty ? nil : assessment.reasons.joined(separator: "; ")
     event.doseRateUSvH = assessment.doseRateUSvH.flatMap(StatusMapping.finite)
+    event.ci95USvH = StatusMapping.interval(assessment.doseRateInterval)
     hub.publish(event)
   }
 
