@@ -16,9 +16,13 @@ public struct DetectorStatus: Codable, Sendable, Hashable {
   public var ageSeconds: Double?
   public var lastReadingAt: Date?
   public var provenance: Provenance?
+  /// Who the device says it is (last known, also while disconnected).
+  public var device: DeviceStatus?
+  /// Error counters of the link since start.
+  public var link: LinkStatus?
 
   enum CodingKeys: String, CodingKey {
-    case id, driver, state, reason, cps, provenance
+    case id, driver, state, reason, cps, provenance, device, link
     case doseRateUSvH = "dose_rate_usv_h"
     case ci95USvH = "ci95_usv_h"
     case ageSeconds = "age_s"
@@ -29,6 +33,51 @@ public struct DetectorStatus: Codable, Sendable, Hashable {
     self.id = id
     self.driver = driver
     self.state = state
+  }
+}
+
+/// Identity of the device behind a detector.
+public struct DeviceStatus: Codable, Sendable, Hashable {
+  public var model: String?
+  public var firmware: String?
+  public var serial: String?
+  public var port: String?
+  public var baud: Int?
+
+  public init(model: String?, firmware: String?, serial: String?, port: String?, baud: Int?) {
+    self.model = model
+    self.firmware = firmware
+    self.serial = serial
+    self.port = port
+    self.baud = baud
+  }
+}
+
+/// What went wrong on a detector's wire since the daemon started.
+public struct LinkStatus: Codable, Sendable, Hashable {
+  public var bytesDropped: UInt64
+  public var resyncs: UInt64
+  public var checksumFailures: UInt64
+  public var junkLines: UInt64
+  public var deviceErrors: UInt64
+
+  enum CodingKeys: String, CodingKey {
+    case resyncs
+    case bytesDropped = "bytes_dropped"
+    case checksumFailures = "checksum_failures"
+    case junkLines = "junk_lines"
+    case deviceErrors = "device_errors"
+  }
+
+  public init(
+    bytesDropped: UInt64, resyncs: UInt64, checksumFailures: UInt64, junkLines: UInt64,
+    deviceErrors: UInt64
+  ) {
+    self.bytesDropped = bytesDropped
+    self.resyncs = resyncs
+    self.checksumFailures = checksumFailures
+    self.junkLines = junkLines
+    self.deviceErrors = deviceErrors
   }
 }
 

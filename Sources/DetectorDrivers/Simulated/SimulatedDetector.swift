@@ -5,7 +5,7 @@ import DoseCore
 /// It reads every `intervalSeconds` of clock time, but never more often than `minRealPeriod`
 /// real seconds: at `--time-scale 3600` each reading then covers many simulated seconds, which
 /// keeps the CPU load of a fast demo flat.
-public struct SimulatedDetector: Sendable {
+public struct SimulatedDetector: DetectorDriver {
   public let id: String
   public let intervalSeconds: Double
   public let minRealPeriod: Double
@@ -29,7 +29,7 @@ public struct SimulatedDetector: Sendable {
   }
 
   /// Runs until the task is cancelled, sending events through `emit`.
-  public func run(clock: DoseClock, emit: @Sendable (DriverEvent) async -> Void) async {
+  public func run(clock: DoseClock, emit: @escaping @Sendable (DriverEvent) -> Void) async {
     var counter = counterTemplate
     let scenario = counterTemplate.scenario
     let period = period(for: clock)
@@ -42,15 +42,15 @@ public struct SimulatedDetector: Sendable {
       if scenario.fault(at: t1) == .disconnect {
         if connected {
           connected = false
-          await emit(.disconnected(detectorID: id, reason: "simulated disconnect"))
+          emit(.disconnected(detectorID: id, reason: "simulated disconnect"))
         }
       } else {
         if !connected {
           connected = true
-          await emit(.connected(detectorID: id, description: "simulated counter"))
+          emit(.connected(detectorID: id, identity: DeviceIdentity(model: "simulated counter")))
         } else if t1 > t0 {
           let counts = counter.count(from: t0, to: t1)
-          await emit(
+          emit(
             .reading(
               Reading(
                 detectorID: id, counts: counts, intervalSeconds: t1 - t0,

@@ -12,6 +12,8 @@ public actor Engine {
   private var detectors: [String: DetectorMonitor]
   private var locations: [LocationMonitor]
   private var hub = EventHub()
+  private var identities: [String: DeviceIdentity] = [:]
+  private var linkCounters: [String: LinkCounters] = [:]
 
   private var detectorStates: [String: DetectorState] = [:]
   private var locationStates: [String: (state: LocationState, alarm: AlarmLevel)] = [:]
@@ -56,10 +58,20 @@ public actor Engine {
     guard var monitor = detectors[event.detectorID] else { return }
     let now = clock.now()
     switch event {
-    case .connected:
-      break
-    case .disconnected(_, let reason):
+    case .connected(let id, let identity):
+      identities[id] = identity
+      var watch = WatchEvent(event: "device_attached", time: now.wallTime)
+      watch.detector = id
+      watch.reason = identity.summary
+      hub.publish(watch)
+    case .counters(let id, let counters):
+      linkCounters[id] = counters
+    case .disconnected(let id, let reason):
       monitor.disconnect(reason: reason)
+      var watch = WatchEvent(event: "device_detached", time: now.wallTime)
+      watch.detector = id
+      watch.reason = reason
+      hub.publish(watch)
     case .reading(let reading):
       monitor.ingest(reading)
       readingsProcessed += 1
@@ -85,7 +97,9 @@ public actor Engine {
       guard let monitor = detectors[id], let config = detectorConfigs[id] else { continue }
       let assessment = monitor.assess(now: now.monotonicSeconds)
       detectorAssessments[id] = assessment
-      detectorStatuses.append(StatusMapping.detector(assessment, config: config))
+      detectorStatuses.append(
+        StatusMapping.detector(
+          assessment, config: config, identity: identities[id], counters: linkCounters[id]))
       noteDetectorState(assessment, at: now.wallTime)
       if assessment.state != .ok {
         alarms.append(

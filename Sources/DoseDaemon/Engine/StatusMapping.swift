@@ -1,3 +1,4 @@
+import DetectorDrivers
 import DoseCore
 import DoseProtocol
 import Foundation
@@ -5,12 +6,26 @@ import Foundation
 /// Maps the core's assessments onto wire types. Non-finite numbers are omitted: JSON has no
 /// infinity, and an unknown value must never be sent as 0.
 enum StatusMapping {
-  static func detector(_ assessment: DetectorAssessment, config: DetectorConfig) -> DetectorStatus {
+  static func detector(
+    _ assessment: DetectorAssessment, config: DetectorConfig, identity: DeviceIdentity? = nil,
+    counters: LinkCounters? = nil
+  ) -> DetectorStatus {
     var status = DetectorStatus(
       id: assessment.id, driver: config.driver.rawValue, state: assessment.state.rawValue)
     status.reason = assessment.reason
     status.ageSeconds = assessment.ageSeconds.flatMap(finite)
     status.lastReadingAt = assessment.lastReading?.wallTime
+    if let identity {
+      status.device = DeviceStatus(
+        model: identity.model, firmware: identity.firmware, serial: identity.serial,
+        port: identity.port, baud: identity.baud)
+    }
+    if let counters {
+      status.link = LinkStatus(
+        bytesDropped: counters.bytesDropped, resyncs: counters.resyncs,
+        checksumFailures: counters.checksumFailures, junkLines: counters.junkLines,
+        deviceErrors: counters.deviceErrors)
+    }
     if let estimate = assessment.estimate {
       status.cps = estimate.cps.flatMap(finite)
       status.doseRateUSvH = estimate.doseRateUSvH.flatMap(finite)
