@@ -9,6 +9,7 @@ let package = Package(
   products: [
     .executable(name: "dosed", targets: ["dosed"]),
     .executable(name: "dosectl", targets: ["dosectl"]),
+    .executable(name: "dose-emulate", targets: ["dose-emulate"]),
     .library(name: "DoseCore", targets: ["DoseCore"]),
     .library(name: "DoseProtocol", targets: ["DoseProtocol"]),
   ],
@@ -26,6 +27,14 @@ let package = Package(
     .systemLibrary(name: "CUdev", pkgConfig: "libudev", providers: [.apt(["libudev-dev"])]),
     // Transports, protocol codecs and the simulated detector. Deliver Readings, never dose.
     .target(name: "DetectorDrivers", dependencies: ["DoseCore", "CUdev"]),
+    // Device emulators on pseudo-terminals: test support, and `dose-emulate` for people without
+    // hardware.
+    .target(name: "DeviceEmulators", dependencies: ["DetectorDrivers", "DoseCore"]),
+    .executableTarget(
+      name: "dose-emulate",
+      dependencies: [
+        "DeviceEmulators", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]),
     // Wire types and a small client. Foundation only, so dosectl starts fast.
     .target(name: "DoseProtocol"),
     // Config, engine, socket server, service lifecycle.
@@ -50,10 +59,14 @@ let package = Package(
         "DoseProtocol", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .testTarget(name: "DoseCoreTests", dependencies: ["DoseCore"]),
-    .testTarget(name: "DetectorDriversTests", dependencies: ["DetectorDrivers", "DoseCore"]),
+    .testTarget(
+      name: "DetectorDriversTests",
+      dependencies: ["DetectorDrivers", "DoseCore", "DeviceEmulators"]),
     .testTarget(
       name: "DoseDaemonTests",
-      dependencies: ["DoseDaemon", "DoseProtocol", "DoseCore", "DetectorDrivers"],
+      dependencies: [
+        "DoseDaemon", "DoseProtocol", "DoseCore", "DetectorDrivers", "DeviceEmulators",
+      ],
       resources: [.copy("Fixtures")]),
   ],
   swiftLanguageModes: [.v6]

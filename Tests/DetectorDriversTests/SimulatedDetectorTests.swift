@@ -78,6 +78,7 @@ struct SimulatedDetectorTests {
       case .connected: "connected"
       case .disconnected: "disconnected"
       case .reading: "reading"
+      case .counters: "counters"
       }
     }
     let lost = kinds.firstIndex(of: "disconnected")

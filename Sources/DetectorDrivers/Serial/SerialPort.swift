@@ -124,6 +124,9 @@ public final class SerialPort {
     return false
   }
 
+  /// Host monotonic seconds (CLOCK_MONOTONIC), for timing exchanges.
+  public static func monotonicNow() -> Double { now() }
+
   static func now() -> Double {
     var spec = timespec()
     clock_gettime(CLOCK_MONOTONIC, &spec)

@@ -1,3 +1,4 @@
+import DetectorDrivers
 import DoseCore
 import Foundation
 
@@ -6,7 +7,7 @@ extension ConfigLoader {
   static let detectorKeys = [
     "id", "driver", "tube", "sensitivity_cpm_per_usv_h", "calibration_nuclide",
     "calibration_source", "dead_time_s", "reading_interval_s", "stale_after_s",
-    "min_background_usv_h", "simulated",
+    "min_background_usv_h", "simulated", "port", "baud", "line",
   ]
 
   /// Calibration source recorded when the site gives a sensitivity without saying where from.
@@ -59,6 +60,8 @@ extension ConfigLoader {
     var detector = DetectorConfig(id: id, driver: driver, calibration: calibration)
     detector.tube = tube?.name
 
+    detector.readingIntervalSeconds = driver.defaultReadingInterval
+    try parseSerial(table, into: &detector)
     if let interval = try table.number("reading_interval_s") {
       try table.require(
         interval > 0, "reading_interval_s", "must be greater than 0, found \(fmt(interval))")
@@ -86,6 +89,64 @@ extension ConfigLoader {
       detector.simulated = try parseSimulatedOptions(simulated)
     }
     return detector
+  }
+
+  /// `port`, `baud` and `[detector.line]`.
+  static func parseSerial(_ table: ConfigTable, into detector: inout DetectorConfig)
+    throws(ConfigError)
+  {
+    let driver = detector.driver
+    let port = try table.string("port")
+    if driver == .simulated {
+      try table.require(port == nil, "port", "driver \"simulated\" has no port")
+      try table.require(!table.has("baud"), "baud", "driver \"simulated\" has no baud rate")
+    } else {
+      guard let port else {
+        throw table.missing("port", "the serial device of this \(driver.rawValue) counter")
+      }
+      try table.require(
+        port.hasPrefix("/"), "port", "must be an absolute path like /dev/ttyUSB0, found \"\(port)\""
+      )
+      detector.port = port
+      detector.baud = driver.defaultBaud
+      if let text = table.table["baud"]?.string {
+        try table.require(
+          text == "auto" && driver == .gmc, "baud",
+          driver == .gmc
+            ? "must be a number or \"auto\", found \"\(text)\""
+            : "\"auto\" is only for driver \"gmc\"; give a number, e.g. 9600")
+      } else if let baud = try table.integer("baud") {
+        try table.require(
+          SerialPort.supportedBauds.contains(baud), "baud",
+          "unsupported baud rate \(baud) (supported: "
+            + SerialPort.supportedBauds.map(String.init).joined(separator: ", ") + ")")
+        detector.baud = .fixed(baud)
+      }
+    }
+    if let line = try table.subtable("line") {
+      try table.require(
+        driver == .line, "line", "[detector.line] is only for driver \"line\"")
+      try line.checkKeys(["pattern", "interval_s"])
+      var options = LineOptions(pattern: try line.requiredString("pattern"))
+      do {
+        _ = try RegexLineParser(pattern: options.pattern)
+      } catch {
+        throw line.error("pattern", "\(error)")
+      }
+      if let interval = try line.number("interval_s") {
+        try line.require(
+          interval > 0, "interval_s", "must be greater than 0, found \(fmt(interval))")
+        options.intervalSeconds = interval
+      }
+      detector.line = options
+      if options.pattern.contains("<cpm>") {
+        detector.readingIntervalSeconds = 60
+      } else {
+        detector.readingIntervalSeconds = options.intervalSeconds
+      }
+    } else if driver == .line {
+      throw table.missing("line", "a [detector.line] table with a pattern")
+    }
   }
 
   /// Sensitivity, nuclide, source and dead time: configured values first, then the tube's.

@@ -49,6 +49,60 @@ public struct SimulationSection: Sendable, Equatable {
 
 public enum DriverKind: String, Sendable, CaseIterable {
   case simulated
+  case gmc
+  case radpro
+  case mightyohm
+  case gc10
+  case bgeigie
+  case line
+
+  /// Serial line speed when the configuration does not give one: the devices' factory
+  /// settings (shared reference devices.md: GMC §1.2 probes 115200 then 57600, Rad Pro §2.2
+  /// 115200, MightyOhm §3 9600, bGeigie §4 9600, GC10 §7 9600).
+  var defaultBaud: BaudSetting {
+    switch self {
+    case .simulated: .fixed(0)
+    case .gmc: .auto([115200, 57600])
+    case .radpro: .fixed(115200)
+    case .mightyohm, .gc10, .bgeigie, .line: .fixed(9600)
+    }
+  }
+
+  /// Seconds between readings the driver delivers, for staleness: GC10 and CPM-style lines are
+  /// sampled once a minute so no count is used twice; bGeigie sends every 5 s.
+  var defaultReadingInterval: Double {
+    switch self {
+    case .gc10: 60
+    case .bgeigie: 5
+    default: 1
+    }
+  }
+}
+
+/// `baud = 115200` or `baud = "auto"`.
+public enum BaudSetting: Sendable, Equatable {
+  case fixed(Int)
+  /// Try these in order (only where the protocol lets us recognise the device).
+  case auto([Int])
+
+  public var candidates: [Int] {
+    switch self {
+    case .fixed(let baud): [baud]
+    case .auto(let bauds): bauds
+    }
+  }
+}
+
+/// `[detector.line]`: a home-made counter described by a regular expression.
+public struct LineOptions: Sendable, Equatable {
+  /// Regex with a named group `counts` or `cpm`.
+  public var pattern: String
+  /// Counting interval of a `counts` line, seconds.
+  public var intervalSeconds: Double = 1
+
+  public init(pattern: String) {
+    self.pattern = pattern
+  }
 }
 
 /// `[[detector]]`
@@ -66,6 +120,11 @@ public struct DetectorConfig: Sendable {
   public var minBackgroundUSvH: Double = 0.05
   /// Options of the simulated driver (`[detector.simulated]`).
   public var simulated: SimulatedDetectorOptions?
+  /// Serial device path, for every driver but `simulated`.
+  public var port: String?
+  public var baud: BaudSetting = .fixed(0)
+  /// `[detector.line]`, for driver `line`.
+  public var line: LineOptions?
 
   public init(id: String, driver: DriverKind, calibration: Calibration) {
     self.id = id

@@ -3,6 +3,32 @@ import DoseCore
 
 /// Builds the driver for each configured detector.
 enum DetectorFactory {
+  static func driver(for config: DetectorConfig) -> any DetectorDriver {
+    let id = config.id
+    let parser: any LineParser
+    switch config.driver {
+    case .simulated:
+      return simulated(config)
+    case .mightyohm:
+      parser = MightyOhmParser()
+    case .gc10:
+      parser = GC10Parser()
+    case .bgeigie:
+      parser = BGeigieParser()
+    case .line:
+      let options = config.line ?? LineOptions(pattern: "(?<counts>\\d+)")
+      // The loader already compiled this pattern; a failure here is a programming error.
+      parser =
+        (try? RegexLineParser(pattern: options.pattern, intervalSeconds: options.intervalSeconds))
+        ?? GC10Parser()
+    case .gmc, .radpro:
+      parser = GC10Parser()
+    }
+    return SerialDetector(
+      id: id, path: config.port ?? "/dev/null", bauds: config.baud.candidates
+    ) { LineSession(detectorID: id, parser: parser) }
+  }
+
   static func simulated(_ config: DetectorConfig) -> SimulatedDetector {
     let options = config.simulated ?? SimulatedDetectorOptions()
     let scenario = SimulatedScenario(

@@ -35,7 +35,7 @@ public struct DosedService: Service {
     let engine = engine
     let clock = clock
     let logger = logger
-    let detectors = config.detectors.map(DetectorFactory.simulated)
+    let detectors = config.detectors.map(DetectorFactory.driver(for:))
     let server = SocketServer(path: config.daemon.socketPath, engine: engine, logger: logger)
     await engine.evaluate()
     do {

@@ -1,0 +1,113 @@
+import Foundation
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// A pseudo-terminal pair standing in for a counter's serial port: the emulator holds the
+/// master side, the daemon opens the slave through a stable symlink (like socat's `link=`), so a
+/// "replug" is a new pair behind the same path. PTYs never appear in udev, so tests use fixed
+/// paths (shared reference swift-stack.md §2).
+public final class PseudoTerminal {
+  public let masterFD: Int32
+  private var slaveFD: Int32
+  /// `/dev/pts/N`.
+  public let slavePath: String
+  /// The symlink pointing at `slavePath`, if one was made.
+  public let linkPath: String?
+
+  public struct Failure: Error, CustomStringConvertible {
+    public let description: String
+  }
+
+  public init(link: String? = nil) throws {
+    var master: Int32 = -1
+    var slave: Int32 = -1
+    guard openpty(&master, &slave, nil, nil, nil) == 0 else {
+      throw Failure(description: "openpty: \(String(cString: strerror(errno)))")
+    }
+    masterFD = master
+    slaveFD = slave
+    guard let name = ttyname(slave) else {
+      Glibc.close(master)
+      Glibc.close(slave)
+      throw Failure(description: "ttyname: \(String(cString: strerror(errno)))")
+    }
+    slavePath = String(cString: name)
+    // Raw on both sides: no echo, no line discipline, bytes pass untouched.
+    for fd in [master, slave] {
+      var options = termios()
+      tcgetattr(fd, &options)
+      cfmakeraw(&options)
+      tcsetattr(fd, TCSANOW, &options)
+    }
+    let flags = fcntl(master, F_GETFL)
+    _ = fcntl(master, F_SETFL, flags | O_NONBLOCK)
+    if let link {
+      unlink(link)
+      guard symlink(slavePath, link) == 0 else {
+        Glibc.close(master)
+        Glibc.close(slave)
+        throw Failure(description: "symlink \(link): \(String(cString: strerror(errno)))")
+      }
+    }
+    linkPath = link
+  }
+
+  deinit {
+    close()
+  }
+
+  /// "Unplugs" the device: the daemon's reads see hang-up/EOF, the link disappears.
+  public func close() {
+    if slaveFD >= 0 {
+      Glibc.close(slaveFD)
+      slaveFD = -1
+      Glibc.close(masterFD)
+      if let linkPath { unlink(linkPath) }
+    }
+  }
+
+  /// Keeping our slave descriptor open avoids a hang-up before the daemon opens the port; once
+  /// it has, closing ours makes an unplug (master closed) visible as hang-up right away.
+  public func releaseSlave() {
+    if slaveFD >= 0 {
+      Glibc.close(slaveFD)
+      slaveFD = -2
+    }
+  }
+
+  /// Bytes from the daemon within `timeout` seconds (empty on timeout).
+  public func read(timeout: Double) -> [UInt8] {
+    var descriptor = pollfd(fd: masterFD, events: Int16(POLLIN), revents: 0)
+    guard poll(&descriptor, 1, Int32(timeout * 1000)) > 0,
+      descriptor.revents & Int16(POLLIN) != 0
+    else { return [] }
+    var buffer = [UInt8](repeating: 0, count: 4096)
+    let count = buffer.withUnsafeMutableBytes { Glibc.read(masterFD, $0.baseAddress, 4096) }
+    return count > 0 ? Array(buffer[0..<count]) : []
+  }
+
+  /// Sends bytes to the daemon.
+  public func write(_ bytes: [UInt8]) {
+    var offset = 0
+    while offset < bytes.count {
+      let written = bytes.withUnsafeBytes {
+        Glibc.write(masterFD, $0.baseAddress! + offset, bytes.count - offset)
+      }
+      if written <= 0 {
+        if errno == EAGAIN || errno == EINTR {
+          var descriptor = pollfd(fd: masterFD, events: Int16(POLLOUT), revents: 0)
+          _ = poll(&descriptor, 1, 50)
+          continue
+        }
+        return
+      }
+      offset += written
+    }
+  }
+
+  public func write(_ text: String) {
+    write(Array(text.utf8))
+  }
+}
