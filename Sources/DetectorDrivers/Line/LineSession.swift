@@ -37,7 +37,7 @@ public struct LineSession: SerialSession {
         lastCPMSample = now.monotonicSeconds
         return []
       }
-      guard now.monotonicSeconds - last >= cpmSamplePeriod * clock.scale else { return [] }
+      guard now.monotonicSeconds - last >= cpmSamplePeriod else { return [] }
       lastCPMSample = now.monotonicSeconds
       return [reading(cpm, interval: 60, at: now)]
     case .identity(let model, let firmware, let serial):
