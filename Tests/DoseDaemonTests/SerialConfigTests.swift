@@ -1,0 +1,99 @@
+import Testing
+
+@testable import DoseDaemon
+
+/// `port`, `baud` and `[detector.line]`.
+struct SerialConfigTests {
+  func config(_ detector: String) -> String {
+    """
+    [[detector]]
+    id = "d"
+    sensitivity_cpm_per_usv_h = 100.0
+    \(detector)
+
+    [[location]]
+    id = "room"
+    kind = "isolation_room"
+    detectors = ["d"]
+    warn_usv_h = 5.0
+    alarm_usv_h = 10.0
+    """
+  }
+
+  func error(_ detector: String) -> ConfigError? {
+    do {
+      _ = try ConfigLoader.parse(config(detector), path: "t.toml")
+      return nil
+    } catch {
+      return error
+    }
+  }
+
+  @Test func serialDriversTakeTheirDefaultBaud() throws {
+    let kit = try ConfigLoader.parse(
+      config("driver = \"mightyohm\"\nport = \"/dev/ttyUSB0\""), path: "t.toml")
+    #expect(kit.detectors[0].port == "/dev/ttyUSB0")
+    #expect(kit.detectors[0].baud == .fixed(9600))
+    let gmc = try ConfigLoader.parse(
+      config("driver = \"gmc\"\nport = \"/dev/ttyUSB0\"\nbaud = \"auto\""), path: "t.toml")
+    #expect(gmc.detectors[0].baud == .auto([115200, 57600]))
+    let gc10 = try ConfigLoader.parse(
+      config("driver = \"gc10\"\nport = \"/dev/ttyUSB1\"\nbaud = 115200"), path: "t.toml")
+    #expect(gc10.detectors[0].baud == .fixed(115200))
+    // GC10 CPM values are sampled once a minute, so readings are a minute apart.
+    #expect(gc10.detectors[0].readingIntervalSeconds == 60)
+  }
+
+  @Test func serialDriverNeedsAPort() {
+    let failure = error("driver = \"mightyohm\"")
+    #expect(failure?.keyPath == "detector[0].port")
+    #expect(failure?.message.contains("missing required key 'port'") == true)
+  }
+
+  @Test func relativePortAndBadBaudAreRefused() {
+    #expect(error("driver = \"gc10\"\nport = \"ttyUSB0\"")?.keyPath == "detector[0].port")
+    let baud = error("driver = \"gc10\"\nport = \"/dev/ttyUSB0\"\nbaud = 12345")
+    #expect(baud?.keyPath == "detector[0].baud")
+    #expect(baud?.line == 6)
+    #expect(baud?.message.contains("unsupported baud rate 12345") == true)
+    let auto = error("driver = \"gc10\"\nport = \"/dev/ttyUSB0\"\nbaud = \"auto\"")
+    #expect(auto?.message.contains("only for driver \"gmc\"") == true)
+  }
+
+  @Test func simulatedHasNoPort() {
+    #expect(error("driver = \"simulated\"\nport = \"/dev/ttyUSB0\"")?.keyPath == "detector[0].port")
+  }
+
+  @Test func lineProfileNeedsAValidPatternWithANamedGroup() throws {
+    let good = try ConfigLoader.parse(
+      config(
+        """
+        driver = "line"
+        port = "/dev/ttyACM0"
+          [detector.line]
+          pattern = 'counts=(?<counts>\\d+)'
+          interval_s = 2.0
+        """), path: "t.toml")
+    #expect(good.detectors[0].line?.intervalSeconds == 2)
+    #expect(good.detectors[0].readingIntervalSeconds == 2)
+    let noGroup = error(
+      """
+      driver = "line"
+      port = "/dev/ttyACM0"
+        [detector.line]
+        pattern = '(\\d+)'
+      """)
+    #expect(noGroup?.keyPath == "detector[0].line.pattern")
+    #expect(noGroup?.message.contains("named group") == true)
+    #expect(
+      error("driver = \"line\"\nport = \"/dev/ttyACM0\"")?.keyPath == "detector[0].line")
+    let wrongDriver = error(
+      """
+      driver = "gc10"
+      port = "/dev/ttyACM0"
+        [detector.line]
+        pattern = '(?<cpm>\\d+)'
+      """)
+    #expect(wrongDriver?.keyPath == "detector[0].line")
+  }
+}
