@@ -40,6 +40,10 @@ struct Detectors: ParsableCommand {
     }
     let reply = try decode(DetectorsReply.self, line)
     print(Tables.detectors(reply.detectors, style: .current))
+    if let devices = Tables.devices(reply.detectors) {
+      print("")
+      print(devices)
+    }
   }
 }
 

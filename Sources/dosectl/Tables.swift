@@ -49,6 +49,27 @@ enum Tables {
       paint: [2: { style.paint($0, for: $0) }])
   }
 
+  /// Who each device is and how its link behaves, for detectors that have a device.
+  static func devices(_ detectors: [DetectorStatus]) -> String? {
+    let rows = detectors.compactMap { detector -> [String]? in
+      guard let device = detector.device else { return nil }
+      let link = detector.link
+      return [
+        detector.id, device.model ?? "-", device.firmware ?? "-", device.serial ?? "-",
+        device.port ?? "-", device.baud.map(String.init) ?? "-",
+        link.map { String($0.bytesDropped) } ?? "0", link.map { String($0.resyncs) } ?? "0",
+        link.map { String($0.checksumFailures) } ?? "0", link.map { String($0.junkLines) } ?? "0",
+        link.map { String($0.deviceErrors) } ?? "0",
+      ]
+    }
+    guard !rows.isEmpty else { return nil }
+    return render(
+      [
+        "DETECTOR", "MODEL", "FIRMWARE", "SERIAL", "PORT", "BAUD", "DROPPED B", "RESYNCS",
+        "BAD SUM", "JUNK", "DEV ERR",
+      ], rows)
+  }
+
   static func alarms(_ alarms: [AlarmStatus], style: TerminalStyle) -> String {
     if alarms.isEmpty { return "No active alarms." }
     let rows = alarms.map { alarm in
