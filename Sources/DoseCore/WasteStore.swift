@@ -106,7 +106,10 @@ public struct WasteStoreMonitor: Sendable {
 
   public func assess(package: WastePackage, at date: Date) -> PackageAssessment {
     let now = package.predictedSurfaceUSvH(at: date)
-    let due = package.dateReaching(surfaceUSvH: releaseSurfaceUSvH)
+    // A package that may never be released by decay has no release date to show.
+    let due =
+      package.eligibleForDecayInStorage
+      ? package.dateReaching(surfaceUSvH: releaseSurfaceUSvH) : nil
     let state: PackageState
     if !package.eligibleForDecayInStorage {
       state = .notEligible

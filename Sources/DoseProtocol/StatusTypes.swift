@@ -234,7 +234,7 @@ public struct AlarmStatus: Codable, Sendable, Hashable {
 /// A line of the `watch` stream.
 public struct WatchEvent: Codable, Sendable, Hashable {
   public var `class` = "event"
-  /// `reading`, `detector_state`, `location_state`, `alarm` or `alarm_cleared`.
+  /// `reading`, `detector_state`, `location_state`, `device_attached` or `device_detached`.
   public var event: String
   public var time: Date
   public var detector: String?

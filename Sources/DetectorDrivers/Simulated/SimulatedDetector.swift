@@ -9,11 +9,13 @@ public struct SimulatedDetector: DetectorDriver {
   public let id: String
   public let intervalSeconds: Double
   public let minRealPeriod: Double
+  /// Fewest real seconds between readings, whatever the time scale.
+  public static let defaultMinRealPeriod = 0.2
   private let counterTemplate: SimulatedCounter
 
   public init(
     id: String, scenario: SimulatedScenario, calibration: Calibration,
-    intervalSeconds: Double = 1, minRealPeriod: Double = 0.2
+    intervalSeconds: Double = 1, minRealPeriod: Double = defaultMinRealPeriod
   ) {
     self.id = id
     self.intervalSeconds = intervalSeconds

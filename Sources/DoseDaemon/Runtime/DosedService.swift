@@ -39,48 +39,52 @@ public struct DosedService: Service {
     let server = SocketServer(path: config.daemon.socketPath, engine: engine, logger: logger)
     await engine.evaluate()
     do {
-      try await cancelWhenGracefulShutdown {
-        try await withThrowingDiscardingTaskGroup { group in
-          group.addTask {
-            for await event in events {
-              if case .disconnected(let id, let reason) = event {
-                logger.warning(
-                  "detector disconnected", metadata: ["id": "\(id)", "reason": "\(reason)"])
-              }
-              await engine.handle(event)
-            }
-          }
-          for detector in detectors {
+      try await withGracefulShutdownHandler {
+        try await cancelWhenGracefulShutdown {
+          try await withThrowingDiscardingTaskGroup { group in
             group.addTask {
-              await detector.run(clock: clock) { sink.yield($0) }
+              for await event in events {
+                if case .disconnected(let id, let reason) = event {
+                  logger.warning(
+                    "detector disconnected", metadata: ["id": "\(id)", "reason": "\(reason)"])
+                }
+                await engine.handle(event)
+              }
             }
-          }
-          group.addTask {
-            while !Task.isCancelled {
-              await engine.evaluate()
-              try? await Task.sleep(for: .seconds(Self.evaluationPeriod))
+            for detector in detectors {
+              group.addTask {
+                await detector.run(clock: clock) { sink.yield($0) }
+              }
             }
-          }
-          group.addTask {
-            try await server.run {
-              logger.info(
-                "dosed ready",
-                metadata: [
-                  "detectors": "\(detectors.count)", "locations": "\(config.locations.count)",
-                  "time_scale": "\(clock.scale)",
-                ])
-              SystemdNotifier().notify(
-                "READY=1\nSTATUS=monitoring \(detectors.count) detectors, "
-                  + "\(config.locations.count) locations")
-              await onReady()
+            group.addTask {
+              while !Task.isCancelled {
+                await engine.evaluate()
+                try? await Task.sleep(for: .seconds(Self.evaluationPeriod))
+              }
+            }
+            group.addTask {
+              try await server.run {
+                logger.info(
+                  "dosed ready",
+                  metadata: [
+                    "detectors": "\(detectors.count)", "locations": "\(config.locations.count)",
+                    "time_scale": "\(clock.scale)",
+                  ])
+                SystemdNotifier().notify(
+                  "READY=1\nSTATUS=monitoring \(detectors.count) detectors, "
+                    + "\(config.locations.count) locations")
+                await onReady()
+              }
             }
           }
         }
+      } onGracefulShutdown: {
+        // Tell systemd at once that the stop has begun, not when it has finished.
+        SystemdNotifier().notify("STOPPING=1")
       }
     } catch is CancellationError {
       // Shutdown (SIGTERM/SIGINT or the caller cancelling us) is the normal way to stop.
     }
-    SystemdNotifier().notify("STOPPING=1")
     sink.finish()
     logger.info("dosed stopped")
   }

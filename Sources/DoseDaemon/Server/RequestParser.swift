@@ -34,7 +34,7 @@ enum RequestParser {
     let decoder = WireCoding.decoder()
     let data = Data(bytes)
     let id = (try? decoder.decode(IDProbe.self, from: data))?.id
-    if dictionary["id"] != nil && id == nil {
+    if let raw = dictionary["id"], !(raw is NSNull), id == nil {
       return .error(
         ErrorReply(id: nil, code: .badRequest, message: "'id' must be an integer or a string"))
     }
