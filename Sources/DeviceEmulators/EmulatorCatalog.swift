@@ -13,7 +13,7 @@ public enum EmulatorCatalog {
   }
 
   /// Protocols with an emulator.
-  public static let protocols = ["bgeigie", "gc10", "mightyohm"]
+  public static let protocols = ["bgeigie", "gc10", "gmc", "mightyohm", "modbus", "radpro"]
 
   public static func make(_ name: String, options: Options) -> (any DeviceEmulator)? {
     let source = CountSource(cpm: options.cpm, seed: options.seed)
@@ -21,6 +21,9 @@ public enum EmulatorCatalog {
     case "mightyohm": return MightyOhmEmulator(source: source)
     case "gc10": return GC10Emulator(source: source)
     case "bgeigie": return BGeigieEmulator(source: source)
+    case "gmc": return GMCEmulator(source: source)
+    case "radpro": return RadProEmulator(source: source)
+    case "modbus": return ModbusEmulator(source: source)
     default: return nil
     }
   }

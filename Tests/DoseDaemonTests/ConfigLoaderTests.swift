@@ -467,9 +467,10 @@ private func repositoryConfig(_ name: String) -> String {
       """
       [[detector]]
       id = "d"
-      driver = "gmc"
+      driver = "geiger-o-matic"
       """, keyPath: "detector[0].driver", line: 3,
-      "unknown driver 'gmc' (known drivers: simulated)")
+      "unknown driver 'geiger-o-matic' (known drivers: simulated, gmc, radpro, mightyohm, gc10, "
+        + "bgeigie, line, modbus)")
   }
 
   @Test func unknownTubeListsKnownTubes() {

@@ -7,7 +7,7 @@ extension ConfigLoader {
   static let detectorKeys = [
     "id", "driver", "tube", "sensitivity_cpm_per_usv_h", "calibration_nuclide",
     "calibration_source", "dead_time_s", "reading_interval_s", "stale_after_s",
-    "min_background_usv_h", "simulated", "port", "baud", "line",
+    "min_background_usv_h", "simulated", "port", "baud", "line", "modbus",
   ]
 
   /// Calibration source recorded when the site gives a sensitivity without saying where from.
@@ -62,6 +62,7 @@ extension ConfigLoader {
 
     detector.readingIntervalSeconds = driver.defaultReadingInterval
     try parseSerial(table, into: &detector)
+    try parseModbus(table, into: &detector)
     if let interval = try table.number("reading_interval_s") {
       try table.require(
         interval > 0, "reading_interval_s", "must be greater than 0, found \(fmt(interval))")

@@ -1,3 +1,4 @@
+import DetectorDrivers
 import DoseCore
 import Foundation
 
@@ -55,16 +56,18 @@ public enum DriverKind: String, Sendable, CaseIterable {
   case gc10
   case bgeigie
   case line
+  case modbus
 
   /// Serial line speed when the configuration does not give one: the devices' factory
   /// settings (shared reference devices.md: GMC §1.2 probes 115200 then 57600, Rad Pro §2.2
-  /// 115200, MightyOhm §3 9600, bGeigie §4 9600, GC10 §7 9600).
+  /// 115200, MightyOhm §3 9600, bGeigie §4 9600, GC10 §7 9600). Modbus RTU: 9600, what most
+  /// RS-485 probes ship with (the serial line spec V1.02 requires 9600 and 19200 of a device).
   var defaultBaud: BaudSetting {
     switch self {
     case .simulated: .fixed(0)
     case .gmc: .auto([115200, 57600])
     case .radpro: .fixed(115200)
-    case .mightyohm, .gc10, .bgeigie, .line: .fixed(9600)
+    case .mightyohm, .gc10, .bgeigie, .line, .modbus: .fixed(9600)
     }
   }
 
@@ -125,6 +128,8 @@ public struct DetectorConfig: Sendable {
   public var baud: BaudSetting = .fixed(0)
   /// `[detector.line]`, for driver `line`.
   public var line: LineOptions?
+  /// `[detector.modbus]`, for driver `modbus`.
+  public var modbus: ModbusOptions?
 
   public init(id: String, driver: DriverKind, calibration: Calibration) {
     self.id = id

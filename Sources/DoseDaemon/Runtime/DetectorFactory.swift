@@ -5,10 +5,18 @@ import DoseCore
 enum DetectorFactory {
   static func driver(for config: DetectorConfig) -> any DetectorDriver {
     let id = config.id
+    let path = config.port ?? "/dev/null"
+    let bauds = config.baud.candidates
     let parser: any LineParser
     switch config.driver {
     case .simulated:
       return simulated(config)
+    case .modbus:
+      // The loader requires [detector.modbus] for this driver; the fallback is never used.
+      let options = config.modbus ?? ModbusOptions(slave: 1, register: 0, quantity: .counts)
+      return SerialDetector(id: id, path: path, bauds: bauds) {
+        ModbusSession(detectorID: id, options: options)
+      }
     case .mightyohm:
       parser = MightyOhmParser()
     case .gc10:
@@ -21,12 +29,14 @@ enum DetectorFactory {
       parser =
         (try? RegexLineParser(pattern: options.pattern, intervalSeconds: options.intervalSeconds))
         ?? GC10Parser()
-    case .gmc, .radpro:
-      parser = GC10Parser()
+    case .gmc:
+      return SerialDetector(id: id, path: path, bauds: bauds) { GMCSession(detectorID: id) }
+    case .radpro:
+      return SerialDetector(id: id, path: path, bauds: bauds) { RadProSession(detectorID: id) }
     }
-    return SerialDetector(
-      id: id, path: config.port ?? "/dev/null", bauds: config.baud.candidates
-    ) { LineSession(detectorID: id, parser: parser) }
+    return SerialDetector(id: id, path: path, bauds: bauds) {
+      LineSession(detectorID: id, parser: parser)
+    }
   }
 
   static func simulated(_ config: DetectorConfig) -> SimulatedDetector {
