@@ -6,7 +6,7 @@ DEMO_SCALE ?= 60
 DEMO_CONFIG ?= config/demo-ward.toml
 SUDO       := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: all deps build release demo test lint format check-config clean
+.PHONY: all deps test-deps build release demo test lint format check-config clean
 
 all: build
 
@@ -29,7 +29,14 @@ demo: build
 	@echo "in another terminal: DOSED_SOCKET=/tmp/dosed-demo/dosed.sock .build/debug/dosectl status"
 	.build/debug/dosed --config $(DEMO_CONFIG) --time-scale $(DEMO_SCALE)
 
-test: deps
+# The tests also need socat and pymodbus (a real Modbus RTU peer for the Modbus driver).
+test-deps: deps
+	@command -v socat >/dev/null || { echo "installing socat"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq socat; }
+	@python3 -c "import pymodbus, serial" 2>/dev/null || { echo "installing pymodbus"; \
+	  python3 -m pip install -q "pymodbus[serial]==3.16.1"; }
+
+test: test-deps
 	$(SWIFT) build --build-tests
 	.build/debug/dosed --check-config --config config/dosed.toml
 	.build/debug/dosed --check-config --config config/demo-ward.toml

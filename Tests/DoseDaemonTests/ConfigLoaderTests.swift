@@ -128,11 +128,15 @@ private func repositoryConfig(_ name: String) -> String {
       ])
     #expect(config.locations.map(\.id) == ["room-1", "room-2", "waste-store"])
     #expect(config.locations.map(\.kind) == [.isolationRoom, .isolationRoom, .wasteStore])
-    #expect(config.detectors[0].tube == "SBM-20")
-    #expect(config.detectors[0].calibration.sensitivityCpmPerUSvH == 106.1)
+    #expect(
+      config.detectors.map(\.driver) == [.gmc, .radpro, .mightyohm, .modbus, .bgeigie])
+    #expect(config.detectors[0].tube == "M4011")
+    #expect(config.detectors[0].calibration.sensitivityCpmPerUSvH == 108.3)
+    #expect(config.detectors[0].baud == .auto([115200, 57600]))
     #expect(config.detectors[0].staleAfterSeconds == 5)
     #expect(config.detectors[1].calibration.source.contains("Rad Lab"))
-    #expect(config.detectors[4].simulated?.sources.first?.halfLifeSeconds == 160 * Time.hour)
+    #expect(config.detectors[3].modbus?.slave == 3)
+    #expect(config.detectors[4].readingIntervalSeconds == 5)
 
     let store = config.locations[2]
     #expect(store.releaseSurfaceUSvH == 0.2)
