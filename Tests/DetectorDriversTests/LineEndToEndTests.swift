@@ -116,8 +116,9 @@ import Testing
         return false
       }
     }
-    // "At once": well under a second, not after a read timeout or staleness.
-    #expect(ContinuousClock.now - unplugged < .seconds(1))
+    // "At once": noticed from the hang-up itself, not from staleness (4 s) or a read timeout;
+    // the bound is loose so a loaded test machine does not fail it.
+    #expect(ContinuousClock.now - unplugged < .seconds(2.5))
     let before = Self.readings(log.all).count
     let second = try EmulatorHost(
       emulator: MightyOhmEmulator(source: CountSource(cpm: 600, seed: 9)), link: path)

@@ -88,6 +88,29 @@ import Testing
     #expect(result.stderr.contains("--time-scale"))
   }
 
+  @Test func timeScaleIsRefusedWithARealCounter() async throws {
+    let path = try temporaryFile(
+      """
+      [[detector]]
+      id = "kit"
+      driver = "mightyohm"
+      port = "/dev/ttyUSB0"
+      tube = "SBM-20"
+
+      [[location]]
+      id = "room"
+      kind = "isolation_room"
+      detectors = ["kit"]
+      warn_usv_h = 5.0
+      alarm_usv_h = 10.0
+      """)
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let result = try await run("dosed", ["--config", path, "--time-scale", "60"])
+    #expect(result.status == 1)
+    #expect(result.stderr.contains("--time-scale works only with simulated detectors"))
+    #expect(result.stderr.contains("kit"))
+  }
+
   @Test func dosectlReportsAnUnreachableSocketWithExit4() async throws {
     let result = try await run("dosectl", ["--socket", "/nonexistent/dosed.sock", "status"])
     #expect(result.status == 4)
