@@ -51,7 +51,8 @@ let package = Package(
     .executableTarget(
       name: "dosed",
       dependencies: [
-        "DoseDaemon", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "DoseDaemon", "DetectorDrivers", "DoseProtocol",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .executableTarget(
       name: "dosectl",

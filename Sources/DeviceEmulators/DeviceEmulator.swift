@@ -37,10 +37,14 @@ public final class EmulatorHost: @unchecked Sendable {
   private let stop = StopFlag()
   private let finished = DispatchSemaphore(value: 0)
   private var started = false
+  /// When set, the device only understands a host at this speed; at any other speed it hears
+  /// noise and stays silent, as a real UART would. Lets tests exercise baud probing.
+  public let baud: Int?
 
-  public init(emulator: any DeviceEmulator, link: String? = nil) throws {
+  public init(emulator: any DeviceEmulator, link: String? = nil, baud: Int? = nil) throws {
     terminal = try PseudoTerminal(link: link)
     self.emulator = emulator
+    self.baud = baud
   }
 
   /// The path the daemon should open.
@@ -54,7 +58,7 @@ public final class EmulatorHost: @unchecked Sendable {
       while !stop.isStopped {
         let input = terminal.read(timeout: 0.05)
         let now = SerialPort.monotonicNow() - origin
-        if !input.isEmpty {
+        if !input.isEmpty, baud == nil || terminal.speed == baud {
           let reply = emulator.receive(input, at: now)
           if !reply.isEmpty { terminal.write(reply) }
         }

@@ -43,6 +43,11 @@ public final class PseudoTerminal {
     }
     let flags = fcntl(master, F_GETFL)
     _ = fcntl(master, F_SETFL, flags | O_NONBLOCK)
+    // Not inherited by processes the tests spawn (socat, python): a child holding a copy of the
+    // master would hide an unplug from the daemon.
+    for fd in [master, slave] {
+      _ = fcntl(fd, F_SETFD, fcntl(fd, F_GETFD) | FD_CLOEXEC)
+    }
     if let link {
       unlink(link)
       guard symlink(slavePath, link) == 0 else {
@@ -59,6 +64,8 @@ public final class PseudoTerminal {
   }
 
   /// "Unplugs" the device: the daemon's reads see hang-up/EOF, the link disappears.
+  /// Our own slave descriptor stays open until then, so the master never sees a hang-up
+  /// between the daemon's reopenings.
   public func close() {
     if slaveFD >= 0 {
       Glibc.close(slaveFD)
@@ -68,13 +75,18 @@ public final class PseudoTerminal {
     }
   }
 
-  /// Keeping our slave descriptor open avoids a hang-up before the daemon opens the port; once
-  /// it has, closing ours makes an unplug (master closed) visible as hang-up right away.
-  public func releaseSlave() {
-    if slaveFD >= 0 {
-      Glibc.close(slaveFD)
-      slaveFD = -2
-    }
+  /// The line speed the daemon set on its side, in baud (a PTY master reports the slave's
+  /// termios), or nil for a speed outside the usual table.
+  public var speed: Int? {
+    var options = termios()
+    guard tcgetattr(masterFD, &options) == 0 else { return nil }
+    let value = cfgetispeed(&options)
+    let table: [(speed_t, Int)] = [
+      (speed_t(B1200), 1200), (speed_t(B2400), 2400), (speed_t(B4800), 4800),
+      (speed_t(B9600), 9600), (speed_t(B19200), 19200), (speed_t(B38400), 38400),
+      (speed_t(B57600), 57600), (speed_t(B115200), 115200), (speed_t(B230400), 230400),
+    ]
+    return table.first { $0.0 == value }?.1
   }
 
   /// Bytes from the daemon within `timeout` seconds (empty on timeout).

@@ -37,6 +37,9 @@ public final class SerialPort {
   }
 
   deinit {
+    // Clear exclusive mode: it belongs to the tty, not to our descriptor, and would outlive us
+    // while anything else holds the tty open.
+    _ = ioctl(fd, UInt(TIOCNXCL))
     close(fd)
   }
 

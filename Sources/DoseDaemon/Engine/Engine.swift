@@ -41,15 +41,19 @@ public actor Engine {
       timeScale: clock.scale, detectors: [], locations: [], alarms: [])
   }
 
-  /// Detector settings with staleness scaled to how often readings can arrive at this clock
-  /// scale: three missed periods plus one real second of scheduling slack.
+  /// Detector settings. Staleness defaults to three missed readings plus a second of slack; a
+  /// configured `stale_after_s` is used as it is. Under a scaled clock (simulation only) the
+  /// simulated driver reads at most every `SimulatedDetector.defaultMinRealPeriod` real seconds,
+  /// so staleness is stretched to match, or every detector would look stale.
   static func settings(for detector: DetectorConfig, clock: DoseClock) -> DetectorMonitor.Settings {
-    let period = Swift.max(detector.readingIntervalSeconds, 0.2 * clock.scale)
-    let floor = 3 * period + clock.scale
-    let configured = detector.staleAfterSeconds ?? (3 * detector.readingIntervalSeconds + 1)
+    var staleAfter = detector.staleAfterSeconds ?? (3 * detector.readingIntervalSeconds + 1)
+    if clock.scale != 1 {
+      let period = Swift.max(
+        detector.readingIntervalSeconds, SimulatedDetector.defaultMinRealPeriod * clock.scale)
+      staleAfter = Swift.max(staleAfter, 3 * period + clock.scale)
+    }
     return DetectorMonitor.Settings(
-      staleAfterSeconds: Swift.max(configured, floor),
-      minBackgroundUSvH: detector.minBackgroundUSvH)
+      staleAfterSeconds: staleAfter, minBackgroundUSvH: detector.minBackgroundUSvH)
   }
 
   // MARK: Input
