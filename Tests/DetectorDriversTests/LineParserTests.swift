@@ -10,6 +10,10 @@ struct LineParserTests {
     #expect(
       parser.parse("CPS, 312, CPM, 18720, uSv/hr, 106.70, INST") == .counts(312, intervalSeconds: 1)
     )
+    // Noise before the record costs only the noise.
+    #expect(
+      parser.parse("\u{07}x#\u{FFFD}CPS, 4, CPM, 240, uSv/hr, 1.37, SLOW")
+        == .counts(4, intervalSeconds: 1))
     // dreg2 fork: overflow marker.
     #expect(parser.parse("CPS, 12*, CPM, 700") == .counts(12, intervalSeconds: 1))
   }

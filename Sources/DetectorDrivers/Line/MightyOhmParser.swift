@@ -1,3 +1,5 @@
+import Foundation
+
 /// MightyOhm Geiger kit: `CPS, #####, CPM, #####, uSv/hr, ###.##, SLOW|FAST|INST` once a second
 /// at 9600 baud, CRLF. The CPS field is the exact count of that second; CPM and µSv/h are the
 /// kit's own (SBM-20 at 0.0057, a Ra-226 figure) and are ignored. Forks add fields, so the
@@ -8,7 +10,11 @@ public struct MightyOhmParser: LineParser {
   public var model: String { "MightyOhm Geiger counter" }
 
   public func parse(_ line: String) -> LineContent {
-    let fields = line.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+    // Start at the last "CPS," marker: noise on the line (a loose connector, a reset) then only
+    // costs the bytes before it.
+    let record =
+      line.range(of: "CPS,", options: .backwards).map { line[$0.lowerBound...] } ?? line[...]
+    let fields = record.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
     if fields.count >= 2, fields[0] == "CPS" {
       guard let cps = UInt64(fields[1].filter { $0 != "*" }) else { return .junk }
       return .counts(cps, intervalSeconds: 1)

@@ -28,6 +28,27 @@ public struct DosedService: Service {
     self.onReady = onReady
   }
 
+  /// Device news for the admin: attach and loss at info/warning, wire trouble (junk lines,
+  /// dropped bytes, resyncs, checksum failures) at debug.
+  static func log(_ event: DriverEvent, to logger: Logger) {
+    switch event {
+    case .connected(let id, let identity):
+      logger.info("detector connected", metadata: ["id": "\(id)", "device": "\(identity.summary)"])
+    case .disconnected(let id, let reason):
+      logger.warning("detector disconnected", metadata: ["id": "\(id)", "reason": "\(reason)"])
+    case .counters(let id, let counters):
+      logger.debug(
+        "link trouble",
+        metadata: [
+          "id": "\(id)", "bytes_dropped": "\(counters.bytesDropped)",
+          "resyncs": "\(counters.resyncs)", "checksum_failures": "\(counters.checksumFailures)",
+          "junk_lines": "\(counters.junkLines)", "device_errors": "\(counters.deviceErrors)",
+        ])
+    case .reading:
+      break
+    }
+  }
+
   public func run() async throws {
     try FileManager.default.createDirectory(
       atPath: config.daemon.stateDirectory, withIntermediateDirectories: true)
@@ -44,10 +65,7 @@ public struct DosedService: Service {
           try await withThrowingDiscardingTaskGroup { group in
             group.addTask {
               for await event in events {
-                if case .disconnected(let id, let reason) = event {
-                  logger.warning(
-                    "detector disconnected", metadata: ["id": "\(id)", "reason": "\(reason)"])
-                }
+                Self.log(event, to: logger)
                 await engine.handle(event)
               }
             }
