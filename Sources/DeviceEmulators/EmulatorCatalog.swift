@@ -13,7 +13,9 @@ public enum EmulatorCatalog {
   }
 
   /// Protocols with an emulator.
-  public static let protocols = ["bgeigie", "gc10", "gmc", "mightyohm", "modbus", "radpro"]
+  public static let protocols = [
+    "bgeigie", "gc10", "gmc", "mightyohm", "modbus", "opengamma", "radpro",
+  ]
 
   public static func make(_ name: String, options: Options) -> (any DeviceEmulator)? {
     let source = CountSource(cpm: options.cpm, seed: options.seed)
@@ -24,6 +26,7 @@ public enum EmulatorCatalog {
     case "gmc": return GMCEmulator(source: source)
     case "radpro": return RadProEmulator(source: source)
     case "modbus": return ModbusEmulator(source: source)
+    case "opengamma": return OpenGammaEmulator(source: source, seed: options.seed &+ 1)
     default: return nil
     }
   }

@@ -10,7 +10,7 @@ public struct NoisyEmulator: DeviceEmulator {
   let period: Double
   var nextBurst: Double?
 
-  public init(_ base: any DeviceEmulator, period: Double = 0.7, seed: UInt64 = 99) {
+  public init(_ base: any DeviceEmulator, period: Double = 1.3, seed: UInt64 = 99) {
     self.base = base
     self.period = period
     self.rng = SeededGenerator(seed: seed)

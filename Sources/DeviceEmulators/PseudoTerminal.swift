@@ -28,12 +28,17 @@ public final class PseudoTerminal {
     }
     masterFD = master
     slaveFD = slave
-    guard let name = ttyname(slave) else {
+    // ttyname_r, not ttyname: ttyname's static buffer is shared by every thread, and emulators
+    // are created concurrently (a torn name once pointed a test at "/dev/pts/", a directory).
+    var name = [CChar](repeating: 0, count: 256)
+    let status = ttyname_r(slave, &name, name.count)
+    guard status == 0 else {
       Glibc.close(master)
       Glibc.close(slave)
-      throw Failure(description: "ttyname: \(String(cString: strerror(errno)))")
+      throw Failure(description: "ttyname_r: \(String(cString: strerror(status)))")
     }
-    slavePath = String(cString: name)
+    slavePath = String(
+      decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     // Raw on both sides: no echo, no line discipline, bytes pass untouched.
     for fd in [master, slave] {
       var options = termios()

@@ -72,11 +72,16 @@ public struct DetectorMonitor: Sendable {
     case silent(seconds: Double)
   }
 
-  public init(id: String, calibration: Calibration, settings: Settings = Settings()) {
+  /// - Parameter spectrumModel: for spectrometric detectors, turns the readings' spectra into
+  ///   dose; counts still drive the fault checks.
+  public init(
+    id: String, calibration: Calibration, settings: Settings = Settings(),
+    spectrumModel: SpectrumDoseModel? = nil
+  ) {
     self.id = id
     self.calibration = calibration
     self.settings = settings
-    self.estimator = RateEstimator(settings: settings.estimator)
+    self.estimator = RateEstimator(settings: settings.estimator, spectrumModel: spectrumModel)
   }
 
   /// Takes a reading. A reading showing a tube fault latches it and throws away the counts

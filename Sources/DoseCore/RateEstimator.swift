@@ -20,24 +20,37 @@ public struct RateEstimator: Sendable {
     var counts: UInt64
     var interval: Double
     var end: Double
+    /// Σ G and Σ G² of the sample's spectrum, when the detector has a spectrum model and the
+    /// reading carried a spectrum.
+    var weights: SpectrumDoseModel.Weights?
   }
 
   public let settings: Settings
+  /// Turns spectra into dose (scintillators); nil = counts and the calibration's sensitivity.
+  public let spectrumModel: SpectrumDoseModel?
   private var samples: [Sample] = []
 
-  public init(settings: Settings = Settings()) {
+  public init(settings: Settings = Settings(), spectrumModel: SpectrumDoseModel? = nil) {
     self.settings = settings
+    self.spectrumModel = spectrumModel
   }
 
   public var isEmpty: Bool { samples.isEmpty }
 
   public mutating func add(_ reading: Reading) {
-    add(counts: reading.counts, interval: reading.intervalSeconds, end: reading.monotonicSeconds)
+    let weights = reading.spectrum.flatMap { spectrum in
+      spectrumModel.map { $0.weights(of: spectrum) }
+    }
+    add(
+      counts: reading.counts, interval: reading.intervalSeconds, end: reading.monotonicSeconds,
+      weights: weights)
   }
 
-  public mutating func add(counts: UInt64, interval: Double, end: Double) {
+  public mutating func add(
+    counts: UInt64, interval: Double, end: Double, weights: SpectrumDoseModel.Weights? = nil
+  ) {
     guard interval > 0 else { return }
-    samples.append(Sample(counts: counts, interval: interval, end: end))
+    samples.append(Sample(counts: counts, interval: interval, end: end, weights: weights))
     // Keep only what a window could still use (plus the newest sample, whatever its age).
     let horizon = end - settings.maxWindowSeconds
     if let firstKept = samples.firstIndex(where: { $0.end - $0.interval >= horizon }),
@@ -58,17 +71,21 @@ public struct RateEstimator: Sendable {
     var counts: UInt64 = 0
     var live = 0.0
     var start = newest.end
+    // Spectrum dose only when every sample in the window has its weights.
+    var weights: SpectrumDoseModel.Weights? = spectrumModel == nil ? nil : .init()
     for sample in samples.reversed() {
       let span = newest.end - (sample.end - sample.interval)
       if live > 0 && span > settings.maxWindowSeconds { break }
       counts += sample.counts
       live += sample.interval
       start = sample.end - sample.interval
+      weights = weights.flatMap { total in sample.weights.map { total + $0 } }
       if Double(counts) >= settings.targetCounts { break }
     }
     return RateEstimate(
       counts: counts, liveSeconds: live, windowStart: start, windowEnd: newest.end,
-      calibration: calibration, confidence: confidence)
+      calibration: calibration, confidence: confidence,
+      spectrum: weights.flatMap { weights in spectrumModel.map { ($0, weights) } })
   }
 }
 
@@ -89,11 +106,32 @@ public struct RateEstimate: Sendable, Hashable {
   public let doseRateUSvH: Double?
   public let doseRateInterval: ClosedRange<Double>?
   public let calibration: Calibration
+  /// The spectrum model that made `doseRateUSvH`, nil when it came from counts and the
+  /// calibration's sensitivity.
+  public let spectrumModel: SpectrumDoseModel?
+  /// Σ G, Σ G² and events outside the G(E) table over the window (spectrum dose only).
+  public let spectrumWeights: SpectrumDoseModel.Weights?
 
+  /// How counts became dose, for provenance: "spectrum G(E)" or "sensitivity".
+  public var doseModel: String {
+    spectrumModel == nil ? "sensitivity" : SpectrumDoseModel.provenanceName
+  }
+
+  /// Effective counts (Σ G)²/Σ G² behind the spectrum dose interval.
+  public var effectiveCounts: Double? {
+    spectrumWeights.flatMap(SpectrumDoseModel.effectiveCounts(of:))
+  }
+
+  /// - Parameter spectrum: when given, the dose rate is Σ G / live time (dead-time corrected)
+  ///   with the effective-counts interval, instead of count rate / sensitivity. The count rate
+  ///   fields are the same either way.
   public init(
     counts: UInt64, liveSeconds: Double, windowStart: Double, windowEnd: Double,
-    calibration: Calibration, confidence: Double = 0.95
+    calibration: Calibration, confidence: Double = 0.95,
+    spectrum: (model: SpectrumDoseModel, weights: SpectrumDoseModel.Weights)? = nil
   ) {
+    spectrumModel = spectrum?.model
+    spectrumWeights = spectrum?.weights
     self.counts = counts
     self.liveSeconds = liveSeconds
     self.windowStart = windowStart
@@ -118,8 +156,31 @@ public struct RateEstimate: Sendable, Hashable {
     let high =
       DeadTime.trueRate(observedCPS: interval.upper / liveSeconds, tau: tau) ?? .infinity
     cpsInterval = low...high
-    doseRateUSvH = calibration.doseRate(cps: trueRate)
-    doseRateInterval = calibration.doseRate(cps: low)...calibration.doseRate(cps: high)
+    guard let (model, weights) = spectrum else {
+      doseRateUSvH = calibration.doseRate(cps: trueRate)
+      doseRateInterval = calibration.doseRate(cps: low)...calibration.doseRate(cps: high)
+      return
+    }
+    // Dead time loses events of every energy alike, so Σ G scales by the same n/m as the
+    // counts. The bounds of Σ G are bounds of the observed rate scaled by the same ratio, and
+    // the (monotonic) correction maps them as for counts.
+    let factor = deadTimeFactor ?? 1
+    doseRateUSvH = weights.sum / liveSeconds * factor
+    guard weights.sum > 0, observed > 0 else {
+      // No events: zero counts' upper bound at the largest weight in the table.
+      let upperRate = interval.upper / liveSeconds
+      let corrected = DeadTime.trueRate(observedCPS: upperRate, tau: tau) ?? .infinity
+      doseRateInterval = 0...(corrected * model.maxG)
+      return
+    }
+    let sumInterval = SpectrumDoseModel.interval(of: weights, confidence: confidence)
+    func corrected(_ sum: Double) -> Double {
+      // Observed count rate scaled like Σ G, corrected, then back to Σ G per second.
+      let rate = observed * sum / weights.sum
+      guard let truth = DeadTime.trueRate(observedCPS: rate, tau: tau) else { return .infinity }
+      return rate > 0 ? sum / liveSeconds * truth / rate : 0
+    }
+    doseRateInterval = corrected(sumInterval.lowerBound)...corrected(sumInterval.upperBound)
   }
 
   /// The dead fraction mτ of the window, used to detect over-range.

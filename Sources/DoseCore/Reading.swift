@@ -17,10 +17,13 @@ public struct Reading: Sendable, Hashable {
   public var wallTime: Date
   /// The device's own rate, for display comparison only (never used for dose).
   public var deviceRateCPS: Double?
+  /// Pulse-height histogram of the interval's events (ADC channel → events), from spectrometric
+  /// detectors only; its total equals `counts`. Converted to dose by `SpectrumDoseModel`.
+  public var spectrum: [UInt32: UInt32]?
 
   public init(
     detectorID: String, counts: UInt64, intervalSeconds: Double, monotonicSeconds: Double,
-    wallTime: Date, deviceRateCPS: Double? = nil
+    wallTime: Date, deviceRateCPS: Double? = nil, spectrum: [UInt32: UInt32]? = nil
   ) {
     self.detectorID = detectorID
     self.counts = counts
@@ -28,5 +31,6 @@ public struct Reading: Sendable, Hashable {
     self.monotonicSeconds = monotonicSeconds
     self.wallTime = wallTime
     self.deviceRateCPS = deviceRateCPS
+    self.spectrum = spectrum
   }
 }

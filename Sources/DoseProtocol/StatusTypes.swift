@@ -97,6 +97,15 @@ public struct Provenance: Codable, Sendable, Hashable {
   public var calibrationSource: String
   /// Whether a nuclide-specific energy-response correction was applied (never, so far).
   public var energyCorrected: Bool
+  /// How counts became dose: "spectrum G(E)" for spectrometric detectors; omitted for the
+  /// plain count rate / sensitivity conversion.
+  public var doseModel: String?
+  /// Spectrum dose only: where the G(E) function comes from.
+  public var gFunctionSource: String?
+  /// Spectrum dose only: effective counts (Σ G)² / Σ G² behind the interval.
+  public var effectiveCounts: Double?
+  /// Spectrum dose only: events whose energy fell outside the G(E) table (end value used).
+  public var outsideGRangeCounts: UInt64?
 
   enum CodingKeys: String, CodingKey {
     case counts
@@ -109,6 +118,10 @@ public struct Provenance: Codable, Sendable, Hashable {
     case calibrationNuclide = "calibration_nuclide"
     case calibrationSource = "calibration_source"
     case energyCorrected = "energy_corrected"
+    case doseModel = "dose_model"
+    case gFunctionSource = "g_function_source"
+    case effectiveCounts = "effective_counts"
+    case outsideGRangeCounts = "outside_g_range_counts"
   }
 
   public init(

@@ -13,7 +13,7 @@ struct LineParserTests {
     // Noise before the record costs only the noise.
     #expect(
       parser.parse("\u{07}x#\u{FFFD}CPS, 4, CPM, 240, uSv/hr, 1.37, SLOW")
-        == .counts(4, intervalSeconds: 1))
+        == .countsAfterNoise(4, intervalSeconds: 1, skippedBytes: 6))
     // dreg2 fork: overflow marker.
     #expect(parser.parse("CPS, 12*, CPM, 700") == .counts(12, intervalSeconds: 1))
   }

@@ -67,3 +67,51 @@ import Testing
     #expect(try await daemon.status().locations.first?.state == "occupied")
   }
 }
+
+/// A scintillator served through the daemon: dose from the spectrum's G(E), not from counts.
+@Suite(.serialized) struct SpectrumDaemonTests {
+  @Test func openGammaDoseComesFromTheSpectrumModel() async throws {
+    let link = "/tmp/dosed-ogd-\(UUID().uuidString.prefix(8))"
+    // 6000 cpm = 100 events/s. A flat G(E) of 0.01 µSv/h per count/s weighs every event alike,
+    // so the dose rate must be 100 × 0.01 = 1.0 µSv/h whatever the spectrum's shape
+    // (dead time 10 µs changes it by 0.1 %).
+    let host = try EmulatorHost(
+      emulator: OpenGammaEmulator(source: CountSource(cpm: 6000, seed: 21)), link: link)
+    host.start()
+    defer { host.unplug() }
+    let daemon = try await TestDaemon.start(
+      """
+      [[detector]]
+      id = "ogd"
+      driver = "opengamma"
+      port = "\(link)"
+      # Used for count-rate faults only; were it used for dose, the rate would read 6 µSv/h.
+      sensitivity_cpm_per_usv_h = 1000.0
+      calibration_source = "test"
+        [detector.opengamma]
+        energy_calibration = [0.0, 0.2, 0.0]
+        g_function = [[30.0, 0.01], [3000.0, 0.01]]
+        g_function_source = "test: flat G(E)"
+
+      [[location]]
+      id = "store"
+      kind = "waste_store"
+      detectors = ["ogd"]
+      warn_usv_h = 50.0
+      alarm_usv_h = 100.0
+      """)
+    defer { Task { await daemon.stop() } }
+    try await eventually("the scintillator has a few hundred events") {
+      let detector = try await daemon.status().detectors.first
+      return detector?.state == "ok" && (detector?.provenance?.counts ?? 0) >= 400
+    }
+    let detector = try #require(try await daemon.status().detectors.first)
+    let dose = try #require(detector.doseRateUSvH)
+    let interval = try #require(detector.ci95USvH)
+    #expect(abs(dose - 1.0) < 2.6 * (interval[1] - interval[0]) / 2)
+    #expect(interval[0] <= dose && dose <= interval[1])
+    #expect(detector.provenance?.doseModel == "spectrum G(E)")
+    #expect(detector.provenance?.calibrationSource.isEmpty == false)
+    #expect(detector.device?.model?.contains("Open Gamma") == true)
+  }
+}

@@ -2,6 +2,8 @@
 public enum LineContent: Sendable, Hashable {
   /// Exact counts over an interval the device defines (MightyOhm CPS, bGeigie 5-s counts).
   case counts(UInt64, intervalSeconds: Double)
+  /// Counts found after `skippedBytes` of noise at the start of the line.
+  case countsAfterNoise(UInt64, intervalSeconds: Double, skippedBytes: Int)
   /// A counts-per-minute figure (often a rolling minute); `LineSession` samples one per minute
   /// so that no count is used twice.
   case countsPerMinute(UInt64)

@@ -30,6 +30,9 @@ public struct LineSession: SerialSession {
     switch parser.parse(line) {
     case .counts(let counts, let interval):
       return [reading(counts, interval: interval, at: now)]
+    case .countsAfterNoise(let counts, let interval, let skipped):
+      link.counters.bytesDropped += UInt64(skipped)
+      return [reading(counts, interval: interval, at: now)]
     case .countsPerMinute(let cpm):
       // The first value after connecting may cover time before we listened; then take one
       // value per minute: consecutive rolling-minute values share most of their counts.

@@ -12,12 +12,15 @@ public struct MightyOhmParser: LineParser {
   public func parse(_ line: String) -> LineContent {
     // Start at the last "CPS," marker: noise on the line (a loose connector, a reset) then only
     // costs the bytes before it.
-    let record =
-      line.range(of: "CPS,", options: .backwards).map { line[$0.lowerBound...] } ?? line[...]
+    let marker = line.range(of: "CPS,", options: .backwards)
+    let record = marker.map { line[$0.lowerBound...] } ?? line[...]
+    let skipped = marker.map { line[..<$0.lowerBound].utf8.count } ?? 0
     let fields = record.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
     if fields.count >= 2, fields[0] == "CPS" {
       guard let cps = UInt64(fields[1].filter { $0 != "*" }) else { return .junk }
-      return .counts(cps, intervalSeconds: 1)
+      return skipped > 0
+        ? .countsAfterNoise(cps, intervalSeconds: 1, skippedBytes: skipped)
+        : .counts(cps, intervalSeconds: 1)
     }
     if line.lowercased().contains("geiger counter") {
       // Power-up banner, e.g. "mightyohm.com Geiger Counter 1.00".

@@ -150,12 +150,14 @@ public final class SerialPort {
     case 230400: speed_t(B230400)
     case 460800: speed_t(B460800)
     case 921600: speed_t(B921600)
+    // Open Gamma Detector firmware (`shell.begin(2000000)`, devices.md §7).
+    case 2_000_000: speed_t(B2000000)
     default: nil
     }
   }
 
   /// The baud rates `speed(for:)` accepts, for configuration messages.
   public static let supportedBauds = [
-    1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200, 230400, 460800, 921600,
+    1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200, 230400, 460800, 921600, 2_000_000,
   ]
 }

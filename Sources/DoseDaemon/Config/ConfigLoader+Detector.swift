@@ -7,7 +7,7 @@ extension ConfigLoader {
   static let detectorKeys = [
     "id", "driver", "tube", "sensitivity_cpm_per_usv_h", "calibration_nuclide",
     "calibration_source", "dead_time_s", "reading_interval_s", "stale_after_s",
-    "min_background_usv_h", "simulated", "port", "baud", "line", "modbus",
+    "min_background_usv_h", "simulated", "port", "baud", "line", "modbus", "opengamma",
   ]
 
   /// Calibration source recorded when the site gives a sensitivity without saying where from.
@@ -56,9 +56,12 @@ extension ConfigLoader {
       tube = model
     }
 
-    let calibration = try parseCalibration(table, tube: tube)
+    // Scintillators with a G(E) function: the sensitivity is derived from it when not given.
+    let spectrumModel = try parseOpenGamma(table, driver: driver)
+    let calibration = try parseCalibration(table, tube: tube, spectrumModel: spectrumModel)
     var detector = DetectorConfig(id: id, driver: driver, calibration: calibration)
     detector.tube = tube?.name
+    detector.spectrumModel = spectrumModel
 
     detector.readingIntervalSeconds = driver.defaultReadingInterval
     try parseSerial(table, into: &detector)
@@ -152,11 +155,12 @@ extension ConfigLoader {
 
   /// Sensitivity, nuclide, source and dead time: configured values first, then the tube's.
   static func parseCalibration(
-    _ table: ConfigTable, tube: TubeModel?
+    _ table: ConfigTable, tube: TubeModel?, spectrumModel: SpectrumDoseModel? = nil
   ) throws(ConfigError) -> Calibration {
     let key = "sensitivity_cpm_per_usv_h"
     let configured = try table.number(key)
-    guard let sensitivity = configured ?? tube?.sensitivityCpmPerUSvH else {
+    let derived = spectrumModel.map(openGammaSensitivity)
+    guard let sensitivity = configured ?? tube?.sensitivityCpmPerUSvH ?? derived else {
       throw table.missing(
         key, "or name a tube: \(TubeTable.names.joined(separator: ", "))")
     }
@@ -172,13 +176,16 @@ extension ConfigLoader {
     // The tube's source describes the tube's numbers; a sensitivity the site wrote itself is
     // not from that source, so it is recorded as the site's unless a source is given.
     let defaultSource =
-      (configured == nil ? tube?.source : nil) ?? unnamedCalibrationSource
+      (configured == nil ? tube?.source ?? spectrumModel.map(openGammaCalibrationSource) : nil)
+      ?? unnamedCalibrationSource
     let source = try table.string("calibration_source") ?? defaultSource
     try table.require(
       !source.trimmingCharacters(in: .whitespaces).isEmpty, "calibration_source",
       "must not be empty (say where the sensitivity comes from)")
 
-    let deadTime = try table.number("dead_time_s") ?? tube?.deadTimeSeconds ?? 0
+    let deadTime =
+      try table.number("dead_time_s") ?? tube?.deadTimeSeconds
+      ?? (spectrumModel == nil ? 0 : openGammaDeadTimeSeconds)
     try table.require(
       deadTime >= 0 && deadTime < maxDeadTimeSeconds, "dead_time_s",
       "must be at least 0 and less than \(fmt(maxDeadTimeSeconds)) s (GM dead times are "

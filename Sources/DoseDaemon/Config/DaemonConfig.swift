@@ -57,6 +57,7 @@ public enum DriverKind: String, Sendable, CaseIterable {
   case bgeigie
   case line
   case modbus
+  case opengamma
 
   /// Serial line speed when the configuration does not give one: the devices' factory
   /// settings (shared reference devices.md: GMC §1.2 probes 115200 then 57600, Rad Pro §2.2
@@ -68,6 +69,8 @@ public enum DriverKind: String, Sendable, CaseIterable {
     case .gmc: .auto([115200, 57600])
     case .radpro: .fixed(115200)
     case .mightyohm, .gc10, .bgeigie, .line, .modbus: .fixed(9600)
+    // Open Gamma Detector firmware `shell.begin(2000000)` (devices.md §7); USB CDC ignores it.
+    case .opengamma: .fixed(2_000_000)
     }
   }
 
@@ -130,6 +133,8 @@ public struct DetectorConfig: Sendable {
   public var line: LineOptions?
   /// `[detector.modbus]`, for driver `modbus`.
   public var modbus: ModbusOptions?
+  /// `[detector.opengamma]`: energy calibration and G(E), for driver `opengamma`.
+  public var spectrumModel: SpectrumDoseModel?
 
   public init(id: String, driver: DriverKind, calibration: Calibration) {
     self.id = id

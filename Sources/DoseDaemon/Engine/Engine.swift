@@ -31,7 +31,7 @@ public actor Engine {
     for detector in config.detectors {
       monitors[detector.id] = DetectorMonitor(
         id: detector.id, calibration: detector.calibration,
-        settings: Self.settings(for: detector, clock: clock))
+        settings: Self.settings(for: detector, clock: clock), spectrumModel: detector.spectrumModel)
     }
     detectors = monitors
     locations = config.locations.map(LocationMonitor.init(config:))

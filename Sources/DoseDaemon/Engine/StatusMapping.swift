@@ -36,7 +36,7 @@ enum StatusMapping {
   }
 
   static func provenance(_ estimate: RateEstimate) -> Provenance {
-    Provenance(
+    var provenance = Provenance(
       counts: estimate.counts, windowSeconds: estimate.windowEnd - estimate.windowStart,
       liveSeconds: estimate.liveSeconds, observedCPS: estimate.observedCPS,
       deadTimeFactor: estimate.deadTimeFactor.flatMap(finite),
@@ -44,6 +44,13 @@ enum StatusMapping {
       sensitivityCpmPerUSvH: estimate.calibration.sensitivityCpmPerUSvH,
       calibrationNuclide: estimate.calibration.nuclide,
       calibrationSource: estimate.calibration.source, energyCorrected: false)
+    if let model = estimate.spectrumModel {
+      provenance.doseModel = estimate.doseModel
+      provenance.gFunctionSource = model.source
+      provenance.effectiveCounts = estimate.effectiveCounts.flatMap(finite)
+      provenance.outsideGRangeCounts = estimate.spectrumWeights?.outsideRange
+    }
+    return provenance
   }
 
   static func location(_ assessment: LocationAssessment, config: LocationConfig)

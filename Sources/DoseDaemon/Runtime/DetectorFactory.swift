@@ -33,6 +33,10 @@ enum DetectorFactory {
       return SerialDetector(id: id, path: path, bauds: bauds) { GMCSession(detectorID: id) }
     case .radpro:
       return SerialDetector(id: id, path: path, bauds: bauds) { RadProSession(detectorID: id) }
+    case .opengamma:
+      return SerialDetector(id: id, path: path, bauds: bauds) {
+        OpenGammaSession(detectorID: id)
+      }
     }
     return SerialDetector(id: id, path: path, bauds: bauds) {
       LineSession(detectorID: id, parser: parser)
