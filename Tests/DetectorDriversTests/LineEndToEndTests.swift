@@ -63,6 +63,25 @@ import Testing
     #expect(abs(counts - expected) < 5 * expected.squareRoot())
   }
 
+  @Test func regexProfileReadsAHomeMadeCounter() async throws {
+    // A home-made counter that happens to print MightyOhm-style lines, described by a pattern.
+    let path = link()
+    let host = try EmulatorHost(
+      emulator: MightyOhmEmulator(source: CountSource(cpm: 1200, seed: 8)), link: path)
+    host.start()
+    defer { host.unplug() }
+    let parser = try RegexLineParser(pattern: #"CPS, (?<counts>\d+),"#, intervalSeconds: 1)
+    let events = try await collect(detector(parser, path: path)) {
+      Self.readings($0).count >= 4
+    }
+    let readings = Self.readings(events)
+    #expect(readings.count >= 4)
+    #expect(readings.allSatisfy { $0.intervalSeconds == 1 })
+    let counts = Double(readings.map(\.counts).reduce(0, +))
+    let expected = 20.0 * Double(readings.count)
+    #expect(abs(counts - expected) < 5 * expected.squareRoot())
+  }
+
   @Test func bGeigieCountsChecksumFailures() async throws {
     let path = link()
     // Every second sentence corrupt; sentences come every 5 s, so speed the emulator up by
