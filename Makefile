@@ -29,12 +29,15 @@ demo: build
 	@echo "in another terminal: DOSED_SOCKET=/tmp/dosed-demo/dosed.sock .build/debug/dosectl status"
 	.build/debug/dosed --config $(DEMO_CONFIG) --time-scale $(DEMO_SCALE)
 
-# The tests also need socat and pymodbus (a real Modbus RTU peer for the Modbus driver).
+# The tests also need socat, pymodbus (a real Modbus RTU peer) and radiacode (an independent
+# encoder for the RadiaCode codec).
 test-deps: deps
 	@command -v socat >/dev/null || { echo "installing socat"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq socat; }
 	@python3 -c "import pymodbus, serial" 2>/dev/null || { echo "installing pymodbus"; \
 	  python3 -m pip install -q "pymodbus[serial]==3.16.1"; }
+	@python3 -c "import radiacode" 2>/dev/null || { echo "installing radiacode"; \
+	  python3 -m pip install -q "radiacode==0.4.0"; }
 
 test: test-deps
 	$(SWIFT) build --build-tests

@@ -18,6 +18,7 @@ public enum Command: String, Sendable, CaseIterable {
   case locations
   case watch
   case version
+  case devices
 }
 
 /// Sent by the daemon as soon as a client connects.

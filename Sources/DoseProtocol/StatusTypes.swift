@@ -272,3 +272,60 @@ public struct WatchEvent: Codable, Sendable, Hashable {
     self.time = time
   }
 }
+
+/// Reply to `devices`: what udev sees now, and which detector each device is bound to. Nothing
+/// is opened to make it.
+public struct DevicesReply: Codable, Sendable, Hashable {
+  public var `class` = "devices"
+  public var id: RequestID?
+  public var time: Date
+  /// `udev`, `kernel` or `off`.
+  public var hotplug: String
+  public var devices: [DeviceEntry]
+  /// Matches that could not be honoured (ambiguities, generic ids), in words.
+  public var problems: [String]
+
+  public init(
+    id: RequestID?, time: Date, hotplug: String, devices: [DeviceEntry], problems: [String]
+  ) {
+    self.id = id
+    self.time = time
+    self.hotplug = hotplug
+    self.devices = devices
+    self.problems = problems
+  }
+}
+
+/// One USB serial device.
+public struct DeviceEntry: Codable, Sendable, Hashable {
+  public var devnode: String
+  public var vendorID: String?
+  public var productID: String?
+  public var serial: String?
+  public var manufacturer: String?
+  public var product: String?
+  /// Physical USB port, bus-path ("1-2.3").
+  public var usbPort: String?
+  public var idPath: String?
+  /// Name in dosed's known-devices table, if the ids are there.
+  public var knownAs: String?
+  /// The driver usually behind these ids.
+  public var likelyDriver: String?
+  /// The detector using this device, if any.
+  public var boundTo: String?
+
+  enum CodingKeys: String, CodingKey {
+    case devnode, serial, manufacturer, product
+    case vendorID = "vendor_id"
+    case productID = "product_id"
+    case usbPort = "usb_port"
+    case idPath = "id_path"
+    case knownAs = "known_as"
+    case likelyDriver = "likely_driver"
+    case boundTo = "bound_to"
+  }
+
+  public init(devnode: String) {
+    self.devnode = devnode
+  }
+}

@@ -70,6 +70,29 @@ struct Locations: ParsableCommand {
   }
 }
 
+struct Devices: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "USB serial devices udev sees now, and which detector uses each (opens none).")
+  @OptionGroup var options: CommonOptions
+
+  func run() throws {
+    let (_, line) = try query("devices", options: options)
+    if options.json {
+      print(String(decoding: line, as: UTF8.self))
+      return
+    }
+    let reply = try decode(DevicesReply.self, line)
+    if reply.devices.isEmpty {
+      print("No USB serial devices present (hotplug: \(reply.hotplug)).")
+    } else {
+      print(Tables.devices(reply.devices))
+    }
+    for problem in reply.problems {
+      print("problem: \(problem)")
+    }
+  }
+}
+
 struct Watch: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Stream events (readings, state changes, alarms) until interrupted.")

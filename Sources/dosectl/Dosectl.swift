@@ -15,7 +15,7 @@ struct Dosectl: ParsableCommand {
       4 the daemon could not be reached.
       """,
     version: ProtocolInfo.softwareVersion,
-    subcommands: [Status.self, Detectors.self, Locations.self, Watch.self])
+    subcommands: [Status.self, Detectors.self, Locations.self, Devices.self, Watch.self])
 
   /// ArgumentParser's own usage errors exit 64; the documented code is 2.
   static func main() {

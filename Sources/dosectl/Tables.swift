@@ -70,6 +70,18 @@ enum Tables {
       ], rows)
   }
 
+  static func devices(_ devices: [DeviceEntry]) -> String {
+    let rows = devices.map { device in
+      [
+        device.devnode,
+        [device.vendorID, device.productID].compactMap { $0 }.joined(separator: ":"),
+        device.serial ?? "-", device.usbPort ?? "-", device.knownAs ?? "unknown",
+        device.boundTo ?? "-",
+      ]
+    }
+    return render(["DEVICE", "USB ID", "SERIAL", "USB PORT", "KNOWN AS", "DETECTOR"], rows)
+  }
+
   static func alarms(_ alarms: [AlarmStatus], style: TerminalStyle) -> String {
     if alarms.isEmpty { return "No active alarms." }
     let rows = alarms.map { alarm in

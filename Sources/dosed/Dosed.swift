@@ -34,7 +34,16 @@ struct Dosed: AsyncParsableCommand {
     help: "List the tty devices udev knows, with USB identity, without opening any.")
   var listDevices = false
 
+  @Flag(
+    name: .customLong("print-udev-rules"),
+    help: "Print the udev rule for the counters dosed knows (systemd/60-dosed.rules).")
+  var printUdevRules = false
+
   func run() async throws {
+    if printUdevRules {
+      print(UdevRules.render(), terminator: "")
+      return
+    }
     if listDevices {
       try printDevices()
       return

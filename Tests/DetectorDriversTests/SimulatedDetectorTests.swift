@@ -16,15 +16,21 @@ struct SimulatedDetectorTests {
   let calibration = Calibration(
     sensitivityCpmPerUSvH: 106, nuclide: "Cs-137", source: "test", deadTimeSeconds: 0)
 
+  /// Runs the detector with a clock of `scale` started when the driver task starts (a loaded
+  /// test machine may start the task late; the scenario's times must count from then), until
+  /// `until` holds or 15 s pass.
   func run(
-    _ detector: SimulatedDetector, clock: DoseClock,
+    _ detector: SimulatedDetector, scale: Double,
     until: @escaping @Sendable ([DriverEvent]) -> Bool
   )
     async -> [DriverEvent]
   {
     let log = EventLog()
-    let task = Task { await detector.run(clock: clock) { log.append($0) } }
-    for _ in 0..<200 where !until(log.all) {
+    let task = Task {
+      await detector.run(clock: DoseClock(scale: scale)) { log.append($0) }
+    }
+    let deadline = ContinuousClock.now + .seconds(15)
+    while !until(log.all) && ContinuousClock.now < deadline {
       try? await Task.sleep(for: .milliseconds(25))
     }
     task.cancel()
@@ -36,8 +42,7 @@ struct SimulatedDetectorTests {
     let detector = SimulatedDetector(
       id: "d1", scenario: SimulatedScenario(backgroundUSvH: 5, seed: 1), calibration: calibration,
       intervalSeconds: 1, minRealPeriod: 0.01)
-    let clock = DoseClock(scale: 100)
-    let events = await run(detector, clock: clock) { $0.count >= 20 }
+    let events = await run(detector, scale: 100) { $0.count >= 20 }
     guard case .connected(let id, _) = events.first else {
       Issue.record("first event should be connected, got \(String(describing: events.first))")
       return
@@ -68,7 +73,7 @@ struct SimulatedDetectorTests {
     let detector = SimulatedDetector(
       id: "d2", scenario: scenario, calibration: calibration, intervalSeconds: 0.2,
       minRealPeriod: 0.01)
-    let events = await run(detector, clock: DoseClock(scale: 20)) { events in
+    let events = await run(detector, scale: 20) { events in
       events.filter {
         if case .connected = $0 { return true }
         return false

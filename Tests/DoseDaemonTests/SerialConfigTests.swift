@@ -1,3 +1,4 @@
+import DetectorDrivers
 import Testing
 
 @testable import DoseDaemon
@@ -58,6 +59,52 @@ struct SerialConfigTests {
     #expect(baud?.message.contains("unsupported baud rate 12345") == true)
     let auto = error("driver = \"gc10\"\nport = \"/dev/ttyUSB0\"\nbaud = \"auto\"")
     #expect(auto?.message.contains("only for driver \"gmc\"") == true)
+  }
+
+  @Test func matchFindsTheDeviceByIdentity() throws {
+    let config = try ConfigLoader.parse(
+      config(
+        """
+        driver = "radpro"
+          [detector.match]
+          vendor_id = "0483"
+          product_id = "5740"
+          serial = "RP-1"
+        """), path: "t.toml")
+    #expect(config.detectors[0].port == nil)
+    #expect(
+      config.detectors[0].match == DeviceMatch(vendorID: "0483", productID: "5740", serial: "RP-1"))
+  }
+
+  @Test func matchErrorsAreSpecific() {
+    let both = error(
+      """
+      driver = "radpro"
+      port = "/dev/ttyACM0"
+        [detector.match]
+        serial = "RP-1"
+      """)
+    #expect(both?.keyPath == "detector[0].match")
+    let generic = error(
+      """
+      driver = "gmc"
+        [detector.match]
+        vendor_id = "1a86"
+        product_id = "7523"
+      """)
+    #expect(generic?.keyPath == "detector[0].match.serial")
+    #expect(generic?.message.contains("generic id") == true)
+    let badHex = error(
+      """
+      driver = "gmc"
+        [detector.match]
+        vendor_id = "1a8"
+        usb_port = "1-2"
+      """)
+    #expect(badHex?.keyPath == "detector[0].match.vendor_id")
+    #expect(badHex?.line == 6)
+    let neither = error("driver = \"gmc\"")
+    #expect(neither?.message.contains("or a [detector.match]") == true)
   }
 
   @Test func simulatedHasNoPort() {

@@ -8,8 +8,15 @@ import Foundation
 /// The blocking conversation runs on a thread of its own, so a slow device can never hold up
 /// the daemon's cooperative threads; the thread stops within 0.1 s of the task's cancellation.
 public struct SerialDetector: DetectorDriver {
+  /// Where the device is: a fixed path, or whatever device the directory binds to this detector
+  /// (udev discovery and hotplug: the path follows the device from socket to socket).
+  public enum Port: Sendable {
+    case fixed(String)
+    case matched(DeviceDirectory, description: String)
+  }
+
   public let id: String
-  public let path: String
+  public let port: Port
   /// Baud rates to try in order: one for a fixed rate, several for `auto`.
   public let bauds: [Int]
   private let makeSession: @Sendable () -> any SerialSession
@@ -18,14 +25,27 @@ public struct SerialDetector: DetectorDriver {
   public static let maxBackoff = 30.0
 
   public init(
-    id: String, path: String, bauds: [Int],
+    id: String, port: Port, bauds: [Int],
     makeSession: @escaping @Sendable () -> any SerialSession
   ) {
     precondition(!bauds.isEmpty, "a serial detector needs at least one baud rate")
     self.id = id
-    self.path = path
+    self.port = port
     self.bauds = bauds
     self.makeSession = makeSession
+  }
+
+  public init(
+    id: String, path: String, bauds: [Int],
+    makeSession: @escaping @Sendable () -> any SerialSession
+  ) {
+    self.init(id: id, port: .fixed(path), bauds: bauds, makeSession: makeSession)
+  }
+
+  /// The fixed path, if this detector has one.
+  public var path: String? {
+    if case .fixed(let path) = port { return path }
+    return nil
   }
 
   public func run(clock: DoseClock, emit: @escaping @Sendable (DriverEvent) -> Void) async {
@@ -50,9 +70,17 @@ public struct SerialDetector: DetectorDriver {
     var backoff = Self.initialBackoff
     var lastReported: String?
     while !stop.isStopped {
-      let failure = session(clock: clock, stop: stop, emit: emit) {
-        backoff = Self.initialBackoff
-        lastReported = nil
+      let generation = directoryGeneration
+      let failure: String
+      if let path = currentPath() {
+        failure = session(path: path, clock: clock, stop: stop, emit: emit) {
+          backoff = Self.initialBackoff
+          lastReported = nil
+        }
+      } else if case .matched(_, let description) = port {
+        failure = "no device matching \(description) is present"
+      } else {
+        failure = "no port"
       }
       if stop.isStopped { break }
       // Report every loss at once; repeat a failure to reopen only when its reason changes.
@@ -60,14 +88,27 @@ public struct SerialDetector: DetectorDriver {
         emit(.disconnected(detectorID: id, reason: failure))
         lastReported = failure
       }
-      Self.sleep(backoff, stop: stop)
+      // A new binding (the device came back, perhaps in another socket) ends the wait at once.
+      sleep(backoff, stop: stop, unlessGenerationLeaves: generation)
       backoff = min(backoff * 2, Self.maxBackoff)
     }
   }
 
+  private func currentPath() -> String? {
+    switch port {
+    case .fixed(let path): path
+    case .matched(let directory, _): directory.path(for: id)
+    }
+  }
+
+  private var directoryGeneration: UInt64? {
+    if case .matched(let directory, _) = port { return directory.generation }
+    return nil
+  }
+
   /// Opens the port (trying each baud rate), runs a session until it fails, and returns why.
   private func session(
-    clock: DoseClock, stop: StopFlag, emit: @Sendable (DriverEvent) -> Void,
+    path: String, clock: DoseClock, stop: StopFlag, emit: @Sendable (DriverEvent) -> Void,
     onConnected: () -> Void
   ) -> String {
     var lastError = SerialError.timeout("a device")
@@ -80,8 +121,20 @@ public struct SerialDetector: DetectorDriver {
       }
       let link = SerialLink(port: port, stop: stop)
       var session = makeSession()
+      var identity: DeviceIdentity
       do {
-        var identity = try session.start(link: link, clock: clock)
+        identity = try session.start(link: link, clock: clock)
+      } catch .protocolMismatch(let what) where bauds.count > 1 {
+        // Only a failed identification means "wrong speed, try the next one".
+        lastError = .protocolMismatch(what)
+        continue
+      } catch .timeout(let what) where bauds.count > 1 {
+        lastError = .timeout(what)
+        continue
+      } catch {
+        return error.description
+      }
+      do {
         identity.port = path
         identity.baud = baud
         emit(.connected(detectorID: id, identity: identity))
@@ -96,12 +149,6 @@ public struct SerialDetector: DetectorDriver {
             emit(.counters(detectorID: id, reported))
           }
         }
-      } catch .protocolMismatch(let what) where bauds.count > 1 {
-        lastError = .protocolMismatch(what)
-        continue
-      } catch .timeout(let what) where bauds.count > 1 {
-        lastError = .timeout(what)
-        continue
       } catch {
         return error.description
       }
@@ -110,9 +157,11 @@ public struct SerialDetector: DetectorDriver {
     return "no answer at \(tried) baud (\(lastError.description))"
   }
 
-  private static func sleep(_ seconds: Double, stop: StopFlag) {
+  private func sleep(_ seconds: Double, stop: StopFlag, unlessGenerationLeaves generation: UInt64?)
+  {
     let deadline = SerialPort.now() + seconds
     while !stop.isStopped && SerialPort.now() < deadline {
+      if let generation, directoryGeneration != generation { return }
       Thread.sleep(forTimeInterval: min(0.1, max(0, deadline - SerialPort.now())))
     }
   }

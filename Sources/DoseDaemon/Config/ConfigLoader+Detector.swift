@@ -7,7 +7,7 @@ extension ConfigLoader {
   static let detectorKeys = [
     "id", "driver", "tube", "sensitivity_cpm_per_usv_h", "calibration_nuclide",
     "calibration_source", "dead_time_s", "reading_interval_s", "stale_after_s",
-    "min_background_usv_h", "simulated", "port", "baud", "line", "modbus", "opengamma",
+    "min_background_usv_h", "simulated", "port", "baud", "line", "match", "modbus", "opengamma",
   ]
 
   /// Calibration source recorded when the site gives a sensitivity without saying where from.
@@ -105,13 +105,21 @@ extension ConfigLoader {
       try table.require(port == nil, "port", "driver \"simulated\" has no port")
       try table.require(!table.has("baud"), "baud", "driver \"simulated\" has no baud rate")
     } else {
-      guard let port else {
-        throw table.missing("port", "the serial device of this \(driver.rawValue) counter")
+      let match = try parseMatch(table)
+      switch (port, match) {
+      case (.some, .some):
+        throw table.error("match", "give either port or [detector.match], not both")
+      case (.none, .none):
+        throw table.missing(
+          "port", "the serial device of this \(driver.rawValue) counter, or a [detector.match]")
+      case (.some(let port), .none):
+        try table.require(
+          port.hasPrefix("/"), "port",
+          "must be an absolute path like /dev/ttyUSB0, found \"\(port)\"")
+        detector.port = port
+      case (.none, .some(let match)):
+        detector.match = match
       }
-      try table.require(
-        port.hasPrefix("/"), "port", "must be an absolute path like /dev/ttyUSB0, found \"\(port)\""
-      )
-      detector.port = port
       detector.baud = driver.defaultBaud
       if let text = table.table["baud"]?.string {
         try table.require(
@@ -151,6 +159,35 @@ extension ConfigLoader {
     } else if driver == .line {
       throw table.missing("line", "a [detector.line] table with a pattern")
     }
+  }
+
+  /// `[detector.match]`: USB identity instead of a fixed path.
+  static func parseMatch(_ table: ConfigTable) throws(ConfigError) -> DeviceMatch? {
+    guard let match = try table.subtable("match") else { return nil }
+    let keys = ["vendor_id", "product_id", "serial", "usb_port", "id_path"]
+    try match.checkKeys(keys)
+    func hexID(_ key: String) throws(ConfigError) -> String? {
+      guard let value = try match.string(key) else { return nil }
+      let isHex = value.count == 4 && value.allSatisfy { $0.isHexDigit }
+      try match.require(isHex, key, "must be 4 hex digits like \"1a86\", found \"\(value)\"")
+      return value.lowercased()
+    }
+    let result = DeviceMatch(
+      vendorID: try hexID("vendor_id"), productID: try hexID("product_id"),
+      serial: try match.string("serial"), usbPort: try match.string("usb_port"),
+      idPath: try match.string("id_path"))
+    try match.require(
+      result != DeviceMatch(), "vendor_id",
+      "[detector.match] needs at least one of: \(keys.joined(separator: ", "))")
+    if let known = KnownDevices.lookup(vendorID: result.vendorID, productID: result.productID),
+      known.generic, !result.isSpecific
+    {
+      throw match.error(
+        "serial",
+        "\(result.vendorID ?? ""):\(result.productID ?? "") is a generic id (\(known.name)) shared "
+          + "by many devices; add serial, usb_port or id_path so dosed never binds a stranger")
+    }
+    return result
   }
 
   /// Sensitivity, nuclide, source and dead time: configured values first, then the tube's.

@@ -53,7 +53,7 @@ public enum ConfigLoader {
   static func parseDaemon(_ document: ConfigTable) throws(ConfigError) -> DaemonSection {
     var section = DaemonSection()
     guard let table = try document.subtable("daemon") else { return section }
-    try table.checkKeys(["socket", "state_dir", "log_level"])
+    try table.checkKeys(["socket", "state_dir", "log_level", "hotplug"])
     if let socket = try table.string("socket") {
       try table.require(!socket.isEmpty, "socket", "must not be empty")
       section.socketPath = socket
@@ -68,6 +68,13 @@ public enum ConfigLoader {
         throw table.error("log_level", "unknown log level '\(name)' (expected one of: \(known))")
       }
       section.logLevel = level
+    }
+    if let name = try table.string("hotplug") {
+      guard let source = HotplugSource(rawValue: name) else {
+        let known = HotplugSource.allCases.map(\.rawValue).joined(separator: ", ")
+        throw table.error("hotplug", "unknown hotplug source '\(name)' (expected one of: \(known))")
+      }
+      section.hotplug = source
     }
     return section
   }

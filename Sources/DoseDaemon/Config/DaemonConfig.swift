@@ -34,7 +34,14 @@ public struct DaemonSection: Sendable, Equatable {
   public var socketPath: String = "/run/dosed/dosed.sock"
   public var stateDirectory: String = "/var/lib/dosed"
   public var logLevel: LogLevelName = .info
+  /// Hotplug events: `udev` after udevd's rules (production), `kernel` where no udevd runs
+  /// (containers, tests), or `off` (scan once at start).
+  public var hotplug: HotplugSource = .udev
   public init() {}
+}
+
+public enum HotplugSource: String, Sendable, CaseIterable {
+  case udev, kernel, off
 }
 
 public enum LogLevelName: String, Sendable, CaseIterable {
@@ -126,8 +133,10 @@ public struct DetectorConfig: Sendable {
   public var minBackgroundUSvH: Double = 0.05
   /// Options of the simulated driver (`[detector.simulated]`).
   public var simulated: SimulatedDetectorOptions?
-  /// Serial device path, for every driver but `simulated`.
+  /// Serial device path, for every driver but `simulated` (or `match` instead).
   public var port: String?
+  /// `[detector.match]`: find the device by USB identity instead of a fixed path.
+  public var match: DeviceMatch?
   public var baud: BaudSetting = .fixed(0)
   /// `[detector.line]`, for driver `line`.
   public var line: LineOptions?

@@ -13,6 +13,7 @@ public actor Engine {
   private var locations: [LocationMonitor]
   private var hub = EventHub()
   private var identities: [String: DeviceIdentity] = [:]
+  private var deviceView = DeviceView()
   private var linkCounters: [String: LinkCounters] = [:]
 
   private var detectorStates: [String: DetectorState] = [:]
@@ -204,4 +205,40 @@ public actor Engine {
   public func wasDropped(_ id: UUID) -> Bool { hub.dropped.contains(id) }
 
   public var watcherCount: Int { hub.count }
+
+  // MARK: Devices
+
+  /// Installs the latest scan of USB serial devices (from the hotplug watcher).
+  public func updateDevices(_ view: DeviceView) {
+    deviceView = view
+  }
+
+  /// The `devices` reply: USB serial devices udev sees, their identity, and who uses them.
+  public func devices(id: RequestID?) -> DevicesReply {
+    let fixedPairs: [(String, String)] = detectorConfigs.values.compactMap { config in
+      config.port.map { ($0, config.id) }
+    }
+    let fixed = Dictionary(fixedPairs) { first, _ in first }
+    let boundPairs: [(String, String)] = deviceView.result.bindings.map {
+      ($0.value.syspath, $0.key)
+    }
+    let bound = Dictionary(boundPairs) { first, _ in first }
+    let entries = deviceView.devices.filter(\.isUSBSerial).map { device in
+      var entry = DeviceEntry(devnode: device.devnode ?? device.sysname)
+      entry.vendorID = device.usbVendorID
+      entry.productID = device.usbProductID
+      entry.serial = device.usbSerial
+      entry.manufacturer = device.usbManufacturer
+      entry.product = device.usbProduct
+      entry.usbPort = device.usbPort
+      entry.idPath = device.idPath
+      entry.knownAs = device.known?.name
+      entry.likelyDriver = device.known?.driver
+      entry.boundTo = bound[device.syspath] ?? device.devnode.flatMap { fixed[$0] }
+      return entry
+    }
+    return DevicesReply(
+      id: id, time: clock.now().wallTime, hotplug: deviceView.hotplug, devices: entries,
+      problems: deviceView.problems)
+  }
 }

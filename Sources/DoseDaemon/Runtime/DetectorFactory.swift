@@ -3,9 +3,12 @@ import DoseCore
 
 /// Builds the driver for each configured detector.
 enum DetectorFactory {
-  static func driver(for config: DetectorConfig) -> any DetectorDriver {
+  static func driver(for config: DetectorConfig, directory: DeviceDirectory) -> any DetectorDriver {
     let id = config.id
-    let path = config.port ?? "/dev/null"
+    // The loader requires a port or a match for every serial driver.
+    let path: SerialDetector.Port =
+      config.match.map { .matched(directory, description: $0.summary) }
+      ?? .fixed(config.port ?? "/dev/null")
     let bauds = config.baud.candidates
     let parser: any LineParser
     switch config.driver {
@@ -14,7 +17,7 @@ enum DetectorFactory {
     case .modbus:
       // The loader requires [detector.modbus] for this driver; the fallback is never used.
       let options = config.modbus ?? ModbusOptions(slave: 1, register: 0, quantity: .counts)
-      return SerialDetector(id: id, path: path, bauds: bauds) {
+      return SerialDetector(id: id, port: path, bauds: bauds) {
         ModbusSession(detectorID: id, options: options)
       }
     case .mightyohm:
@@ -30,15 +33,15 @@ enum DetectorFactory {
         (try? RegexLineParser(pattern: options.pattern, intervalSeconds: options.intervalSeconds))
         ?? GC10Parser()
     case .gmc:
-      return SerialDetector(id: id, path: path, bauds: bauds) { GMCSession(detectorID: id) }
+      return SerialDetector(id: id, port: path, bauds: bauds) { GMCSession(detectorID: id) }
     case .radpro:
-      return SerialDetector(id: id, path: path, bauds: bauds) { RadProSession(detectorID: id) }
+      return SerialDetector(id: id, port: path, bauds: bauds) { RadProSession(detectorID: id) }
     case .opengamma:
-      return SerialDetector(id: id, path: path, bauds: bauds) {
+      return SerialDetector(id: id, port: path, bauds: bauds) {
         OpenGammaSession(detectorID: id)
       }
     }
-    return SerialDetector(id: id, path: path, bauds: bauds) {
+    return SerialDetector(id: id, port: path, bauds: bauds) {
       LineSession(detectorID: id, parser: parser)
     }
   }

@@ -13,14 +13,22 @@ public struct DosedService: Service {
   public let engine: Engine
   let logger: Logger
   let onReady: @Sendable () async -> Void
+  /// Lists the devices present; udev in production, a fake in tests.
+  let deviceScanner: DeviceWatcher.Scanner
+  /// Replaces the configured hotplug source (tests inject events).
+  let hotplugEvents: (any HotplugEvents)?
 
   /// Real seconds between evaluations (staleness, locations, alarms, snapshot).
   static let evaluationPeriod = 0.25
 
   public init(
     config: DaemonConfig, timeScale: Double = 1, logger: Logger,
-    onReady: @escaping @Sendable () async -> Void = {}
+    onReady: @escaping @Sendable () async -> Void = {},
+    deviceScanner: @escaping DeviceWatcher.Scanner = DeviceWatcher.udevScanner,
+    hotplugEvents: (any HotplugEvents)? = nil
   ) {
+    self.deviceScanner = deviceScanner
+    self.hotplugEvents = hotplugEvents
     self.config = config
     self.clock = DoseClock(scale: timeScale, start: config.simulation.startAt)
     self.engine = Engine(config: config, clock: clock)
@@ -49,6 +57,40 @@ public struct DosedService: Service {
     }
   }
 
+  static func makeMonitor(_ source: HotplugSource, logger: Logger) -> (
+    (any HotplugEvents)?, String
+  ) {
+    let kind: UdevMonitor.Source
+    switch source {
+    case .off: return (nil, "off")
+    case .udev: kind = .udev
+    case .kernel: kind = .kernel
+    }
+    do {
+      return (try UdevMonitor(source: kind), kind.rawValue)
+    } catch {
+      logger.warning(
+        "no hotplug events; devices are scanned at start only", metadata: ["error": "\(error)"])
+      return (nil, "off")
+    }
+  }
+
+  static func view(
+    of directory: DeviceDirectory, result: Result<DeviceMatcher.Result, any Error>,
+    hotplug: String
+  ) -> DeviceView {
+    let snapshot = directory.snapshot
+    switch result {
+    case .success(let match):
+      return DeviceView(
+        devices: snapshot.devices, result: match, hotplug: hotplug, problems: match.problems)
+    case .failure(let error):
+      return DeviceView(
+        devices: snapshot.devices, result: snapshot.result, hotplug: hotplug,
+        problems: ["device scan failed: \(error)"])
+    }
+  }
+
   public func run() async throws {
     try FileManager.default.createDirectory(
       atPath: config.daemon.stateDirectory, withIntermediateDirectories: true)
@@ -56,7 +98,18 @@ public struct DosedService: Service {
     let engine = engine
     let clock = clock
     let logger = logger
-    let detectors = config.detectors.map(DetectorFactory.driver(for:))
+    let directory = DeviceDirectory()
+    let detectors = config.detectors.map { DetectorFactory.driver(for: $0, directory: directory) }
+    let watcher = DeviceWatcher(
+      directory: directory,
+      matches: config.detectors.compactMap { detector in detector.match.map { (detector.id, $0) } },
+      scanner: deviceScanner)
+    // The monitor exists before the first scan, so no hotplug event falls between the two.
+    let (monitor, hotplug): ((any HotplugEvents)?, String) =
+      hotplugEvents.map { ($0, "injected") }
+      ?? Self.makeMonitor(config.daemon.hotplug, logger: logger)
+    let (deviceViews, deviceSink) = AsyncStream<DeviceView>.makeStream(
+      bufferingPolicy: .bufferingNewest(4))
     let server = SocketServer(path: config.daemon.socketPath, engine: engine, logger: logger)
     await engine.evaluate()
     do {
@@ -67,6 +120,22 @@ public struct DosedService: Service {
               for await event in events {
                 Self.log(event, to: logger)
                 await engine.handle(event)
+              }
+            }
+            group.addTask {
+              await watcher.follow(monitor: monitor) { result in
+                deviceSink.yield(Self.view(of: directory, result: result, hotplug: hotplug))
+              }
+              deviceSink.finish()
+            }
+            group.addTask {
+              for await view in deviceViews {
+                if !view.problems.isEmpty {
+                  logger.warning(
+                    "device matching",
+                    metadata: ["problems": "\(view.problems.joined(separator: "; "))"])
+                }
+                await engine.updateDevices(view)
               }
             }
             for detector in detectors {

@@ -62,6 +62,8 @@ struct ClientSession: Sendable {
           Self.buffer(
             VersionReply(
               id: id, version: ProtocolInfo.softwareVersion, protocol: ProtocolInfo.version)))
+      case .devices:
+        try await outbound.write(Self.buffer(await engine.devices(id: id)))
       case .watch:
         try await stream(id: id, outbound: outbound)
         return false

@@ -1,0 +1,67 @@
+import Foundation
+
+/// Keeps the `DeviceDirectory` true to what is plugged in: scans at start, and rescans on every
+/// hotplug event (or on a fake event in tests), rebinding detectors to devices by their match.
+/// A removed device loses its binding, a returning one gets it back in whatever socket.
+public struct DeviceWatcher: Sendable {
+  public typealias Scanner = @Sendable () throws -> [UdevDeviceInfo]
+
+  public let directory: DeviceDirectory
+  public let matches: [(String, DeviceMatch)]
+  private let scanner: Scanner
+
+  /// Lists the tty devices udev knows.
+  public static let udevScanner: Scanner = { try UdevDevices.list(subsystem: "tty") }
+
+  public init(
+    directory: DeviceDirectory, matches: [(String, DeviceMatch)],
+    scanner: @escaping Scanner = DeviceWatcher.udevScanner
+  ) {
+    self.directory = directory
+    self.matches = matches
+    self.scanner = scanner
+  }
+
+  /// Scans and rebinds; returns the new result (problems included), or the scan error.
+  @discardableResult
+  public func rescan() -> Result<DeviceMatcher.Result, any Error> {
+    do {
+      let devices = try scanner()
+      let result = DeviceMatcher.bind(devices: devices, matches: matches)
+      directory.update(devices: devices, result: result)
+      return .success(result)
+    } catch {
+      return .failure(error)
+    }
+  }
+
+  /// Follows hotplug events from `monitor` until cancelled, rescanning after each burst of
+  /// events; `onChange` hears about every rescan (for logs and the devices view).
+  public func follow(
+    monitor: (any HotplugEvents)?,
+    onChange:
+      @escaping @Sendable (Result<DeviceMatcher.Result, any Error>)
+      -> Void
+  ) async {
+    onChange(rescan())
+    guard let monitor else { return }
+    let stop = StopFlag()
+    await withTaskCancellationHandler {
+      await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+        let thread = Thread {
+          while !stop.isStopped {
+            guard monitor.next(timeout: 0.1) != nil else { continue }
+            // Drain the burst (a USB plug-in brings several events), then rescan once.
+            while monitor.next(timeout: 0.05) != nil {}
+            onChange(rescan())
+          }
+          done.resume()
+        }
+        thread.name = "dosed-hotplug"
+        thread.start()
+      }
+    } onCancel: {
+      stop.stop()
+    }
+  }
+}
