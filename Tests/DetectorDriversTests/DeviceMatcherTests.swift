@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 
 @testable import DetectorDrivers
@@ -103,5 +104,48 @@ struct DeviceMatcherTests {
     let event = try #require(seen, "no uevent arrived within 4 s")
     #expect(event.action == "change")
     #expect(event.device.devnode == "/dev/tty")
+  }
+}
+
+final class ScanCounter: Sendable {
+  let scans = Mutex(0)
+}
+
+/// The watcher driven by real kernel uevents: add, remove and add again each trigger a rescan.
+/// In the same serialized suite as the monitor test, since both write the same uevent file.
+extension UdevMonitorTests {
+  @Test func addRemoveAddEachRescan() async throws {
+    // A synthetic uevent only announces: /dev/tty stays in place (devtmpfs owns the node; with
+    // udevd running, a synthetic remove would only drop its symlinks until the next add).
+    let target = "/sys/class/tty/tty/uevent"
+    try #require(FileManager.default.isWritableFile(atPath: target), "needs root and sysfs")
+    let monitor = try UdevMonitor(source: .kernel, subsystems: ["tty"])
+    let counter = ScanCounter()
+    let watcher = DeviceWatcher(
+      directory: DeviceDirectory(), matches: [],
+      scanner: {
+        counter.scans.withLock { $0 += 1 }
+        return try UdevDevices.list(subsystem: "tty")
+      })
+    let task = Task { await watcher.follow(monitor: monitor) { _ in } }
+    defer { task.cancel() }
+    func scans() -> Int { counter.scans.withLock { $0 } }
+    func waitFor(_ count: Int) async throws {
+      let deadline = ContinuousClock.now + .seconds(5)
+      while scans() < count && ContinuousClock.now < deadline {
+        try await Task.sleep(for: .milliseconds(20))
+      }
+    }
+    try await waitFor(1)
+    #expect(scans() == 1, "the initial scan")
+    // Synthetic uevents (the device itself stays): each burst makes one rescan.
+    for (index, action) in ["add", "remove", "add"].enumerated() {
+      try await Task.sleep(for: .milliseconds(200))
+      try action.write(toFile: target, atomically: false, encoding: .utf8)
+      try await waitFor(index + 2)
+      #expect(scans() >= index + 2, "rescan after \(action)")
+    }
+    task.cancel()
+    await task.value
   }
 }
