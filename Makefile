@@ -10,11 +10,15 @@ SUDO       := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
 all: build
 
-# libudev-dev is the one system package the build needs that a fresh Debian lacks.
+# libudev-dev and libusb-1.0-0-dev are the system packages the build needs that a fresh Debian
+# lacks.
 deps:
 	@pkg-config --exists libudev 2>/dev/null || { \
 	  echo "libudev-dev is missing; installing it with apt-get (Debian package libudev-dev)"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq libudev-dev; }
+	@pkg-config --exists libusb-1.0 2>/dev/null || { \
+	  echo "libusb-1.0-0-dev is missing; installing it with apt-get"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq libusb-1.0-0-dev; }
 
 build: deps
 	$(SWIFT) build

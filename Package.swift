@@ -25,8 +25,12 @@ let package = Package(
     .target(name: "DoseCore"),
     // libudev, for discovery and hotplug (Debian: libudev-dev).
     .systemLibrary(name: "CUdev", pkgConfig: "libudev", providers: [.apt(["libudev-dev"])]),
+    // libusb, for vendor bulk-interface devices such as the RadiaCode 10x (Debian:
+    // libusb-1.0-0-dev).
+    .systemLibrary(
+      name: "CLibUSB", pkgConfig: "libusb-1.0", providers: [.apt(["libusb-1.0-0-dev"])]),
     // Transports, protocol codecs and the simulated detector. Deliver Readings, never dose.
-    .target(name: "DetectorDrivers", dependencies: ["DoseCore", "CUdev"]),
+    .target(name: "DetectorDrivers", dependencies: ["DoseCore", "CUdev", "CLibUSB"]),
     // Device emulators on pseudo-terminals: test support, and `dose-emulate` for people without
     // hardware.
     .target(name: "DeviceEmulators", dependencies: ["DetectorDrivers", "DoseCore"]),

@@ -474,7 +474,7 @@ private func repositoryConfig(_ name: String) -> String {
       driver = "geiger-o-matic"
       """, keyPath: "detector[0].driver", line: 3,
       "unknown driver 'geiger-o-matic' (known drivers: simulated, gmc, radpro, mightyohm, gc10, "
-        + "bgeigie, line, modbus, opengamma)")
+        + "bgeigie, line, modbus, opengamma, radiacode)")
   }
 
   @Test func unknownTubeListsKnownTubes() {

@@ -104,6 +104,22 @@ extension ConfigLoader {
     if driver == .simulated {
       try table.require(port == nil, "port", "driver \"simulated\" has no port")
       try table.require(!table.has("baud"), "baud", "driver \"simulated\" has no baud rate")
+    } else if driver == .radiacode {
+      try table.require(
+        port == nil, "port",
+        "driver \"radiacode\" is a USB device, not a serial port: leave out port (a "
+          + "[detector.match] with serial or usb_port picks one of several)")
+      try table.require(!table.has("baud"), "baud", "driver \"radiacode\" has no baud rate")
+      // Vendor and product default to the RadiaCode's 0483:f123.
+      let match = try parseMatch(table) ?? DeviceMatch()
+      do {
+        _ = try RadiaCodeDetector.selector(for: match)
+      } catch {
+        throw table.error("match", error.description)
+      }
+      detector.match = DeviceMatch(
+        vendorID: match.vendorID ?? "0483", productID: match.productID ?? "f123",
+        serial: match.serial, usbPort: match.usbPort)
     } else {
       let match = try parseMatch(table)
       switch (port, match) {

@@ -65,6 +65,8 @@ public enum DriverKind: String, Sendable, CaseIterable {
   case line
   case modbus
   case opengamma
+  /// RadiaCode 10x over native USB (libusb): no port and no baud; found by USB identity.
+  case radiacode
 
   /// Serial line speed when the configuration does not give one: the devices' factory
   /// settings (shared reference devices.md: GMC §1.2 probes 115200 then 57600, Rad Pro §2.2
@@ -72,7 +74,7 @@ public enum DriverKind: String, Sendable, CaseIterable {
   /// RS-485 probes ship with (the serial line spec V1.02 requires 9600 and 19200 of a device).
   var defaultBaud: BaudSetting {
     switch self {
-    case .simulated: .fixed(0)
+    case .simulated, .radiacode: .fixed(0)
     case .gmc: .auto([115200, 57600])
     case .radpro: .fixed(115200)
     case .mightyohm, .gc10, .bgeigie, .line, .modbus: .fixed(9600)

@@ -40,6 +40,10 @@ enum DetectorFactory {
       return SerialDetector(id: id, port: path, bauds: bauds) {
         OpenGammaSession(detectorID: id)
       }
+    case .radiacode:
+      // The loader checked the match; libusb finds the device itself (no tty, no directory).
+      let selector = config.match.flatMap { try? RadiaCodeDetector.selector(for: $0) }
+      return RadiaCodeDetector(id: id, selector: selector ?? .init())
     }
     return SerialDetector(id: id, port: path, bauds: bauds) {
       LineSession(detectorID: id, parser: parser)

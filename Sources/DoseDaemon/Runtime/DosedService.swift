@@ -102,7 +102,10 @@ public struct DosedService: Service {
     let detectors = config.detectors.map { DetectorFactory.driver(for: $0, directory: directory) }
     let watcher = DeviceWatcher(
       directory: directory,
-      matches: config.detectors.compactMap { detector in detector.match.map { (detector.id, $0) } },
+      // RadiaCode detectors are USB devices found through libusb, never tty nodes.
+      matches: config.detectors.filter { $0.driver != .radiacode }.compactMap { detector in
+        detector.match.map { (detector.id, $0) }
+      },
       scanner: deviceScanner)
     // The monitor exists before the first scan, so no hotplug event falls between the two.
     let (monitor, hotplug): ((any HotplugEvents)?, String) =

@@ -1,0 +1,188 @@
+import DoseCore
+import Foundation
+
+/// A RadiaCode 10x on native USB (libusb; devices.md §5): finds it by USB identity, runs a
+/// `RadiaCodeSession` on it, polls DATA_BUF every `pollInterval` seconds, and when the device
+/// goes away reports `disconnected` at once and looks for it again with backoff (0.5 s doubling
+/// to 5 s: looking is cheap, since libusb lists devices without opening any other).
+///
+/// The blocking conversation runs on a thread of its own, like `SerialDetector`. The thread
+/// notices cancellation within 0.1 s between polls; an exchange under way first finishes or
+/// times out (3 s at most).
+public struct RadiaCodeDetector: DetectorDriver {
+  /// What an open produced: the link, and what USB says about the device.
+  public struct Connection {
+    public var transport: any RadiaCodeTransport
+    public var model: String?
+    public var serial: String?
+    /// Where it is plugged in ("1-2.3").
+    public var usbPort: String?
+
+    public init(
+      transport: any RadiaCodeTransport, model: String? = nil, serial: String? = nil,
+      usbPort: String? = nil
+    ) {
+      self.transport = transport
+      self.model = model
+      self.serial = serial
+      self.usbPort = usbPort
+    }
+  }
+
+  /// A `[detector.match]` the RadiaCode driver cannot honour.
+  public enum MatchError: Error, Sendable, Hashable, CustomStringConvertible {
+    case invalidID(String)
+    case idPathUnsupported
+
+    public var description: String {
+      switch self {
+      case .invalidID(let text): "invalid USB id \"\(text)\" (four hex digits, e.g. 0483)"
+      case .idPathUnsupported:
+        "id_path cannot select a RadiaCode (found through libusb); use serial or usb_port"
+      }
+    }
+  }
+
+  public typealias Selector = LibUSBRadiaCodeTransport.Selector
+
+  public let id: String
+  /// For messages: what the detector looks for.
+  public let target: String
+  /// Real seconds between DATA_BUF polls.
+  public let pollInterval: Double
+  private let open: @Sendable () throws(RadiaCodeTransportError) -> Connection
+
+  public static let initialBackoff = 0.5
+  public static let maxBackoff = 5.0
+
+  /// The real device through libusb.
+  public init(id: String, selector: Selector = Selector(), pollInterval: Double = 1) {
+    self.init(id: id, target: selector.summary, pollInterval: pollInterval) {
+      () throws(RadiaCodeTransportError) -> Connection in
+      let transport = try LibUSBRadiaCodeTransport(selector: selector)
+      return Connection(
+        transport: transport, model: transport.product, serial: transport.serial,
+        usbPort: transport.usbPort)
+    }
+  }
+
+  /// Any transport (tests, other links). `open` is called on the detector's thread for every
+  /// (re)connection.
+  public init(
+    id: String, target: String, pollInterval: Double = 1,
+    open: @escaping @Sendable () throws(RadiaCodeTransportError) -> Connection
+  ) {
+    precondition(pollInterval > 0, "poll interval must be positive")
+    self.id = id
+    self.target = target
+    self.pollInterval = pollInterval
+    self.open = open
+  }
+
+  /// The libusb selector for a `[detector.match]`; vendor and product default to the
+  /// RadiaCode's 0483:f123.
+  public static func selector(for match: DeviceMatch) throws(MatchError) -> Selector {
+    if match.idPath != nil { throw .idPathUnsupported }
+    func parse(_ text: String?, default value: UInt16) throws(MatchError) -> UInt16 {
+      guard let text else { return value }
+      guard text.count == 4, let parsed = UInt16(text, radix: 16) else {
+        throw .invalidID(text)
+      }
+      return parsed
+    }
+    return Selector(
+      vendorID: try parse(match.vendorID, default: Selector.radiaCodeVendorID),
+      productID: try parse(match.productID, default: Selector.radiaCodeProductID),
+      serial: match.serial, usbPort: match.usbPort)
+  }
+
+  public func run(clock: DoseClock, emit: @escaping @Sendable (DriverEvent) -> Void) async {
+    let stop = StopFlag()
+    await withTaskCancellationHandler {
+      await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+        let thread = Thread {
+          self.loop(clock: clock, stop: stop, emit: emit)
+          done.resume()
+        }
+        thread.name = "dosed-\(id)"
+        thread.start()
+      }
+    } onCancel: {
+      stop.stop()
+    }
+  }
+
+  private func loop(
+    clock: DoseClock, stop: StopFlag, emit: @escaping @Sendable (DriverEvent) -> Void
+  ) {
+    var backoff = Self.initialBackoff
+    var lastReported: String?
+    while !stop.isStopped {
+      let failure = session(clock: clock, stop: stop, emit: emit) {
+        backoff = Self.initialBackoff
+        lastReported = nil
+      }
+      if stop.isStopped { break }
+      // Report every loss at once; repeat a failure to reopen only when its reason changes.
+      if failure != lastReported {
+        emit(.disconnected(detectorID: id, reason: failure))
+        lastReported = failure
+      }
+      sleep(backoff, stop: stop)
+      backoff = min(backoff * 2, Self.maxBackoff)
+    }
+  }
+
+  /// Opens the device, runs a session until it fails, and returns why.
+  private func session(
+    clock: DoseClock, stop: StopFlag, emit: @Sendable (DriverEvent) -> Void,
+    onConnected: () -> Void
+  ) -> String {
+    let connection: Connection
+    do {
+      connection = try open()
+    } catch {
+      return error.description
+    }
+    var session = RadiaCodeSession(detectorID: id)
+    do {
+      let now = clock.now()
+      var identity = try session.start(
+        transport: connection.transport, localTime: Self.localTime(now.wallTime),
+        monotonicSeconds: now.monotonicSeconds)
+      if let model = connection.model { identity.model = model }
+      identity.serial = connection.serial
+      identity.port = connection.usbPort.map { "USB \($0)" }
+      emit(.connected(detectorID: id, identity: identity))
+      onConnected()
+      while true {
+        sleep(pollInterval, stop: stop)
+        if stop.isStopped { return "stopped" }
+        let now = clock.now()
+        let readings = try session.step(
+          transport: connection.transport, monotonicSeconds: now.monotonicSeconds,
+          wallTime: now.wallTime)
+        for reading in readings { emit(.reading(reading)) }
+      }
+    } catch {
+      return error.description
+    }
+  }
+
+  /// The host's local wall-clock time: the device has no time zone (the package sends
+  /// `datetime.now()`).
+  static func localTime(_ date: Date) -> RadiaCodeLocalTime {
+    let parts = Calendar.current.dateComponents(
+      [.year, .month, .day, .hour, .minute, .second], from: date)
+    return RadiaCodeLocalTime(
+      year: parts.year ?? 2000, month: parts.month ?? 1, day: parts.day ?? 1,
+      hour: parts.hour ?? 0, minute: parts.minute ?? 0, second: parts.second ?? 0)
+  }
+
+  private func sleep(_ seconds: Double, stop: StopFlag) {
+    let deadline = SerialPort.now() + seconds
+    while !stop.isStopped && SerialPort.now() < deadline {
+      Thread.sleep(forTimeInterval: min(0.1, max(0, deadline - SerialPort.now())))
+    }
+  }
+}
