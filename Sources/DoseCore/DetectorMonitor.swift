@@ -64,6 +64,8 @@ public struct DetectorMonitor: Sendable {
   private var latched: TubeFault?
   private var healthyReadings = 0
   private var healthyCounts: UInt64 = 0
+  /// When the counter was last over range; cleared only when a latch lifts after the hold.
+  private var lastOverRangeAt: Double?
 
   /// Faults seen in the counts themselves, as opposed to missing or lost readings.
   enum TubeFault: Sendable, Hashable {
@@ -107,24 +109,37 @@ public struct DetectorMonitor: Sendable {
 
     if let fault = observedFault(in: reading) {
       latched = fault
+      if case .overRange = fault { lastOverRangeAt = reading.monotonicSeconds }
       healthyReadings = 0
       healthyCounts = 0
       estimator.reset()
       return
     }
-    if let fault = latched {
+    if latched != nil {
       healthyReadings += 1
-      healthyCounts += reading.counts
+      healthyCounts =
+        healthyCounts.addingReportingOverflow(reading.counts).overflow
+        ? .max : healthyCounts + reading.counts
       var proven =
         healthyReadings >= settings.stuckRepeats
         && Double(healthyCounts) >= settings.silentExpectedCounts
-      if case .overRange(let at, _) = fault {
+      // The over-range hold outlives any later fault: a tube that went silent after being
+      // over range (paralysed) must still wait out the hold before its low counts are believed.
+      if let at = lastOverRangeAt {
         proven = proven && reading.monotonicSeconds - at >= settings.overRangeHoldSeconds
       }
-      if proven { latched = nil }
+      if proven {
+        latched = nil
+        lastOverRangeAt = nil
+      }
     }
     estimator.add(reading)
   }
+
+  /// Count rate beyond any supported counter's range: GM tubes saturate at 10⁴–10⁵ cps (SBM-20
+  /// datasheet 10 kcps, devices.md §5.1) and scintillators here at about 10⁵ cps; 10⁶ cps is a
+  /// garbled value or a dead-time-free configuration of a saturated counter.
+  public static let maxPlausibleCPS = 1e6
 
   /// Identical readings of `counts` in a row that make a stuck counter.
   ///
@@ -144,7 +159,9 @@ public struct DetectorMonitor: Sendable {
     let observed = Double(reading.counts) / reading.intervalSeconds
     let deadFraction = DeadTime.deadFraction(
       observedCPS: observed, tau: calibration.deadTimeSeconds)
-    if deadFraction >= settings.maxDeadFraction {
+    // Above `maxPlausibleCPS` no counter we support is measuring, whatever its configured dead
+    // time (a detector configured without one would otherwise never be over range).
+    if deadFraction >= settings.maxDeadFraction || observed > Self.maxPlausibleCPS {
       return .overRange(at: reading.monotonicSeconds, deadFraction: deadFraction)
     }
     if reading.counts > 0 && repeatCount >= requiredRepeats(for: reading.counts) {
@@ -163,7 +180,8 @@ public struct DetectorMonitor: Sendable {
     connected = false
     disconnectReason = reason
     estimator.reset()
-    zeroRunSeconds = 0
+    // The zero run is kept: zeros before an unplug still count against a dead tube, or a flaky
+    // cable would keep resetting the silent check.
     repeatCount = 0
     lastCounts = nil
   }
@@ -202,8 +220,7 @@ public struct DetectorMonitor: Sendable {
   }
 
   private var isOverRange: Bool {
-    if case .overRange = latched { return true }
-    return false
+    latched != nil && lastOverRangeAt != nil
   }
 
   private func describe(_ fault: TubeFault) -> String {

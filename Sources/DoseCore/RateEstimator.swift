@@ -76,7 +76,9 @@ public struct RateEstimator: Sendable {
     for sample in samples.reversed() {
       let span = newest.end - (sample.end - sample.interval)
       if live > 0 && span > settings.maxWindowSeconds { break }
-      counts += sample.counts
+      // Saturating: a garbled huge count must not trap the daemon (it is over range anyway).
+      let (sum, overflow) = counts.addingReportingOverflow(sample.counts)
+      counts = overflow ? .max : sum
       live += sample.interval
       start = sample.end - sample.interval
       weights = weights.flatMap { total in sample.weights.map { total + $0 } }

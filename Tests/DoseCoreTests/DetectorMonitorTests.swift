@@ -239,3 +239,60 @@ func disconnectClearsRuns() {
   // Nine repeats before the disconnect plus one after are not ten in a row.
   #expect(monitor.assess(now: 10).state == .ok)
 }
+
+@Test("Over-range hold survives a later silent fault (paralysed tube, then fold-back)")
+func overRangeHoldOutlivesSilence() {
+  var monitor = makeMonitor()
+  monitor.ingest(reading(3000, end: 1))
+  // Paralysed: no pulses for long enough to latch "silent" instead.
+  for t in 2...240 {
+    monitor.ingest(reading(0, end: Double(t)))
+  }
+  let silent = monitor.assess(now: 240)
+  #expect(silent.state == .fault)
+  #expect(silent.overRange, "still over range as far as the location is concerned")
+  // Low, plausible counts (fold-back) do not lift it before 300 s after the last over-range…
+  for t in 241...300 {
+    monitor.ingest(reading(UInt64(20 + t % 5), end: Double(t)))
+  }
+  #expect(monitor.assess(now: 300).state == .fault)
+  // … only after the hold.
+  monitor.ingest(reading(21, end: 301))
+  #expect(monitor.assess(now: 301).state == .ok)
+}
+
+@Test("Absurd rates are over range even without a configured dead time")
+func implausibleRateIsOverRange() {
+  var monitor = DetectorMonitor(id: "d1", calibration: noDeadTime)
+  monitor.ingest(reading(5_000_000, end: 1))
+  let assessment = monitor.assess(now: 1)
+  #expect(assessment.state == .fault)
+  #expect(assessment.overRange)
+}
+
+@Test("Huge garbled counts never trap")
+func hugeCountsSaturate() {
+  var monitor = DetectorMonitor(id: "d1", calibration: noDeadTime)
+  monitor.ingest(reading(UInt64.max, end: 1))
+  monitor.ingest(reading(UInt64.max, end: 2))
+  #expect(monitor.assess(now: 2).state == .fault)
+  var estimator = RateEstimator()
+  estimator.add(counts: UInt64.max, interval: 1, end: 1)
+  estimator.add(counts: UInt64.max, interval: 1, end: 2)
+  #expect(estimator.estimate(calibration: noDeadTime)?.counts == UInt64.max)
+}
+
+@Test("A disconnect does not reset the silent-tube run")
+func silentRunSurvivesDisconnect() {
+  var monitor = makeMonitor()
+  for t in 1...200 {
+    monitor.ingest(reading(0, end: Double(t)))
+  }
+  monitor.disconnect(reason: "flaky cable")
+  for t in 201...230 {
+    monitor.ingest(reading(0, end: Double(t)))
+  }
+  let assessment = monitor.assess(now: 230)
+  #expect(assessment.state == .fault)
+  #expect(assessment.reason?.hasPrefix("silent") == true)
+}

@@ -184,8 +184,16 @@ public struct ModbusSession: SerialSession {
         return nil
       }
       let cps = options.quantity == .cpm ? value / 60 : value
+      // A "no data" sentinel (FLT_MAX) or a wrong word order decodes to absurd rates; they are
+      // junk, never a trap in the conversion below.
+      guard cps <= DetectorMonitor.maxPlausibleCPS,
+        let counts = UInt64(exactly: (cps * interval).rounded())
+      else {
+        link.counters.junkLines += 1
+        return nil
+      }
       return Reading(
-        detectorID: detectorID, counts: UInt64((cps * interval).rounded()),
+        detectorID: detectorID, counts: counts,
         intervalSeconds: interval, monotonicSeconds: time.monotonicSeconds,
         wallTime: time.wallTime, deviceRateCPS: cps)
     }

@@ -85,6 +85,9 @@ public struct OpenGammaSession: SerialSession {
       link.counters.deviceErrors += 1
       return []
     case .other:
+      // A garbled event line lost its events: leave its time out of the next reading too, or
+      // the dose rate would read low with an interval that claims otherwise.
+      if lastLineAt != nil { lastLineAt = now.monotonicSeconds }
       link.counters.junkLines += 1
       return []
     }

@@ -10,6 +10,9 @@ public struct DeviceWatcher: Sendable {
   public let matches: [(String, DeviceMatch)]
   private let scanner: Scanner
 
+  /// Seconds between rescans when there are no hotplug events.
+  public static let pollPeriod = 2.0
+
   /// Lists the tty devices udev knows.
   public static let udevScanner: Scanner = { try UdevDevices.list(subsystem: "tty") }
 
@@ -44,7 +47,17 @@ public struct DeviceWatcher: Sendable {
       -> Void
   ) async {
     onChange(rescan())
-    guard let monitor else { return }
+    guard let monitor else {
+      // No hotplug events: poll instead, or two counters swapped between sockets would each
+      // reopen the other's old path and report the other room's dose rate.
+      guard !matches.isEmpty else { return }
+      while !Task.isCancelled {
+        try? await Task.sleep(for: .seconds(Self.pollPeriod))
+        if Task.isCancelled { break }
+        onChange(rescan())
+      }
+      return
+    }
     let stop = StopFlag()
     await withTaskCancellationHandler {
       await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
