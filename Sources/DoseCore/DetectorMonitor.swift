@@ -72,6 +72,9 @@ public struct DetectorMonitor: Sendable {
     case overRange(at: Double, deadFraction: Double)
     case stuck(counts: UInt64, times: Int)
     case silent(seconds: Double)
+    /// Some counts, but far too few for even the lowest plausible background: a dying tube
+    /// that gives the odd pulse.
+    case sparse(counts: UInt64, seconds: Double, expected: Double)
   }
 
   /// - Parameter spectrumModel: for spectrometric detectors, turns the readings' spectra into
@@ -134,6 +137,32 @@ public struct DetectorMonitor: Sendable {
       }
     }
     estimator.add(reading)
+    if latched == nil, let fault = sparseFault() {
+      latched = fault
+      healthyReadings = 0
+      healthyCounts = 0
+      estimator.reset()
+    }
+  }
+
+  /// Chance, below which a window's count is taken as a dying tube rather than bad luck.
+  /// Evaluated once per reading, 10⁻⁹ is about one false fault per detector in 30 years.
+  public static let sparseFalseAlarmProbability = 1e-9
+
+  /// The averaging window holds far fewer counts than the lowest plausible background gives:
+  /// P(X ≤ n | μ = min background rate × live time) < 10⁻⁹, with μ ≥ `silentExpectedCounts`.
+  /// Catches a tube that still clicks now and then, which never makes a zero run long enough
+  /// for the silent check.
+  private func sparseFault() -> TubeFault? {
+    guard let window = estimator.estimate(calibration: calibration) else { return nil }
+    let expected =
+      calibration.countRate(doseRateUSvH: settings.minBackgroundUSvH) * window.liveSeconds
+    guard expected >= settings.silentExpectedCounts else { return nil }
+    // P(X ≤ n; μ) = Q(n + 1, μ), the regularized upper incomplete gamma function.
+    let n = Double(window.counts)
+    let probability = 1 - Gamma.regularizedLower(shape: n + 1, x: expected)
+    guard probability < Self.sparseFalseAlarmProbability else { return nil }
+    return .sparse(counts: window.counts, seconds: window.liveSeconds, expected: expected)
   }
 
   /// Count rate beyond any supported counter's range: GM tubes saturate at 10⁴–10⁵ cps (SBM-20
@@ -233,6 +262,10 @@ public struct DetectorMonitor: Sendable {
         settings.maxDeadFraction, settings.overRangeHoldSeconds) + recovering
     case .stuck(let counts, let times):
       return "stuck: the same count (\(counts)) \(times) times in a row" + recovering
+    case .sparse(let counts, let seconds, let expected):
+      return String(
+        format: "too few counts: %llu in %.0f s, where even %g µSv/h background gives about "
+          + "%.0f", counts, seconds, settings.minBackgroundUSvH, expected) + recovering
     case .silent(let seconds):
       return "silent: no counts for \(Int(seconds)) s, where even "
         + "\(settings.minBackgroundUSvH) µSv/h background gives some" + recovering

@@ -61,11 +61,13 @@ public struct IsolationRoomMonitor: Sendable {
     var reasons = summary.faultReasons
     if detectorIDs.isEmpty { reasons.append("no detectors assigned") }
     if occupancy == .awaitingClearance, let reversionReason { reasons.append(reversionReason) }
-    return LocationAssessment(
+    var assessment = LocationAssessment(
       id: id, kind: .isolationRoom, state: state, reasons: reasons,
       doseRateUSvH: summary.highest?.doseRateUSvH,
       doseRateInterval: summary.highest?.doseRateInterval,
       doseRateDetector: summary.highestID,
       alarm: faulted ? .alarm : alarms.level, doseAlarm: alarms.level, packages: [])
+    assessment.overRangeDetectors = summary.overRangeDetectors
+    return assessment
   }
 }

@@ -34,6 +34,9 @@ public struct LocationAssessment: Sendable, Hashable {
   /// The dose-rate level alone, with hysteresis.
   public let doseAlarm: AlarmLevel
   public let packages: [PackageAssessment]
+  /// Detectors of this location that are beyond their measuring range (the dose alarm then
+  /// stands for "at least their maximum", not for `doseRateUSvH`).
+  public var overRangeDetectors: [String] = []
 }
 
 /// What a location's detectors say together: who is unfit, and the highest trustworthy rate.
@@ -45,8 +48,9 @@ struct DetectorSummary {
   var unfit: [DetectorAssessment] = []
   var highest: RateEstimate?
   var highestID: String?
-  /// A detector is beyond its range: the dose rate is at least its maximum, so alarm.
-  var overRange = false
+  /// Detectors beyond their range: the dose rate is at least their maximum, so alarm.
+  var overRangeDetectors: [String] = []
+  var overRange: Bool { !overRangeDetectors.isEmpty }
 
   init(_ assessments: [DetectorAssessment], expected: [String]) {
     var detectors: [DetectorAssessment] = []
@@ -61,7 +65,7 @@ struct DetectorSummary {
       }
     }
     for detector in detectors {
-      overRange = overRange || detector.overRange
+      if detector.overRange { overRangeDetectors.append(detector.id) }
       if detector.state != .ok {
         unfit.append(detector)
         continue

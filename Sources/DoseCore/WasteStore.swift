@@ -139,11 +139,13 @@ public struct WasteStoreMonitor: Sendable {
       faulted ? .fault : packageStates.contains { $0.state == .releaseDue } ? .releaseDue : .holding
     var reasons = summary.faultReasons
     if detectorIDs.isEmpty { reasons.append("no detectors assigned") }
-    return LocationAssessment(
+    var assessment = LocationAssessment(
       id: id, kind: .wasteStore, state: state, reasons: reasons,
       doseRateUSvH: summary.highest?.doseRateUSvH,
       doseRateInterval: summary.highest?.doseRateInterval,
       doseRateDetector: summary.highestID,
       alarm: faulted ? .alarm : alarms.level, doseAlarm: alarms.level, packages: packageStates)
+    assessment.overRangeDetectors = summary.overRangeDetectors
+    return assessment
   }
 }

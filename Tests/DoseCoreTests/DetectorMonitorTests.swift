@@ -296,3 +296,29 @@ func silentRunSurvivesDisconnect() {
   #expect(assessment.state == .fault)
   #expect(assessment.reason?.hasPrefix("silent") == true)
 }
+
+@Test("A tube that still clicks now and then is a fault, not a clean room")
+func sparseTubeIsAFault() {
+  var monitor = makeMonitor()
+  // One pulse every 200 s: the zero runs (199 s) stay below the silent limit (226 s), but a
+  // 300 s window then holds 1 count where 0.05 µSv/h gives 26.5 on average:
+  // P(X ≤ 1; 26.5) = e^-26.5 · 27.5 ≈ 8.6e-11 < 1e-9.
+  var faulted: DetectorAssessment?
+  for t in 1...1000 {
+    monitor.ingest(reading(t % 200 == 0 ? 1 : 0, end: Double(t)))
+    let assessment = monitor.assess(now: Double(t))
+    if assessment.state == .fault && faulted == nil { faulted = assessment }
+  }
+  #expect(faulted?.reason?.hasPrefix("too few counts") == true)
+  #expect(monitor.assess(now: 1000).state == .fault)
+}
+
+@Test("Ordinary background never trips the sparse check")
+func backgroundIsNotSparse() {
+  var monitor = makeMonitor()
+  // 0.1 µSv/h on an SBM-20 is 0.177 cps; a deterministic pattern with that mean.
+  for t in 1...3000 {
+    monitor.ingest(reading(t % 6 == 0 ? 1 : 0, end: Double(t)))
+    #expect(monitor.assess(now: Double(t)).state == .ok)
+  }
+}

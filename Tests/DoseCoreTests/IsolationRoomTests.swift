@@ -179,3 +179,14 @@ func overRangeRaisesDoseAlarm() {
   #expect(after.state == .occupied)
   #expect(after.doseAlarm == .none)
 }
+
+@Test("The location names the over-range detector")
+func overRangeDetectorIsNamed() {
+  var room = makeRoom(.occupied, detectors: ["a", "b"])
+  let over = DetectorAssessment(
+    id: "b", state: .fault, reason: "over-range", estimate: nil, ageSeconds: 0,
+    lastReading: nil, overRange: true)
+  let result = room.assess(detectors: [detector("a", .ok, quietEstimate), over])
+  #expect(result.overRangeDetectors == ["b"])
+  #expect(result.doseAlarm == .alarm)
+}

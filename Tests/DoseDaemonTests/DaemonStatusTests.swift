@@ -161,3 +161,44 @@ import Testing
     #expect(after.locations.first?.state == "holding")
   }
 }
+
+@Suite struct OverRangeDaemonTests {
+  @Test func overRangeCounterAlarmsAndSaysSo() async throws {
+    // 5 mSv/h on an SBM-20 (106.1 cpm per µSv/h, τ 190 µs): 8840 cps true, 3300 cps observed,
+    // dead fraction 0.63: beyond the 0.3 limit.
+    let ward = """
+      [[detector]]
+      id = "hot"
+      driver = "simulated"
+      tube = "SBM-20"
+        [detector.simulated]
+        [[detector.simulated.source]]
+        dose_rate_usv_h = 5000.0
+        half_life_h = 1000.0
+
+      [[location]]
+      id = "room"
+      kind = "isolation_room"
+      detectors = ["hot"]
+      warn_usv_h = 100.0
+      alarm_usv_h = 1000.0
+      state = "occupied"
+      """
+    let daemon = try await TestDaemon.start(ward)
+    defer { Task { await daemon.stop() } }
+    try await eventually("the counter is over range") {
+      try await daemon.status().detectors.first?.reason?.hasPrefix("over-range") == true
+    }
+    let status = try await daemon.status()
+    #expect(status.detectors.first?.state == "fault")
+    #expect(
+      status.detectors.first?.doseRateUSvH == nil, "no number where the counter cannot measure")
+    #expect(status.locations.first?.state == "fault")
+    #expect(status.locations.first?.alarm == "alarm")
+    #expect(status.locations.first?.doseAlarm == "alarm")
+    let dose = try #require(status.alarms.first { $0.kind == "dose" })
+    #expect(dose.level == "alarm")
+    #expect(dose.detector == "hot")
+    #expect(dose.message.contains("above its measuring range"))
+  }
+}

@@ -124,19 +124,30 @@ public actor Engine {
       let assessment = locations[index].assess(detectors: inputs, at: now.wallTime)
       locationStatuses.append(StatusMapping.location(assessment, config: config))
       noteLocationState(assessment, at: now.wallTime)
-      let key = "dose:\(config.id)"
+      for level in [AlarmLevel.warn, .alarm] where assessment.doseAlarm < level {
+        alarmSince.removeValue(forKey: "dose:\(config.id):\(level.rawValue)")
+      }
       if assessment.doseAlarm > .none {
-        let threshold = assessment.doseAlarm == .alarm ? config.alarmUSvH : config.warnUSvH
-        let rate = assessment.doseRateUSvH.map { String(format: "%.3g", $0) } ?? "?"
+        let level = assessment.doseAlarm
+        let threshold = level == .alarm ? config.alarmUSvH : config.warnUSvH
+        let message: String
+        let detector: String?
+        if let over = assessment.overRangeDetectors.first {
+          detector = over
+          message =
+            "detector \(over) is above its measuring range: the dose rate is at least what it "
+            + "can measure"
+        } else {
+          detector = assessment.doseRateDetector
+          let rate = assessment.doseRateUSvH.map { String(format: "%.3g", $0) } ?? "?"
+          message =
+            "dose rate \(rate) µSv/h reached the \(level.rawValue) level "
+            + "\(String(format: "%g", threshold)) µSv/h"
+        }
         alarms.append(
           AlarmStatus(
-            kind: "dose", level: assessment.doseAlarm.rawValue, location: config.id,
-            detector: assessment.doseRateDetector,
-            message: "dose rate \(rate) µSv/h reached the \(assessment.doseAlarm.rawValue) "
-              + "level \(String(format: "%g", threshold)) µSv/h",
-            since: since(key, now.wallTime)))
-      } else {
-        alarmSince.removeValue(forKey: key)
+            kind: "dose", level: level.rawValue, location: config.id, detector: detector,
+            message: message, since: since("dose:\(config.id):\(level.rawValue)", now.wallTime)))
       }
     }
     latest = StatusReply(
