@@ -39,9 +39,11 @@ test-deps: deps
 	@command -v socat >/dev/null || { echo "installing socat"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq socat; }
 	@python3 -c "import pymodbus, serial" 2>/dev/null || { echo "installing pymodbus"; \
-	  python3 -m pip install -q "pymodbus[serial]==3.16.1"; }
+	  python3 -m pip install -q "pymodbus[serial]==3.16.1" 2>/dev/null \
+	  || python3 -m pip install -q --break-system-packages "pymodbus[serial]==3.16.1"; }
 	@python3 -c "import radiacode" 2>/dev/null || { echo "installing radiacode"; \
-	  python3 -m pip install -q "radiacode==0.4.0"; }
+	  python3 -m pip install -q "radiacode==0.4.0" 2>/dev/null \
+	  || python3 -m pip install -q --break-system-packages "radiacode==0.4.0"; }
 
 test: test-deps
 	$(SWIFT) build --build-tests
