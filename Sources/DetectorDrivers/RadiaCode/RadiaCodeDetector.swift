@@ -97,18 +97,8 @@ public struct RadiaCodeDetector: DetectorDriver {
   }
 
   public func run(clock: DoseClock, emit: @escaping @Sendable (DriverEvent) -> Void) async {
-    let stop = StopFlag()
-    await withTaskCancellationHandler {
-      await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
-        let thread = Thread {
-          self.loop(clock: clock, stop: stop, emit: emit)
-          done.resume()
-        }
-        thread.name = "dosed-\(id)"
-        thread.start()
-      }
-    } onCancel: {
-      stop.stop()
+    await DriverThread.run(named: "dosed-\(id)") { stop in
+      self.loop(clock: clock, stop: stop, emit: emit)
     }
   }
 

@@ -58,23 +58,13 @@ public struct DeviceWatcher: Sendable {
       }
       return
     }
-    let stop = StopFlag()
-    await withTaskCancellationHandler {
-      await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
-        let thread = Thread {
-          while !stop.isStopped {
-            guard monitor.next(timeout: 0.1) != nil else { continue }
-            // Drain the burst (a USB plug-in brings several events), then rescan once.
-            while monitor.next(timeout: 0.05) != nil {}
-            onChange(rescan())
-          }
-          done.resume()
-        }
-        thread.name = "dosed-hotplug"
-        thread.start()
+    await DriverThread.run(named: "dosed-hotplug") { stop in
+      while !stop.isStopped {
+        guard monitor.next(timeout: 0.1) != nil else { continue }
+        // Drain the burst (a USB plug-in brings several events), then rescan once.
+        while monitor.next(timeout: 0.05) != nil {}
+        onChange(rescan())
       }
-    } onCancel: {
-      stop.stop()
     }
   }
 }
