@@ -39,7 +39,9 @@ public struct RateEstimator: Sendable {
 
   public mutating func add(_ reading: Reading) {
     let weights = reading.spectrum.flatMap { spectrum in
-      spectrumModel.map { $0.weights(of: spectrum) }
+      spectrumModel.flatMap {
+        $0.weights(of: spectrum, deviceCalibration: reading.energyCalibration)
+      }
     }
     add(
       counts: reading.counts, interval: reading.intervalSeconds, end: reading.monotonicSeconds,

@@ -20,10 +20,15 @@ public struct Reading: Sendable, Hashable {
   /// Pulse-height histogram of the interval's events (ADC channel → events), from spectrometric
   /// detectors only; its total equals `counts`. Converted to dose by `SpectrumDoseModel`.
   public var spectrum: [UInt32: UInt32]?
+  /// The device's own channel → keV polynomial for `spectrum` (a₀, a₁, a₂, …), from devices
+  /// that report one (RadiaCode: the spectrum header). `SpectrumDoseModel` uses it only when the
+  /// configuration gives no energy calibration.
+  public var energyCalibration: [Double]?
 
   public init(
     detectorID: String, counts: UInt64, intervalSeconds: Double, monotonicSeconds: Double,
-    wallTime: Date, deviceRateCPS: Double? = nil, spectrum: [UInt32: UInt32]? = nil
+    wallTime: Date, deviceRateCPS: Double? = nil, spectrum: [UInt32: UInt32]? = nil,
+    energyCalibration: [Double]? = nil
   ) {
     self.detectorID = detectorID
     self.counts = counts
@@ -32,5 +37,6 @@ public struct Reading: Sendable, Hashable {
     self.wallTime = wallTime
     self.deviceRateCPS = deviceRateCPS
     self.spectrum = spectrum
+    self.energyCalibration = energyCalibration
   }
 }

@@ -10,6 +10,13 @@ import Foundation
 /// the end value is used (clamped) and the events are counted as outside the G(E) range, so an
 /// RSO can see when a spectrum runs off the function's validated range.
 ///
+/// The energy calibration is the configuration's, or — when the configuration gives none
+/// (`energyCalibration` empty) — the one the device reports with each spectrum
+/// (`Reading.energyCalibration`, e.g. the RadiaCode's spectrum header). It travels with the
+/// reading because it belongs to the spectrum it was read with (a device can be recalibrated
+/// while connected); a spectrum with no usable calibration from either place has no weights,
+/// so its window falls back to the count-rate sensitivity rather than guessing energies.
+///
 /// Deterministic and pure: no I/O, no clock.
 public struct SpectrumDoseModel: Sendable, Hashable {
   public struct Point: Sendable, Hashable {
@@ -42,7 +49,7 @@ public struct SpectrumDoseModel: Sendable, Hashable {
     }
   }
 
-  /// a₀, a₁, a₂, …: keV = Σ aₖ·channelᵏ.
+  /// a₀, a₁, a₂, …: keV = Σ aₖ·channelᵏ. Empty: use the device's, per reading.
   public let energyCalibration: [Double]
   /// Strictly increasing energies, positive values (the configuration loader checks).
   public let gFunction: [Point]
@@ -53,16 +60,29 @@ public struct SpectrumDoseModel: Sendable, Hashable {
   public static let provenanceName = "spectrum G(E)"
 
   public init(energyCalibration: [Double], gFunction: [Point], source: String) {
-    precondition(!energyCalibration.isEmpty, "energy calibration needs a coefficient")
     precondition(gFunction.count >= 2, "G(E) needs at least two points")
     self.energyCalibration = energyCalibration
     self.gFunction = gFunction
     self.source = source
   }
 
-  /// Energy of an ADC channel, keV (Horner's rule).
+  /// Whether the energy calibration comes from the device with each reading.
+  public var usesDeviceCalibration: Bool { energyCalibration.isEmpty }
+
+  /// Energy of an ADC channel, keV (Horner's rule), with the model's calibration.
   public func energy(channel: Double) -> Double {
-    energyCalibration.reversed().reduce(0) { $0 * channel + $1 }
+    Self.energy(channel: channel, calibration: energyCalibration)
+  }
+
+  static func energy(channel: Double, calibration: [Double]) -> Double {
+    calibration.reversed().reduce(0) { $0 * channel + $1 }
+  }
+
+  /// Whether a device-reported calibration can turn channels into energies: finite
+  /// coefficients, at least one beyond a₀ non-zero (else every channel has the same energy).
+  public static func isUsable(deviceCalibration coefficients: [Double]) -> Bool {
+    coefficients.count >= 2 && coefficients.allSatisfy(\.isFinite)
+      && coefficients.dropFirst().contains { $0 != 0 }
   }
 
   /// G(E) in µSv/h per count/s, and whether E was inside the table (else the end value).
@@ -83,16 +103,28 @@ public struct SpectrumDoseModel: Sendable, Hashable {
     return (exp(log(a.usvHPerCPS) + fraction * log(b.usvHPerCPS / a.usvHPerCPS)), true)
   }
 
-  /// G of one ADC channel.
+  /// G of one ADC channel, with the model's calibration.
   public func g(channel: UInt32) -> (value: Double, inRange: Bool) {
     g(keV: energy(channel: Double(channel)))
   }
 
-  /// Σ G(Eᵢ) and Σ G(Eᵢ)² over a histogram (channel → events).
-  public func weights(of spectrum: [UInt32: UInt32]) -> Weights {
+  /// Σ G(Eᵢ) and Σ G(Eᵢ)² over a histogram (channel → events), with the model's calibration,
+  /// or the device's (`deviceCalibration`) when the model has none. Nil when neither is usable.
+  public func weights(of spectrum: [UInt32: UInt32], deviceCalibration: [Double]? = nil)
+    -> Weights?
+  {
+    let calibration: [Double]
+    if !energyCalibration.isEmpty {
+      calibration = energyCalibration
+    } else if let deviceCalibration, Self.isUsable(deviceCalibration: deviceCalibration) {
+      calibration = deviceCalibration
+    } else {
+      return nil
+    }
     var result = Weights()
     for (channel, events) in spectrum where events > 0 {
-      let (value, inRange) = g(channel: channel)
+      let (value, inRange) = g(
+        keV: Self.energy(channel: Double(channel), calibration: calibration))
       let n = Double(events)
       result.sum += n * value
       result.sumOfSquares += n * value * value

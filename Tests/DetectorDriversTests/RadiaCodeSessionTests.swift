@@ -78,6 +78,68 @@ import Testing
     #expect(third.first?.counts == 1)  // …and turns up here.
   }
 
+  @Test func cumulativeSpectraBecomeOneIntervalReading() throws {
+    let device = ScriptedRadiaCode()
+    device.configuration = "SpecFormatVersion=0\n"
+    device.spectra = [
+      spectrum(duration: 100, [5, 0, 7, 1]),
+      spectrum(duration: 110, [9, 0, 7, 4]),
+    ]
+    var session = RadiaCodeSession(detectorID: "rc", spectrumInterval: 10)
+    _ = try session.start(
+      transport: device, localTime: Self.localTime, monotonicSeconds: Self.start)
+    #expect(device.requests.last == RadiaCodeRequest.read(.spectrum).frame(sequence: 6))
+    // Before the interval: DATA_BUF only, no reading (rate records are not readings here).
+    device.dataBuffers = [realTime([30])]
+    #expect(
+      try session.step(transport: device, monotonicSeconds: Self.start + 5, wallTime: Self.wall)
+        .isEmpty)
+    #expect(device.spectra.count == 1)
+    let readings = try session.step(
+      transport: device, monotonicSeconds: Self.start + 10.5, wallTime: Self.wall)
+    #expect(readings.count == 1)
+    let reading = try #require(readings.first)
+    #expect(reading.spectrum == [0: 4, 3: 3])
+    #expect(reading.counts == 7)
+    #expect(reading.intervalSeconds == 10.5)
+    #expect(reading.monotonicSeconds == Self.start + 10.5)
+    #expect(reading.deviceRateCPS == 30)
+    #expect(reading.energyCalibration == [-5, 2.5, 0.25])
+  }
+
+  @Test func aSpectrumThatWentDownIsAResetAndANewBaseline() throws {
+    let device = ScriptedRadiaCode()
+    device.configuration = "SpecFormatVersion=0\n"
+    device.spectra = [
+      spectrum(duration: 100, [5, 2, 7]),
+      spectrum(duration: 3, [6, 1, 7]),  // channel 1 went down: reset
+      spectrum(duration: 13, [8, 1, 9]),
+    ]
+    var session = RadiaCodeSession(detectorID: "rc", spectrumInterval: 10)
+    _ = try session.start(
+      transport: device, localTime: Self.localTime, monotonicSeconds: Self.start)
+    #expect(
+      try session.step(transport: device, monotonicSeconds: Self.start + 10, wallTime: Self.wall)
+        .isEmpty)
+    #expect(device.spectra.count == 1)
+    let next = try session.step(
+      transport: device, monotonicSeconds: Self.start + 20, wallTime: Self.wall)
+    #expect(next.first?.spectrum == [0: 2, 2: 2])
+    #expect(next.first?.counts == 4)
+    #expect(next.first?.intervalSeconds == 10)
+  }
+
+  @Test func spectrumDifferenceRules() {
+    let calibration = RadiaCodeCalibration(a0: 0, a1: 1, a2: 0)
+    func make(_ duration: UInt32, _ counts: [Int]) -> RadiaCodeSpectrum {
+      RadiaCodeSpectrum(durationSeconds: duration, calibration: calibration, counts: counts)
+    }
+    #expect(RadiaCodeSession.difference(from: make(1, [1, 2]), to: make(2, [1, 2]))?.total == 0)
+    #expect(RadiaCodeSession.difference(from: make(1, [1, 2]), to: make(2, [1, 2, 3])) == nil)
+    #expect(RadiaCodeSession.difference(from: make(5, [1, 2]), to: make(2, [3, 4])) == nil)
+    #expect(RadiaCodeSession.difference(from: make(1, [0]), to: make(2, [1 << 40])) == nil)
+  }
+
   @Test func nonsenseRatesAreIgnored() throws {
     let device = ScriptedRadiaCode()
     var session = RadiaCodeSession(detectorID: "rc")
@@ -255,6 +317,8 @@ private final class ScriptedRadiaCode: RadiaCodeTransport {
   /// Successive DATA_BUF contents; then `steadyBuffer`, or an empty buffer.
   var dataBuffers: [[UInt8]] = []
   var steadyBuffer: [UInt8] = []
+  /// Successive SPECTRUM contents; then an empty spectrum.
+  var spectra: [[UInt8]] = []
   var failure: RadiaCodeTransportError?
   /// After this many exchanges the device is unplugged.
   var failAfter = Int.max
@@ -282,6 +346,7 @@ private final class ScriptedRadiaCode: RadiaCodeTransport {
       switch RadiaCodeVirtualString(rawValue: id) {
       case .configuration: data = Array(configuration.utf8)
       case .dataBuffer: data = dataBuffers.isEmpty ? steadyBuffer : dataBuffers.removeFirst()
+      case .spectrum: data = spectra.isEmpty ? [] : spectra.removeFirst()
       default: data = []
       }
       payload = RadiaCodeBytes.u32(1) + RadiaCodeBytes.u32(UInt32(data.count)) + data
@@ -304,6 +369,14 @@ private func realTime(_ rates: [Float]) -> [UInt8] {
     bytes += RadiaCodeBytes.u16(50) + RadiaCodeBytes.u16(60) + RadiaCodeBytes.u16(0x41) + [3]
   }
   return bytes
+}
+
+/// A SPECTRUM virtual string in format 0 (`SpecFormatVersion=0`): `<Ifff` duration, a0 −5,
+/// a1 2.5, a2 0.25, then `<I` per channel.
+private func spectrum(duration: UInt32, _ counts: [Int]) -> [UInt8] {
+  var bytes = RadiaCodeBytes.u32(duration)
+  for value in [Float(-5), 2.5, 0.25] { bytes += RadiaCodeBytes.u32(value.bitPattern) }
+  return bytes + counts.flatMap { RadiaCodeBytes.u32(UInt32($0)) }
 }
 
 /// A RareData record (eid 0, gid 3, `<IfHHH`).

@@ -29,9 +29,9 @@ func spectrumInterpolation() {
 }
 
 @Test("Weights: Σ G, Σ G² and events outside the table")
-func spectrumWeights() {
+func spectrumWeights() throws {
   // channel 200 = 100 keV (G 0.001), 2000 = 1000 keV (G 0.01), 10 = 5 keV (outside, G 0.001).
-  let weights = model.weights(of: [200: 3, 2000: 2, 10: 1, 4000: 0])
+  let weights = try #require(model.weights(of: [200: 3, 2000: 2, 10: 1, 4000: 0]))
   #expect(isClose(weights.sum, 4 * 0.001 + 2 * 0.01, rel: 1e-12))
   #expect(isClose(weights.sumOfSquares, 4 * 1e-6 + 2 * 1e-4, rel: 1e-12))
   #expect(weights.outsideRange == 1)
@@ -84,4 +84,22 @@ func spectrumRateEstimate() throws {
   let counted = try #require(plain.estimate(calibration: calibration))
   #expect(counted.spectrumModel == nil && counted.doseModel == "sensitivity")
   #expect(isClose(counted.doseRateUSvH ?? 0, 5 * 60 / 6000, rel: 1e-12))
+}
+
+@Test("Device calibration: used when the configuration gives none, never over the configured one")
+func spectrumDeviceCalibration() throws {
+  let fromDevice = SpectrumDoseModel(energyCalibration: [], gFunction: model.gFunction, source: "t")
+  #expect(fromDevice.usesDeviceCalibration)
+  // Device keV = 0.5·channel: the same weights as the configured model.
+  let device = try #require(
+    fromDevice.weights(of: [200: 3, 2000: 2], deviceCalibration: [0, 0.5, 0]))
+  let configured = try #require(model.weights(of: [200: 3, 2000: 2]))
+  #expect(isClose(device.sum, configured.sum, rel: 1e-12))
+  // No usable calibration anywhere: no weights (not a guess).
+  #expect(fromDevice.weights(of: [200: 3]) == nil)
+  #expect(fromDevice.weights(of: [200: 3], deviceCalibration: [5, 0, 0]) == nil)
+  #expect(fromDevice.weights(of: [200: 3], deviceCalibration: [0, .nan, 0]) == nil)
+  // The configured calibration wins over the device's.
+  let ignored = try #require(model.weights(of: [200: 3], deviceCalibration: [0, 5, 0]))
+  #expect(isClose(ignored.sum, 3 * 0.001, rel: 1e-12))
 }

@@ -50,14 +50,22 @@ public struct RadiaCodeDetector: DetectorDriver {
   public let target: String
   /// Real seconds between DATA_BUF polls.
   public let pollInterval: Double
+  /// Seconds between spectrum reads; nil = count-rate readings (see `RadiaCodeSession`).
+  public let spectrumInterval: Double?
   private let open: @Sendable () throws(RadiaCodeTransportError) -> Connection
 
   public static let initialBackoff = 0.5
   public static let maxBackoff = 5.0
 
   /// The real device through libusb.
-  public init(id: String, selector: Selector = Selector(), pollInterval: Double = 1) {
-    self.init(id: id, target: selector.summary, pollInterval: pollInterval) {
+  public init(
+    id: String, selector: Selector = Selector(), pollInterval: Double = 1,
+    spectrumInterval: Double? = nil
+  ) {
+    self.init(
+      id: id, target: selector.summary, pollInterval: pollInterval,
+      spectrumInterval: spectrumInterval
+    ) {
       () throws(RadiaCodeTransportError) -> Connection in
       let transport = try LibUSBRadiaCodeTransport(selector: selector)
       return Connection(
@@ -69,13 +77,14 @@ public struct RadiaCodeDetector: DetectorDriver {
   /// Any transport (tests, other links). `open` is called on the detector's thread for every
   /// (re)connection.
   public init(
-    id: String, target: String, pollInterval: Double = 1,
+    id: String, target: String, pollInterval: Double = 1, spectrumInterval: Double? = nil,
     open: @escaping @Sendable () throws(RadiaCodeTransportError) -> Connection
   ) {
     precondition(pollInterval > 0, "poll interval must be positive")
     self.id = id
     self.target = target
     self.pollInterval = pollInterval
+    self.spectrumInterval = spectrumInterval
     self.open = open
   }
 
@@ -134,7 +143,7 @@ public struct RadiaCodeDetector: DetectorDriver {
     } catch {
       return error.description
     }
-    var session = RadiaCodeSession(detectorID: id)
+    var session = RadiaCodeSession(detectorID: id, spectrumInterval: spectrumInterval)
     do {
       let now = clock.now()
       var identity = try session.start(

@@ -8,6 +8,7 @@ extension ConfigLoader {
     "id", "driver", "tube", "sensitivity_cpm_per_usv_h", "calibration_nuclide",
     "calibration_source", "dead_time_s", "reading_interval_s", "stale_after_s",
     "min_background_usv_h", "simulated", "port", "baud", "line", "match", "modbus", "opengamma",
+    "radiacode",
   ]
 
   /// Calibration source recorded when the site gives a sensitivity without saying where from.
@@ -57,13 +58,18 @@ extension ConfigLoader {
     }
 
     // Scintillators with a G(E) function: the sensitivity is derived from it when not given.
-    let spectrumModel = try parseOpenGamma(table, driver: driver)
-    let calibration = try parseCalibration(table, tube: tube, spectrumModel: spectrumModel)
+    let radiaCode = try parseRadiaCode(table, driver: driver)
+    let spectrumModel = try parseOpenGamma(table, driver: driver) ?? radiaCode?.model
+    let calibration = try parseCalibration(
+      table, tube: tube, spectrumModel: spectrumModel, driver: driver)
     var detector = DetectorConfig(id: id, driver: driver, calibration: calibration)
     detector.tube = tube?.name
     detector.spectrumModel = spectrumModel
+    detector.spectrumIntervalSeconds = radiaCode?.spectrumInterval
 
-    detector.readingIntervalSeconds = driver.defaultReadingInterval
+    // A RadiaCode reading spectra delivers one reading per spectrum interval.
+    detector.readingIntervalSeconds =
+      radiaCode?.spectrumInterval ?? driver.defaultReadingInterval
     try parseSerial(table, into: &detector)
     try parseModbus(table, into: &detector)
     if let interval = try table.number("reading_interval_s") {
@@ -208,7 +214,8 @@ extension ConfigLoader {
 
   /// Sensitivity, nuclide, source and dead time: configured values first, then the tube's.
   static func parseCalibration(
-    _ table: ConfigTable, tube: TubeModel?, spectrumModel: SpectrumDoseModel? = nil
+    _ table: ConfigTable, tube: TubeModel?, spectrumModel: SpectrumDoseModel? = nil,
+    driver: DriverKind? = nil
   ) throws(ConfigError) -> Calibration {
     let key = "sensitivity_cpm_per_usv_h"
     let configured = try table.number(key)
@@ -238,7 +245,7 @@ extension ConfigLoader {
 
     let deadTime =
       try table.number("dead_time_s") ?? tube?.deadTimeSeconds
-      ?? (spectrumModel == nil ? 0 : openGammaDeadTimeSeconds)
+      ?? (driver == .opengamma ? openGammaDeadTimeSeconds : 0)
     try table.require(
       deadTime >= 0 && deadTime < maxDeadTimeSeconds, "dead_time_s",
       "must be at least 0 and less than \(fmt(maxDeadTimeSeconds)) s (GM dead times are "

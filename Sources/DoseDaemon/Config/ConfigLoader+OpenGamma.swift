@@ -37,9 +37,19 @@ extension ConfigLoader {
         + "\"\(driver.rawValue)\")")
     try options.checkKeys(openGammaKeys)
 
-    guard let calibrationValues = options.table["energy_calibration"] else {
+    guard options.table["energy_calibration"] != nil else {
       throw options.missing("energy_calibration", "[a0, a1, a2]: keV = a0 + a1·ch + a2·ch²")
     }
+    let coefficients = try parseEnergyCalibration(options) ?? []
+    let (points, source) = try parseGFunction(options)
+    return SpectrumDoseModel(
+      energyCalibration: coefficients, gFunction: points, source: source)
+  }
+
+  /// `energy_calibration` of a `[detector.opengamma]` or `[detector.radiacode]` table, nil when
+  /// absent.
+  static func parseEnergyCalibration(_ options: ConfigTable) throws(ConfigError) -> [Double]? {
+    guard let calibrationValues = options.table["energy_calibration"] else { return nil }
     guard let array = calibrationValues.array, let coefficients = numbers(array),
       !coefficients.isEmpty
     else {
@@ -49,7 +59,14 @@ extension ConfigLoader {
     try options.require(
       coefficients.count >= 2 && coefficients.dropFirst().contains { $0 != 0 },
       "energy_calibration", "must have a non-zero coefficient beyond a0 (keV depends on channel)")
+    return coefficients
+  }
 
+  /// `g_function` and `g_function_source` of a `[detector.opengamma]` or `[detector.radiacode]`
+  /// table (both required).
+  static func parseGFunction(_ options: ConfigTable) throws(ConfigError)
+    -> (points: [SpectrumDoseModel.Point], source: String)
+  {
     guard let gValues = options.table["g_function"] else {
       throw options.missing("g_function", "[[keV, µSv/h per count/s], …], at least 2 points")
     }
@@ -83,8 +100,7 @@ extension ConfigLoader {
       !source.trimmingCharacters(in: .whitespaces).isEmpty, "g_function_source",
       "must not be empty (say where the G(E) function comes from)")
 
-    return SpectrumDoseModel(
-      energyCalibration: coefficients, gFunction: points, source: source)
+    return (points, source)
   }
 
   /// Equivalent Cs-137 sensitivity 60 / G(662 keV), cpm per µSv/h: only for count-rate checks.
@@ -97,7 +113,7 @@ extension ConfigLoader {
       + "dose rate itself from the spectrum"
   }
 
-  private static func numbers(_ array: TOMLArray) -> [Double]? {
+  static func numbers(_ array: TOMLArray) -> [Double]? {
     var result: [Double] = []
     for index in 0..<array.count {
       let element = array[index]

@@ -144,8 +144,10 @@ public struct DetectorConfig: Sendable {
   public var line: LineOptions?
   /// `[detector.modbus]`, for driver `modbus`.
   public var modbus: ModbusOptions?
-  /// `[detector.opengamma]`: energy calibration and G(E), for driver `opengamma`.
+  /// `[detector.opengamma]` or `[detector.radiacode]`: energy calibration and G(E).
   public var spectrumModel: SpectrumDoseModel?
+  /// `[detector.radiacode]` `spectrum_interval_s`: set when the RadiaCode reads spectra.
+  public var spectrumIntervalSeconds: Double?
 
   public init(id: String, driver: DriverKind, calibration: Calibration) {
     self.id = id

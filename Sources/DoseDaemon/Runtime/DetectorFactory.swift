@@ -43,7 +43,8 @@ enum DetectorFactory {
     case .radiacode:
       // The loader checked the match; libusb finds the device itself (no tty, no directory).
       let selector = config.match.flatMap { try? RadiaCodeDetector.selector(for: $0) }
-      return RadiaCodeDetector(id: id, selector: selector ?? .init())
+      return RadiaCodeDetector(
+        id: id, selector: selector ?? .init(), spectrumInterval: config.spectrumIntervalSeconds)
     }
     return SerialDetector(id: id, port: path, bauds: bauds) {
       LineSession(detectorID: id, parser: parser)
