@@ -36,6 +36,4 @@ public struct DoseClock: Sendable {
     try await Task.sleep(for: .seconds(seconds / scale))
   }
 
-  /// Real seconds for a span of clock time.
-  public func realSeconds(_ clockSeconds: Double) -> Double { clockSeconds / scale }
 }

@@ -31,10 +31,6 @@ public final class DeviceDirectory: Sendable {
     state.withLock { $0.result.bindings[detectorID]?.devnode }
   }
 
-  public func binding(for detectorID: String) -> UdevDeviceInfo? {
-    state.withLock { $0.result.bindings[detectorID] }
-  }
-
   /// Changes whenever a binding changes: a driver waiting to reconnect retries at once.
   public var generation: UInt64 { state.withLock { $0.generation } }
 

@@ -20,9 +20,6 @@ public actor Engine {
   private var locationStates: [String: (state: LocationState, alarm: AlarmLevel)] = [:]
   private var alarmSince: [String: Date] = [:]
   private var latest: StatusReply
-  /// Clock time of the last completed evaluation: the watchdog's proof of life.
-  public private(set) var lastEvaluation: Double = 0
-  public private(set) var readingsProcessed = 0
 
   public init(config: DaemonConfig, clock: DoseClock) {
     self.clock = clock
@@ -79,7 +76,6 @@ public actor Engine {
       hub.publish(watch)
     case .reading(let reading):
       monitor.ingest(reading)
-      readingsProcessed += 1
       let assessment = monitor.assess(now: now.monotonicSeconds)
       var watch = WatchEvent(event: "reading", time: reading.wallTime)
       watch.detector = reading.detectorID
@@ -154,7 +150,6 @@ public actor Engine {
       id: nil, time: now.wallTime, version: ProtocolInfo.softwareVersion,
       uptimeSeconds: now.monotonicSeconds, timeScale: clock.scale, detectors: detectorStatuses,
       locations: locationStatuses, alarms: alarms)
-    lastEvaluation = now.monotonicSeconds
   }
 
   private func since(_ key: String, _ now: Date) -> Date {
@@ -212,8 +207,6 @@ public actor Engine {
     hub.unsubscribe(id)
     return wasDropped
   }
-
-  public func wasDropped(_ id: UUID) -> Bool { hub.dropped.contains(id) }
 
   public var watcherCount: Int { hub.count }
 
