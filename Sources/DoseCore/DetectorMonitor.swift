@@ -8,7 +8,9 @@ public struct DetectorMonitor: Sendable {
     /// A reading is overdue after this many seconds without one.
     public var staleAfterSeconds: Double
     /// Lowest plausible ambient dose rate, µSv/h. Zero counts for long enough that this rate
-    /// would almost surely have produced some is a dead tube, not a clean room.
+    /// would almost surely have produced some is a dead tube, not a clean room. Default 0.05:
+    /// project choice, below nearly every indoor natural background (config/dosed.toml gives
+    /// the UNSCEAR context); lower it for a heavily shielded spot.
     public var minBackgroundUSvH: Double
     /// Expected counts at `minBackgroundUSvH` before a run of zeros is a fault. 20 expected
     /// counts means P(0) = e⁻²⁰ ≈ 2·10⁻⁹; the same criterion as t_s = 12000/S s at 0.1 µSv/h
@@ -27,6 +29,8 @@ public struct DetectorMonitor: Sendable {
     /// Clock seconds of in-range readings before an over-range fault lifts. A GM tube in a field
     /// beyond its range can fold back to a *low* count rate (DOMAIN.md "Dead time";
     /// health-physics.md §5.1 rule 2), so a drop straight after over-range is not believed.
+    /// Default 300 s: project choice (no source gives a figure); the reference suggests holding
+    /// until a person acknowledges, which arrives with alarm acknowledgement (issue 7).
     public var overRangeHoldSeconds: Double
     public var estimator: RateEstimator.Settings
 

@@ -8,6 +8,9 @@
 public struct RateEstimator: Sendable {
   public struct Settings: Sendable, Hashable {
     public var targetCounts: Double
+    /// Longest window, seconds. 300 s: project choice, five times the fixed 60 s window of
+    /// common counters (GQ GMC, MightyOhm), so background readings get enough counts without
+    /// hiding a change for long (adaptive windows: issue 5).
     public var maxWindowSeconds: Double
 
     public init(targetCounts: Double = 400, maxWindowSeconds: Double = 300) {
