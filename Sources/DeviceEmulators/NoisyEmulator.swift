@@ -1,3 +1,4 @@
+import DoseCore
 import DetectorDrivers
 
 /// Wraps an emulator and sprays random bytes onto the line between its own output: a loose

@@ -70,12 +70,21 @@ public struct DetectorMonitor: Sendable {
   private var healthyCounts: UInt64 = 0
   /// When the counter was last over range; cleared only when a latch lifts after the hold.
   private var lastOverRangeAt: Double?
+  /// Observed rate of the previous reading, for the fold-back check.
+  private var previousObservedCPS: Double?
+  /// Alarm tests of the locations this detector serves, keyed "location/level".
+  private var thresholdTests: [(key: String, test: ThresholdTest)] = []
+  /// Clearance tests ("below the limit?") keyed by location.
+  private var limitTests: [(key: String, test: LimitTest)] = []
 
   /// Faults seen in the counts themselves, as opposed to missing or lost readings.
   enum TubeFault: Sendable, Hashable {
     case overRange(at: Double, deadFraction: Double)
     case stuck(counts: UInt64, times: Int)
     case silent(seconds: Double)
+    /// The rate collapsed from near saturation: a paralysed counter in a rising field reads low
+    /// (fold-back), so the drop is not believed.
+    case foldBack(fromCPS: Double, toCPS: Double)
     /// Some counts, but far too few for even the lowest plausible background: a dying tube
     /// that gives the odd pulse.
     case sparse(counts: UInt64, seconds: Double, expected: Double)
@@ -114,12 +123,17 @@ public struct DetectorMonitor: Sendable {
     }
     lastCounts = reading.counts
 
+    let observed = Double(reading.counts) / reading.intervalSeconds
+    defer { previousObservedCPS = observed }
     if let fault = observedFault(in: reading) {
       latched = fault
-      if case .overRange = fault { lastOverRangeAt = reading.monotonicSeconds }
+      switch fault {
+      case .overRange, .foldBack: lastOverRangeAt = reading.monotonicSeconds
+      default: break
+      }
       healthyReadings = 0
       healthyCounts = 0
-      estimator.reset()
+      resetStatistics()
       return
     }
     if latched != nil {
@@ -140,13 +154,60 @@ public struct DetectorMonitor: Sendable {
         lastOverRangeAt = nil
       }
     }
+    let changesBefore = estimator.changeCount
     estimator.add(reading)
     if latched == nil, let fault = sparseFault() {
       latched = fault
       healthyReadings = 0
       healthyCounts = 0
-      estimator.reset()
+      resetStatistics()
+      return
     }
+    let counts = Double(reading.counts)
+    for index in thresholdTests.indices {
+      thresholdTests[index].test.update(counts: counts, seconds: reading.intervalSeconds)
+    }
+    // A change of rate restarts the clearance tests on the readings that follow it (never on
+    // the stretch the change test picked, which would bias them).
+    let changed = estimator.changeCount != changesBefore
+    for index in limitTests.indices {
+      if changed {
+        limitTests[index].test.restart()
+      } else {
+        limitTests[index].test.update(counts: counts, seconds: reading.intervalSeconds)
+      }
+    }
+  }
+
+  /// Installs the alarm and clearance tests of the locations this detector serves. A test whose
+  /// design is unchanged keeps its statistics; a new or changed one starts from zero.
+  public mutating func configureTests(
+    thresholds: [(key: String, test: ThresholdTest)], limits: [(key: String, test: LimitTest)]
+  ) {
+    thresholdTests = thresholds.map { new in
+      if let old = thresholdTests.first(where: { $0.key == new.key }),
+        old.test.sameDesign(as: new.test)
+      {
+        return old
+      }
+      return new
+    }
+    limitTests = limits.map { new in
+      if let old = limitTests.first(where: { $0.key == new.key }),
+        old.test.limitCPS == new.test.limitCPS, old.test.alpha == new.test.alpha,
+        old.test.ratios == new.test.ratios
+      {
+        return old
+      }
+      return new
+    }
+  }
+
+  /// Forgets counts and test statistics: after a fault nothing gathered before it is trusted.
+  private mutating func resetStatistics() {
+    estimator.reset()
+    for index in thresholdTests.indices { thresholdTests[index].test.reset() }
+    for index in limitTests.indices { limitTests[index].test.restart() }
   }
 
   /// Chance, below which a window's count is taken as a dying tube rather than bad luck.
@@ -158,15 +219,20 @@ public struct DetectorMonitor: Sendable {
   /// Catches a tube that still clicks now and then, which never makes a zero run long enough
   /// for the silent check.
   private func sparseFault() -> TubeFault? {
-    guard let window = estimator.estimate(calibration: calibration) else { return nil }
+    guard let window = estimator.totals() else { return nil }
     let expected =
       calibration.countRate(doseRateUSvH: settings.minBackgroundUSvH) * window.liveSeconds
     guard expected >= settings.silentExpectedCounts else { return nil }
+    let n = window.counts
+    // Chernoff bound P(X ≤ n) ≤ e^(−μ)(eμ/n)ⁿ for n < μ: when even the bound is not small the
+    // exact tail is not either, and the (costly) gamma function is skipped.
+    guard n < expected else { return nil }
+    let logBound = n > 0 ? n - expected + n * log(expected / n) : -expected
+    guard logBound < log(Self.sparseFalseAlarmProbability) + 10 else { return nil }
     // P(X ≤ n; μ) = Q(n + 1, μ), the regularized upper incomplete gamma function.
-    let n = Double(window.counts)
     let probability = 1 - Gamma.regularizedLower(shape: n + 1, x: expected)
     guard probability < Self.sparseFalseAlarmProbability else { return nil }
-    return .sparse(counts: window.counts, seconds: window.liveSeconds, expected: expected)
+    return .sparse(counts: UInt64(n), seconds: window.liveSeconds, expected: expected)
   }
 
   /// Count rate beyond any supported counter's range: GM tubes saturate at 10⁴–10⁵ cps (SBM-20
@@ -188,14 +254,31 @@ public struct DetectorMonitor: Sendable {
     return Swift.max(settings.stuckRepeats, needed)
   }
 
+  /// A reading at this fraction of the over-range limit (dead fraction, or the tube's maximum
+  /// rate) is "near saturation"; 0.5: project choice.
+  public static let nearSaturationFraction = 0.5
+  /// A rate that falls below this share of a near-saturation reading in one step is fold-back,
+  /// not a real drop; 0.1: project choice (a tenfold drop within one reading interval is not
+  /// something a patient or a waste package does at a fixed monitor).
+  public static let foldBackDropFraction = 0.1
+
   private func observedFault(in reading: Reading) -> TubeFault? {
     let observed = Double(reading.counts) / reading.intervalSeconds
     let deadFraction = DeadTime.deadFraction(
       observedCPS: observed, tau: calibration.deadTimeSeconds)
-    // Above `maxPlausibleCPS` no counter we support is measuring, whatever its configured dead
-    // time (a detector configured without one would otherwise never be over range).
-    if deadFraction >= settings.maxDeadFraction || observed > Self.maxPlausibleCPS {
+    let maxRate = Swift.min(calibration.maxObservedCPS ?? .infinity, Self.maxPlausibleCPS)
+    // Above the tube's maximum (or `maxPlausibleCPS`) no counter is measuring, whatever its
+    // configured dead time (one configured without would otherwise never be over range).
+    if deadFraction >= settings.maxDeadFraction || observed > maxRate {
       return .overRange(at: reading.monotonicSeconds, deadFraction: deadFraction)
+    }
+    if let previous = previousObservedCPS,
+      previous * calibration.deadTimeSeconds
+        >= Self.nearSaturationFraction * settings.maxDeadFraction
+        || previous >= Self.nearSaturationFraction * maxRate,
+      observed < Self.foldBackDropFraction * previous
+    {
+      return .foldBack(fromCPS: previous, toCPS: observed)
     }
     if reading.counts > 0 && repeatCount >= requiredRepeats(for: reading.counts) {
       return .stuck(counts: reading.counts, times: repeatCount)
@@ -217,6 +300,9 @@ public struct DetectorMonitor: Sendable {
     // cable would keep resetting the silent check.
     repeatCount = 0
     lastCounts = nil
+    previousObservedCPS = nil
+    for index in thresholdTests.indices { thresholdTests[index].test.reset() }
+    for index in limitTests.indices { limitTests[index].test.restart() }
   }
 
   public func assess(now: Double) -> DetectorAssessment {
@@ -225,9 +311,16 @@ public struct DetectorMonitor: Sendable {
     func result(_ state: DetectorState, _ reason: String?, keepEstimate: Bool)
       -> DetectorAssessment
     {
-      DetectorAssessment(
+      var assessment = DetectorAssessment(
         id: id, state: state, reason: reason, estimate: keepEstimate ? estimate : nil,
         ageSeconds: age, lastReading: lastReadingWall, overRange: isOverRange)
+      if state == .ok {
+        assessment.thresholdTests = Dictionary(
+          thresholdTests.map { ($0.key, $0.test) }, uniquingKeysWith: { a, _ in a })
+        assessment.limitTests = Dictionary(
+          limitTests.map { ($0.key, $0.test) }, uniquingKeysWith: { a, _ in a })
+      }
+      return assessment
     }
     if !connected {
       return result(.disconnected, disconnectReason ?? "device lost", keepEstimate: false)
@@ -270,6 +363,12 @@ public struct DetectorMonitor: Sendable {
       return String(
         format: "too few counts: %llu in %.0f s, where even %g µSv/h background gives about "
           + "%.0f", counts, seconds, settings.minBackgroundUSvH, expected) + recovering
+    case .foldBack(let from, let to):
+      return String(
+        format: "fold-back: the count rate collapsed from %.0f to %.0f cps in one reading, from "
+          + "near saturation; a paralysed counter reads low in a strong field, so the drop is "
+          + "not believed (held for %.0f s of in-range readings)", from, to,
+        settings.overRangeHoldSeconds) + recovering
     case .silent(let seconds):
       return "silent: no counts for \(Int(seconds)) s, where even "
         + "\(settings.minBackgroundUSvH) µSv/h background gives some" + recovering
@@ -291,6 +390,10 @@ public struct DetectorAssessment: Sendable, Hashable {
   /// The counter is (or recently was) beyond its range: its location must alarm, since the
   /// true dose rate is at least as high as the counter can measure.
   public let overRange: Bool
+  /// The alarm tests this detector runs for its locations ("location/level"), `ok` only.
+  public var thresholdTests: [String: ThresholdTest] = [:]
+  /// The clearance tests it runs (by location), `ok` only.
+  public var limitTests: [String: LimitTest] = [:]
 
   public init(
     id: String, state: DetectorState, reason: String?, estimate: RateEstimate?,

@@ -37,6 +37,37 @@ public struct LocationAssessment: Sendable, Hashable {
   /// Detectors of this location that are beyond their measuring range (the dose alarm then
   /// stands for "at least their maximum", not for `doseRateUSvH`).
   public var overRangeDetectors: [String] = []
+  /// The energy correction behind `doseRateUSvH`, nil when the value is as the detector read it.
+  public var energyCorrection: EnergyCorrection?
+  /// What raised each active dose-alarm level.
+  public var alarmEvidence: [AlarmLevel: AlarmEvidence] = [:]
+  /// For isolation rooms: is the ambient dose rate below the clearance level?
+  public var clearance: ClearanceAssessment?
+}
+
+/// The clearance decision of a room, with what it rests on.
+public struct ClearanceAssessment: Sendable, Hashable {
+  public enum Decision: String, Sendable, Hashable, Codable {
+    /// Sequential test and 95 % upper bound both below the limit.
+    case below
+    /// 95 % lower bound above the limit: distinguishably above.
+    case above
+    /// Neither yet: keep counting.
+    case undecided
+  }
+
+  public let limitUSvH: Double
+  public let decision: Decision
+  /// Highest 95 % upper bound among the room's detectors, µSv/h (energy-corrected where the
+  /// dose rate is).
+  public let upper95USvH: Double?
+  /// Expected seconds more counting to decide `below`; nil when decided, or when counting at the
+  /// present rate cannot show it (too close to or above the limit).
+  public let needsCountingSeconds: Double?
+  /// Smallest sequential statistic among the detectors and the value it must reach.
+  public let statistic: Double?
+  public let decisionValue: Double?
+  public let reasons: [String]
 }
 
 /// What a location's detectors say together: who is unfit, and the highest trustworthy rate.
@@ -46,13 +77,22 @@ public struct LocationAssessment: Sendable, Hashable {
 /// principle 1).
 struct DetectorSummary {
   var unfit: [DetectorAssessment] = []
+  var fit: [DetectorAssessment] = []
   var highest: RateEstimate?
   var highestID: String?
+  /// The location's dose rate and interval from the highest detector (energy-corrected where
+  /// that detector has a correction for the location's nuclide).
+  var doseRate: Double?
+  var doseInterval: ClosedRange<Double>?
+  var correction: EnergyCorrection?
   /// Detectors beyond their range: the dose rate is at least their maximum, so alarm.
   var overRangeDetectors: [String] = []
   var overRange: Bool { !overRangeDetectors.isEmpty }
 
-  init(_ assessments: [DetectorAssessment], expected: [String]) {
+  init(
+    _ assessments: [DetectorAssessment], expected: [String],
+    corrections: [String: EnergyCorrection] = [:]
+  ) {
     var detectors: [DetectorAssessment] = []
     for id in expected {
       if let assessment = assessments.first(where: { $0.id == id }) {
@@ -70,12 +110,35 @@ struct DetectorSummary {
         unfit.append(detector)
         continue
       }
-      guard let estimate = detector.estimate, let dose = estimate.doseRateUSvH else { continue }
-      if dose > (highest?.doseRateUSvH ?? -1) {
+      fit.append(detector)
+      guard let estimate = detector.estimate, let raw = estimate.doseRateUSvH,
+        let rawInterval = estimate.doseRateInterval
+      else { continue }
+      let correction = corrections[detector.id]
+      let dose = correction?.corrected(raw) ?? raw
+      if dose > (doseRate ?? -.infinity) {
         highest = estimate
         highestID = detector.id
+        doseRate = dose
+        doseInterval = correction?.corrected(rawInterval) ?? rawInterval
+        self.correction = correction
       }
     }
+  }
+
+  /// Evidence of the fired alarm tests of `location`, per level (first detector that fired).
+  func firedTests(location: String) -> [AlarmLevel: AlarmEvidence] {
+    var fired: [AlarmLevel: AlarmEvidence] = [:]
+    for level in [AlarmLevel.warn, .alarm] {
+      for detector in fit {
+        guard var evidence = detector.thresholdTests[ThresholdTest.key(location, level)]?.evidence
+        else { continue }
+        evidence.detector = detector.id
+        fired[level] = evidence
+        break
+      }
+    }
+    return fired
   }
 
   var faultReasons: [String] {

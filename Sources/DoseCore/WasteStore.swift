@@ -127,13 +127,15 @@ public struct WasteStoreMonitor: Sendable {
     -> LocationAssessment
   {
     let summary = DetectorSummary(detectors, expected: detectorIDs)
-    if let estimate = summary.highest, let dose = estimate.doseRateUSvH,
-      let interval = estimate.doseRateInterval
-    {
-      alarms.update(doseRate: dose, interval: interval)
-    }
+    alarms.update(interval: summary.doseInterval, fired: summary.firedTests(location: id))
     let packageStates = packages.map { assess(package: $0, at: date) }
-    if summary.overRange { alarms.raise(to: .alarm) }
+    if let over = summary.overRangeDetectors.first {
+      alarms.raise(
+        to: .alarm,
+        evidence: AlarmEvidence(
+          method: "over_range", thresholdUSvH: alarms.alarmUSvH, statistic: 0, decisionValue: 0,
+          counts: 0, windowSeconds: 0, detector: over))
+    }
     let faulted = !summary.unfit.isEmpty || detectorIDs.isEmpty
     let state: LocationState =
       faulted ? .fault : packageStates.contains { $0.state == .releaseDue } ? .releaseDue : .holding
@@ -146,6 +148,7 @@ public struct WasteStoreMonitor: Sendable {
       doseRateDetector: summary.highestID,
       alarm: faulted ? .alarm : alarms.level, doseAlarm: alarms.level, packages: packageStates)
     assessment.overRangeDetectors = summary.overRangeDetectors
+    assessment.alarmEvidence = alarms.evidence
     return assessment
   }
 }

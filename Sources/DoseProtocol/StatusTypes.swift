@@ -95,8 +95,18 @@ public struct Provenance: Codable, Sendable, Hashable {
   public var sensitivityCpmPerUSvH: Double
   public var calibrationNuclide: String
   public var calibrationSource: String
-  /// Whether a nuclide-specific energy-response correction was applied (never, so far).
+  /// Whether a nuclide-specific energy-response correction was applied. Always false for a
+  /// detector's own value; a location's value says so in its `energy_correction`.
   public var energyCorrected: Bool
+  /// `non_paralyzable` or `paralyzable`.
+  public var deadTimeModel: String?
+  public var calibrationDate: Date?
+  /// Tube counts subtracted before conversion, cps (omitted when 0).
+  public var intrinsicBackgroundCPS: Double?
+  /// The window starts at a detected change of rate (adaptive averaging), not at its maximum.
+  public var windowCutByChange: Bool?
+  /// Background-subtracted value, when the detector has a background measurement.
+  public var net: NetStatus?
   /// How counts became dose: "spectrum G(E)" for spectrometric detectors; omitted for the
   /// plain count rate / sensitivity conversion.
   public var doseModel: String?
@@ -122,6 +132,11 @@ public struct Provenance: Codable, Sendable, Hashable {
     case gFunctionSource = "g_function_source"
     case effectiveCounts = "effective_counts"
     case outsideGRangeCounts = "outside_g_range_counts"
+    case deadTimeModel = "dead_time_model"
+    case calibrationDate = "calibration_date"
+    case intrinsicBackgroundCPS = "intrinsic_background_cps"
+    case windowCutByChange = "window_cut_by_change"
+    case net
   }
 
   public init(
@@ -165,9 +180,16 @@ public struct LocationStatus: Codable, Sendable, Hashable {
   public var nuclide: String?
   public var releaseSurfaceUSvH: Double?
   public var packages: [PackageStatus]?
+  /// Whether `dose_rate_usv_h` is energy-corrected for the room's nuclide, and how.
+  public var energyCorrected: Bool?
+  public var energyCorrection: EnergyCorrectionStatus?
+  /// Rooms not occupied: the clearance decision.
+  public var clearance: ClearanceStatus?
 
   enum CodingKeys: String, CodingKey {
-    case id, kind, state, reasons, alarm, detectors, nuclide, packages
+    case id, kind, state, reasons, alarm, detectors, nuclide, packages, clearance
+    case energyCorrected = "energy_corrected"
+    case energyCorrection = "energy_correction"
     case doseRateUSvH = "dose_rate_usv_h"
     case ci95USvH = "ci95_usv_h"
     case doseRateDetector = "dose_rate_detector"
@@ -230,6 +252,8 @@ public struct AlarmStatus: Codable, Sendable, Hashable {
   public var detector: String?
   public var message: String
   public var since: Date
+  /// Dose alarms: the statistical evidence that raised the level.
+  public var evidence: AlarmEvidenceStatus?
 
   public init(
     kind: String, level: String, location: String?, detector: String?, message: String,

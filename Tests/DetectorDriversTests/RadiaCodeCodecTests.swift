@@ -1,3 +1,4 @@
+import DoseCore
 import Foundation
 import Testing
 

@@ -3,8 +3,8 @@ import Testing
 
 @testable import DoseCore
 
-/// Defaults: 400 target counts, 300 s maximum window (RateEstimator.Settings).
-private let settings = RateEstimator.Settings(targetCounts: 400, maxWindowSeconds: 300)
+/// Defaults: 300 s maximum window, change ratio 1.5, threshold ln 10⁵, 20 reference counts.
+private let settings = RateEstimator.Settings()
 
 @Test("No data, no estimate")
 func emptyEstimator() {
@@ -13,32 +13,81 @@ func emptyEstimator() {
   #expect(estimator.estimate(calibration: noDeadTime) == nil)
 }
 
-@Test("At a high rate the window holds only the newest readings up to targetCounts")
-func shortWindowAtHighRate() throws {
+@Test("A stable rate lengthens the window to everything so far")
+func stableWindowGrows() throws {
   var estimator = RateEstimator(settings: settings)
   // 20 readings of 1 s with 150 counts each, ending at t = 1 … 20.
   for t in 1...20 {
     estimator.add(counts: 150, interval: 1, end: Double(t))
   }
   let estimate = try #require(estimator.estimate(calibration: noDeadTime))
-  // Hand: 150 + 150 = 300 < 400, + 150 = 450 ≥ 400 → three readings, 450 counts, 3 s,
-  // window [17, 20].
-  #expect(estimate.counts == 450)
-  #expect(estimate.liveSeconds == 3)
-  #expect(estimate.windowStart == 17)
-  #expect(estimate.windowEnd == 20)
+  #expect(estimate.counts == 3000)
+  #expect(estimate.liveSeconds == 20)
+  #expect(estimate.windowStart == 0)
+  #expect(!estimate.windowCutByChange)
   #expect(isClose(estimate.observedCPS, 150, rel: 1e-12))
 }
 
-@Test("A single reading above targetCounts is a window of its own")
-func singleReadingWindow() throws {
+@Test("A step up cuts the window at the step within two readings")
+func stepUpCutsWindow() throws {
   var estimator = RateEstimator(settings: settings)
-  estimator.add(counts: 10, interval: 1, end: 1)
-  estimator.add(counts: 5000, interval: 1, end: 2)
+  for t in 1...200 { estimator.add(counts: 1, interval: 1, end: Double(t)) }
+  // Hand: reference λ̂ = 1 cps. First 20-count reading: rise = 20·ln 1.5 − 0.5·1 = 7.61 <
+  // ln 10⁵ = 11.51. Second: λ̂ = 220/201, rise = 7.61 + 8.11 − 0.547 = 15.17 → fires. The
+  // statistic was last zero before the step (0.405 − 0.5 < 0), so the cut is at t = 200.
+  estimator.add(counts: 20, interval: 1, end: 201)
+  #expect(estimator.changeCount == 0)
+  estimator.add(counts: 20, interval: 1, end: 202)
+  #expect(estimator.changeCount == 1)
   let estimate = try #require(estimator.estimate(calibration: noDeadTime))
-  #expect(estimate.counts == 5000)
+  #expect(estimate.counts == 40)
+  #expect(estimate.liveSeconds == 2)
+  #expect(estimate.windowStart == 200)
+  #expect(estimate.windowCutByChange)
+  #expect(estimator.lastChange?.rising == true)
+  #expect(estimator.lastChange?.at == 200)
+}
+
+@Test("A step down cuts the window on the first low reading")
+func stepDownCutsWindow() throws {
+  var estimator = RateEstimator(settings: settings)
+  for t in 1...100 { estimator.add(counts: 100, interval: 1, end: Double(t)) }
+  // Hand: fall = −10·ln 1.5 + (1 − 1/1.5)·100 = −4.05 + 33.3 = 29.3 ≥ 11.51 at once.
+  estimator.add(counts: 10, interval: 1, end: 101)
+  let estimate = try #require(estimator.estimate(calibration: noDeadTime))
+  #expect(estimate.counts == 10)
   #expect(estimate.liveSeconds == 1)
-  #expect(estimate.windowStart == 1)
+  #expect(estimator.lastChange?.rising == false)
+  // The window then grows again while the new rate holds.
+  for t in 102...150 { estimator.add(counts: 10, interval: 1, end: Double(t)) }
+  let later = try #require(estimator.estimate(calibration: noDeadTime))
+  #expect(later.counts == 500)
+  #expect(later.windowStart == 100)
+}
+
+@Test("Poisson noise at a steady rate does not cut the window (seeded, 15 000 counts)")
+func noiseDoesNotCut() throws {
+  var random = SeededGenerator(seed: 42)
+  var estimator = RateEstimator(settings: settings)
+  for t in 1...3000 {
+    estimator.add(
+      counts: PoissonSampler.sample(mean: 5, using: &random), interval: 1, end: Double(t))
+  }
+  #expect(estimator.changeCount == 0)
+  let estimate = try #require(estimator.estimate(calibration: noDeadTime))
+  #expect(estimate.liveSeconds == 300)
+  #expect(abs(estimate.observedCPS - 5) < 0.5)
+}
+
+@Test("Running totals stay exact after old readings are dropped and rebased")
+func totalsAfterCompaction() throws {
+  var estimator = RateEstimator(settings: settings)
+  for t in 1...2000 { estimator.add(counts: 2, interval: 1, end: Double(t)) }
+  let totals = try #require(estimator.totals())
+  #expect(totals.counts == 600)
+  #expect(totals.liveSeconds == 300)
+  #expect(totals.start == 1700)
+  #expect(totals.end == 2000)
 }
 
 @Test("At a low rate the window grows to maxWindowSeconds and no further")

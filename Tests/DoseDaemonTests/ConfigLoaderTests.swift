@@ -223,7 +223,7 @@ private func repositoryConfig(_ name: String) -> String {
       a.calibration
         == Calibration(
           sensitivityCpmPerUSvH: 106.1, nuclide: "Cs-137", source: sbm20.source,
-          deadTimeSeconds: 190e-6))
+          deadTimeSeconds: 190e-6, maxObservedCPS: 10_000))
     let b = config.detectors[1]
     #expect(b.calibration.sensitivityCpmPerUSvH == 100)
     #expect(b.calibration.source == "site configuration (no source given)")
@@ -485,7 +485,7 @@ private func repositoryConfig(_ name: String) -> String {
       driver = "simulated"
       tube = "SBM-21"
       """, keyPath: "detector[0].tube", line: 4,
-      "unknown tube 'SBM-21' (known tubes: SBM-20, J305, M4011, LND-7317")
+      "unknown tube 'SBM-21' (known tubes: SBM-20, SBM-19, SI-29BG, J305, M4011, LND-7317")
   }
 
   @Test func unknownNuclideInSimulatedSource() {

@@ -1,3 +1,4 @@
+import DoseCore
 import DetectorDrivers
 import Foundation
 

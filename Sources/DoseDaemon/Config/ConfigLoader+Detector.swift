@@ -6,7 +6,9 @@ import Foundation
 extension ConfigLoader {
   static let detectorKeys = [
     "id", "driver", "tube", "sensitivity_cpm_per_usv_h", "calibration_nuclide",
-    "calibration_source", "dead_time_s", "reading_interval_s", "stale_after_s",
+    "calibration_source", "calibration_date", "dead_time_s", "dead_time_model",
+    "intrinsic_background_cps", "max_cps", "energy_response", "energy_response_source",
+    "background", "reading_interval_s", "stale_after_s",
     "min_background_usv_h", "simulated", "port", "baud", "line", "match", "modbus", "opengamma",
     "radiacode",
   ]
@@ -251,9 +253,106 @@ extension ConfigLoader {
       "must be at least 0 and less than \(fmt(maxDeadTimeSeconds)) s (GM dead times are "
         + "tens to hundreds of µs, e.g. 0.00019), found \(fmt(deadTime))")
 
-    return Calibration(
+    var calibration = Calibration(
       sensitivityCpmPerUSvH: sensitivity, nuclide: calibrationNuclide, source: source,
       deadTimeSeconds: deadTime)
+    if let name = try table.string("dead_time_model") {
+      let models = DeadTimeModel.allCases.map(\.rawValue).joined(separator: ", ")
+      guard let model = DeadTimeModel(rawValue: name) else {
+        throw table.error(
+          "dead_time_model", "unknown dead-time model '\(name)' (expected one of: \(models))")
+      }
+      calibration.deadTimeModel = model
+    }
+    calibration.calibratedOn = try table.day("calibration_date")
+    if let intrinsic = try table.number("intrinsic_background_cps") {
+      try table.require(
+        intrinsic >= 0, "intrinsic_background_cps",
+        "must be at least 0, found \(fmt(intrinsic))")
+      calibration.intrinsicBackgroundCPS = intrinsic
+    }
+    calibration.maxObservedCPS = tube?.maxObservedCPS
+    if let maximum = try table.number("max_cps") {
+      try table.require(maximum > 0, "max_cps", "must be greater than 0, found \(fmt(maximum))")
+      calibration.maxObservedCPS = maximum
+    }
+    calibration.background = try parseBackground(table)
+    calibration.energyResponse = try parseEnergyResponse(
+      table, tube: tube, calibrationNuclide: calibrationNuclide)
+    if calibration.energyResponse != nil, calibration.background == nil {
+      throw table.missing(
+        "background",
+        "energy_response corrects only the dose rate above background, so it needs the "
+          + "detector's [detector.background] (counts and seconds measured in place)")
+    }
+    return calibration
+  }
+
+  /// `[detector.background]`: counts over seconds measured in place with no source.
+  static func parseBackground(_ table: ConfigTable) throws(ConfigError) -> BackgroundMeasurement?
+  {
+    guard let background = try table.subtable("background") else { return nil }
+    try background.checkKeys(["counts", "seconds", "measured_at"])
+    guard let counts = try background.integer("counts") else {
+      throw background.missing("counts", "the counts registered during the background count")
+    }
+    try background.require(counts >= 0, "counts", "must be at least 0, found \(counts)")
+    let seconds = try background.requiredNumber("seconds")
+    try background.require(
+      seconds > 0, "seconds", "must be greater than 0, found \(fmt(seconds))")
+    return BackgroundMeasurement(
+      counts: UInt64(counts), seconds: seconds, measuredAt: try background.day("measured_at"))
+  }
+
+  /// `energy_response = "tube"` (the tube table's published factors) or a table of
+  /// nuclide = relative response.
+  static func parseEnergyResponse(
+    _ table: ConfigTable, tube: TubeModel?, calibrationNuclide: String
+  ) throws(ConfigError) -> EnergyResponse? {
+    guard table.has("energy_response") else {
+      try table.require(
+        !table.has("energy_response_source"), "energy_response_source",
+        "there is no energy_response to describe")
+      return nil
+    }
+    let key = "energy_response"
+    if let text = table.table[key]?.string {
+      guard text == "tube" else {
+        throw table.error(
+          key, "must be \"tube\" or a table like { \"Lu-177\" = 3.5 }, found \"\(text)\"")
+      }
+      guard let tube, !tube.energyResponse.isEmpty else {
+        throw table.error(
+          key,
+          "\"tube\" needs a tube with published energy responses (tubes with them: "
+            + TubeTable.all.filter { !$0.energyResponse.isEmpty }.map(\.name).joined(
+              separator: ", ") + ")")
+      }
+      try table.require(
+        calibrationNuclide == tube.calibrationNuclide, key,
+        "the tube's energy responses are relative to \(tube.calibrationNuclide), but this "
+          + "detector is calibrated for \(calibrationNuclide): give the factors as a table")
+      return EnergyResponse(
+        factors: tube.energyResponse,
+        source: try table.string("energy_response_source") ?? TubeTable.energyResponseSource)
+    }
+    guard let factors = try table.subtable(key, expected: "\"tube\" or a table") else {
+      return nil
+    }
+    var result: [String: Double] = [:]
+    for symbol in factors.table.keys.sorted() {
+      let nuclide = try nuclide(factors, symbol, symbol: symbol)
+      let factor = try factors.requiredNumber(symbol)
+      try factors.require(
+        factor > 0 && factor.isFinite, symbol, "must be greater than 0, found \(fmt(factor))")
+      result[nuclide.symbol] = factor
+    }
+    if result.isEmpty { throw factors.error(nil, "must name at least one nuclide") }
+    guard let source = try table.string("energy_response_source") else {
+      throw table.missing(
+        "energy_response_source", "where the energy-response factors come from")
+    }
+    return EnergyResponse(factors: result, source: source)
   }
 
   // MARK: [detector.simulated]

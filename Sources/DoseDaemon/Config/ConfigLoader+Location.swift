@@ -5,6 +5,7 @@ import Foundation
 extension ConfigLoader {
   static let commonLocationKeys = [
     "id", "kind", "detectors", "warn_usv_h", "alarm_usv_h", "hysteresis",
+    "false_alarms_per_year",
   ]
   static let isolationRoomKeys = ["state", "clear_usv_h", "nuclide"]
   static let wasteStoreKeys = ["release_surface_usv_h", "package"]
@@ -73,6 +74,13 @@ extension ConfigLoader {
         hysteresis >= 0 && hysteresis <= maxHysteresis, "hysteresis",
         "must be between 0 and \(fmt(maxHysteresis)), found \(fmt(hysteresis))")
       location.hysteresis = hysteresis
+    }
+    if let rate = try table.number("false_alarms_per_year") {
+      // A budget so large the tests fire on noise, or so small they never fire, is a typo.
+      try table.require(
+        rate >= 1e-3 && rate <= 100, "false_alarms_per_year",
+        "must be between 0.001 and 100, found \(fmt(rate))")
+      location.falseAlarmsPerYear = rate
     }
 
     switch kind {

@@ -100,6 +100,25 @@ struct ConfigTable {
     return date
   }
 
+  /// A calendar day (`2026-03-01`), or an offset date-time, as a `Date` (a day is its start,
+  /// UTC).
+  func day(_ key: String) throws(ConfigError) -> Date? {
+    guard let value = table[key] else { return nil }
+    if value.dateTime != nil { return try offsetDateTime(key) }
+    guard let day = value.date else {
+      throw wrongType(key, "a date such as 2026-03-01", value)
+    }
+    var calendar = Calendar(identifier: .gregorian)
+    calendar.timeZone = TimeZone(secondsFromGMT: 0)!
+    guard
+      let date = calendar.date(
+        from: DateComponents(year: day.year, month: day.month, day: day.day))
+    else {
+      throw error(key, "expected a date such as 2026-03-01, found \(Self.describe(value))")
+    }
+    return date
+  }
+
   func requiredOffsetDateTime(_ key: String) throws(ConfigError) -> Date {
     guard let date = try offsetDateTime(key) else { throw missing(key) }
     return date

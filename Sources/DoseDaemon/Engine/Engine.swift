@@ -31,8 +31,24 @@ public actor Engine {
         id: detector.id, calibration: detector.calibration,
         settings: Self.settings(for: detector, clock: clock), spectrumModel: detector.spectrumModel)
     }
+    let calibrations = config.detectors.reduce(into: [String: Calibration]()) {
+      $0[$1.id] = $1.calibration
+    }
+    for detector in config.detectors {
+      var thresholds: [(key: String, test: ThresholdTest)] = []
+      var limits: [(key: String, test: LimitTest)] = []
+      for location in config.locations where location.detectors.contains(detector.id) {
+        let tests = LocationMonitor.tests(
+          location, detector: detector.id, calibration: detector.calibration)
+        thresholds += tests.thresholds
+        limits += tests.limits
+      }
+      monitors[detector.id]?.configureTests(thresholds: thresholds, limits: limits)
+    }
     detectors = monitors
-    locations = config.locations.map(LocationMonitor.init(config:))
+    locations = config.locations.map {
+      LocationMonitor(config: $0, calibrations: calibrations)
+    }
     let now = clock.now()
     latest = StatusReply(
       id: nil, time: now.wallTime, version: ProtocolInfo.softwareVersion, uptimeSeconds: 0,
@@ -134,22 +150,42 @@ public actor Engine {
             "detector \(over) is above its measuring range: the dose rate is at least what it "
             + "can measure"
         } else {
-          detector = assessment.doseRateDetector
+          let evidence = assessment.alarmEvidence[level]
+          detector = evidence?.detector ?? assessment.doseRateDetector
           let rate = assessment.doseRateUSvH.map { String(format: "%.3g", $0) } ?? "?"
           message =
             "dose rate \(rate) µSv/h reached the \(level.rawValue) level "
             + "\(String(format: "%g", threshold)) µSv/h"
+            + (evidence.map { " (" + Self.explain($0) + ")" } ?? "")
         }
-        alarms.append(
-          AlarmStatus(
-            kind: "dose", level: level.rawValue, location: config.id, detector: detector,
-            message: message, since: since("dose:\(config.id):\(level.rawValue)", now.wallTime)))
+        var alarm = AlarmStatus(
+          kind: "dose", level: level.rawValue, location: config.id, detector: detector,
+          message: message, since: since("dose:\(config.id):\(level.rawValue)", now.wallTime))
+        alarm.evidence = assessment.alarmEvidence[level].map(StatusMapping.evidence)
+        alarms.append(alarm)
       }
     }
     latest = StatusReply(
       id: nil, time: now.wallTime, version: ProtocolInfo.softwareVersion,
       uptimeSeconds: now.monotonicSeconds, timeScale: clock.scale, detectors: detectorStatuses,
       locations: locationStatuses, alarms: alarms)
+  }
+
+  /// One phrase saying why a level was raised.
+  static func explain(_ evidence: AlarmEvidence) -> String {
+    switch evidence.method {
+    case "lower_bound":
+      return String(
+        format: "95 %% lower bound %.3g µSv/h reached the threshold", evidence.statistic)
+    case "over_range":
+      return "counter over range"
+    default:
+      let name = evidence.method == "cusum_fast" ? "fast CUSUM" : "steady CUSUM"
+      return name
+        + String(
+          format: " test: statistic %.1f reached %.1f on %.0f counts in %.0f s",
+          evidence.statistic, evidence.decisionValue, evidence.counts, evidence.windowSeconds)
+    }
   }
 
   private func since(_ key: String, _ now: Date) -> Date {

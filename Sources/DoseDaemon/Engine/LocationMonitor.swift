@@ -6,7 +6,8 @@ enum LocationMonitor: Sendable {
   case room(IsolationRoomMonitor, LocationConfig)
   case store(WasteStoreMonitor, LocationConfig)
 
-  init(config: LocationConfig) {
+  /// - Parameter calibrations: of every configured detector, for the energy corrections.
+  init(config: LocationConfig, calibrations: [String: Calibration] = [:]) {
     let alarms = DoseAlarmTracker(
       warnUSvH: config.warnUSvH, alarmUSvH: config.alarmUSvH, hysteresis: config.hysteresis)
     switch config.kind {
@@ -14,13 +15,58 @@ enum LocationMonitor: Sendable {
       self = .room(
         IsolationRoomMonitor(
           id: config.id, detectorIDs: config.detectors, occupancy: config.initialOccupancy,
-          clearUSvH: config.clearUSvH, alarms: alarms), config)
+          clearUSvH: config.clearUSvH, alarms: alarms,
+          corrections: Self.corrections(config, calibrations)), config)
     case .wasteStore:
       self = .store(
         WasteStoreMonitor(
           id: config.id, detectorIDs: config.detectors, packages: config.packages,
           releaseSurfaceUSvH: config.releaseSurfaceUSvH, alarms: alarms), config)
     }
+  }
+
+  /// Energy corrections of the location's detectors for its declared nuclide.
+  static func corrections(_ config: LocationConfig, _ calibrations: [String: Calibration])
+    -> [String: EnergyCorrection]
+  {
+    var result: [String: EnergyCorrection] = [:]
+    for id in config.detectors {
+      if let calibration = calibrations[id],
+        let correction = EnergyCorrection(calibration: calibration, nuclide: config.nuclide)
+      {
+        result[id] = correction
+      }
+    }
+    return result
+  }
+
+  /// The sequential tests this location asks each of its detectors to run: its warn and alarm
+  /// levels and, for rooms, the clearance level.
+  static func tests(_ config: LocationConfig, detector id: String, calibration: Calibration)
+    -> (thresholds: [(key: String, test: ThresholdTest)], limits: [(key: String, test: LimitTest)])
+  {
+    let correction = EnergyCorrection(calibration: calibration, nuclide: config.nuclide)
+    let detectorDose: (Double) -> Double = { correction?.detectorDose($0) ?? $0 }
+    var thresholds: [(key: String, test: ThresholdTest)] = []
+    for (level, threshold) in [(AlarmLevel.warn, config.warnUSvH), (.alarm, config.alarmUSvH)] {
+      thresholds.append(
+        (
+          ThresholdTest.key(config.id, level),
+          ThresholdTest(
+            thresholdUSvH: threshold, calibration: calibration,
+            falseAlarmsPerYear: config.falseAlarmsPerYear, detectorDose: detectorDose)
+        ))
+    }
+    var limits: [(key: String, test: LimitTest)] = []
+    if config.kind == .isolationRoom {
+      limits.append(
+        (
+          config.id,
+          LimitTest(
+            limitUSvH: config.clearUSvH, calibration: calibration, detectorDose: detectorDose)
+        ))
+    }
+    return (thresholds, limits)
   }
 
   var config: LocationConfig {

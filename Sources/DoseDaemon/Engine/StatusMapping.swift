@@ -44,6 +44,22 @@ enum StatusMapping {
       sensitivityCpmPerUSvH: estimate.calibration.sensitivityCpmPerUSvH,
       calibrationNuclide: estimate.calibration.nuclide,
       calibrationSource: estimate.calibration.source, energyCorrected: false)
+    let calibration = estimate.calibration
+    provenance.deadTimeModel = calibration.deadTimeModel.rawValue
+    provenance.calibrationDate = calibration.calibratedOn
+    provenance.intrinsicBackgroundCPS =
+      calibration.intrinsicBackgroundCPS > 0 ? calibration.intrinsicBackgroundCPS : nil
+    provenance.windowCutByChange = estimate.windowCutByChange
+    if let net = estimate.net, let background = calibration.background,
+      net.netDoseRateUSvH.isFinite
+    {
+      provenance.net = NetStatus(
+        doseRateUSvH: net.netDoseRateUSvH, ci95USvH: interval(net.netDoseRateInterval),
+        decisionThresholdUSvH: net.decisionThresholdUSvH,
+        detectionLimitUSvH: net.detectionLimitUSvH, distinguishable: net.distinguishable,
+        backgroundCounts: background.counts, backgroundSeconds: background.seconds,
+        backgroundMeasuredAt: background.measuredAt)
+    }
     if let model = estimate.spectrumModel {
       provenance.doseModel = estimate.doseModel
       provenance.gFunctionSource = model.source
@@ -68,6 +84,13 @@ enum StatusMapping {
     case .isolationRoom:
       status.clearUSvH = config.clearUSvH
       status.nuclide = config.nuclide
+      status.energyCorrected = assessment.energyCorrection != nil
+      status.energyCorrection = assessment.energyCorrection.map {
+        EnergyCorrectionStatus(
+          nuclide: $0.nuclide, factor: $0.factor, backgroundUSvH: $0.backgroundUSvH,
+          source: $0.source)
+      }
+      status.clearance = assessment.clearance.map(clearance)
     case .wasteStore:
       status.releaseSurfaceUSvH = config.releaseSurfaceUSvH
       status.packages = assessment.packages.map {
@@ -77,6 +100,25 @@ enum StatusMapping {
       }
     }
     return status
+  }
+
+  static func clearance(_ assessment: ClearanceAssessment) -> ClearanceStatus {
+    var status = ClearanceStatus(
+      limitUSvH: assessment.limitUSvH, decision: assessment.decision.rawValue)
+    status.upper95USvH = assessment.upper95USvH.flatMap(finite)
+    status.needsCountingSeconds = assessment.needsCountingSeconds.flatMap(finite)
+    status.statistic = assessment.statistic.flatMap(finite)
+    status.decisionValue = assessment.decisionValue.flatMap(finite)
+    status.reasons = assessment.reasons.isEmpty ? nil : assessment.reasons
+    return status
+  }
+
+  static func evidence(_ evidence: AlarmEvidence) -> AlarmEvidenceStatus {
+    AlarmEvidenceStatus(
+      method: evidence.method, detector: evidence.detector,
+      thresholdUSvH: evidence.thresholdUSvH, statistic: evidence.statistic,
+      decisionValue: evidence.decisionValue, counts: evidence.counts,
+      windowSeconds: evidence.windowSeconds, designRatesCPS: evidence.designRatesCPS)
   }
 
   static func interval(_ range: ClosedRange<Double>?) -> [Double]? {

@@ -1,6 +1,6 @@
 import Testing
 
-@testable import DetectorDrivers
+@testable import DoseCore
 
 /// The sampler must give Poisson statistics at every rate: mean and variance both equal the
 /// mean. With a fixed seed the draws are the same every run; the tolerances are 5 standard
