@@ -10,6 +10,7 @@ let package = Package(
     .executable(name: "dosed", targets: ["dosed"]),
     .executable(name: "dosectl", targets: ["dosectl"]),
     .executable(name: "dose-emulate", targets: ["dose-emulate"]),
+    .executable(name: "dosebench", targets: ["dosebench"]),
     .library(name: "DoseCore", targets: ["DoseCore"]),
     .library(name: "DoseProtocol", targets: ["DoseProtocol"]),
   ],
@@ -38,6 +39,13 @@ let package = Package(
       name: "dose-emulate",
       dependencies: [
         "DeviceEmulators", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]),
+    // Benchmarks of the measurement science (issue 5): simulations over DoseCore only.
+    .target(name: "DoseBench", dependencies: ["DoseCore"]),
+    .executableTarget(
+      name: "dosebench",
+      dependencies: [
+        "DoseBench", "DoseCore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     // Wire types and a small client. Foundation only, so dosectl starts fast.
     .target(name: "DoseProtocol"),

@@ -203,6 +203,22 @@ public struct DetectorMonitor: Sendable {
     }
   }
 
+  /// The alarm test installed under `key`, with its current statistics.
+  public func thresholdTest(_ key: String) -> ThresholdTest? {
+    thresholdTests.first { $0.key == key }?.test
+  }
+
+  /// The clearance test installed under `key`.
+  public func limitTest(_ key: String) -> LimitTest? {
+    limitTests.first { $0.key == key }?.test
+  }
+
+  /// Counts and live time of the current averaging window (no intervals: cheap).
+  public var windowTotals: RateEstimator.Totals? { estimator.totals() }
+
+  /// Whether a tube fault is latched.
+  public var isFaultLatched: Bool { latched != nil }
+
   /// Forgets counts and test statistics: after a fault nothing gathered before it is trusted.
   private mutating func resetStatistics() {
     estimator.reset()
@@ -280,7 +296,10 @@ public struct DetectorMonitor: Sendable {
     {
       return .foldBack(fromCPS: previous, toCPS: observed)
     }
-    if reading.counts > 0 && repeatCount >= requiredRepeats(for: reading.counts) {
+    // `requiredRepeats` is never below `stuckRepeats`, so the costly check waits for that.
+    if reading.counts > 0 && repeatCount >= settings.stuckRepeats
+      && repeatCount >= requiredRepeats(for: reading.counts)
+    {
       return .stuck(counts: reading.counts, times: repeatCount)
     }
     let silentRate = calibration.countRate(doseRateUSvH: settings.minBackgroundUSvH)

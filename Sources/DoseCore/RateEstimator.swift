@@ -89,6 +89,9 @@ public struct RateEstimator: Sendable {
   private var offset = 0
   /// Absolute index of the first reading after the last detected change.
   private var floor = 0
+  /// Absolute index of the oldest reading within `maxWindowSeconds` of the newest end; only
+  /// moves forward (readings arrive in time order), so keeping it costs O(1) per reading.
+  private var horizon = 0
   private var rise = 0.0
   private var fall = 0.0
   private var riseStart = 0
@@ -133,6 +136,10 @@ public struct RateEstimator: Sendable {
     after.outside += Double(weights?.outsideRange ?? 0)
     after.unweighted += weights == nil ? 1 : 0
     samples.append(Sample(start: end - interval, end: end, before: before, after: after))
+    let limit = end - settings.maxWindowSeconds
+    let last = offset + samples.count - 1
+    horizon = Swift.max(horizon, offset)
+    while horizon < last && samples[horizon - offset].start < limit { horizon += 1 }
     dropOld()
   }
 
@@ -168,8 +175,8 @@ public struct RateEstimator: Sendable {
 
   /// Drops readings no window can use any more, in batches (amortised O(1)).
   private mutating func dropOld() {
-    guard let newest = samples.last else { return }
-    let keepFrom = Swift.max(floor, horizonIndex(newestEnd: newest.end))
+    guard !samples.isEmpty else { return }
+    let keepFrom = Swift.max(floor, horizon)
     let drop = keepFrom - offset
     guard drop >= 256, drop * 2 >= samples.count else { return }
     // Rebase the running totals so they stay small (precision of the differences).
@@ -182,23 +189,10 @@ public struct RateEstimator: Sendable {
     }
   }
 
-  /// Absolute index of the oldest reading that starts within `maxWindowSeconds` of the newest
-  /// end (binary search; readings arrive in time order). The newest reading always counts.
-  private func horizonIndex(newestEnd: Double) -> Int {
-    let horizon = newestEnd - settings.maxWindowSeconds
-    var low = 0
-    var high = samples.count - 1
-    while low < high {
-      let mid = (low + high) / 2
-      if samples[mid].start >= horizon { high = mid } else { low = mid + 1 }
-    }
-    return offset + low
-  }
-
   /// Index range (into `samples`) of the current window, nil with no data.
   private func windowRange() -> ClosedRange<Int>? {
-    guard let newest = samples.last else { return nil }
-    let first = Swift.max(floor, horizonIndex(newestEnd: newest.end)) - offset
+    guard !samples.isEmpty else { return nil }
+    let first = Swift.max(floor, horizon) - offset
     let last = samples.count - 1
     return Swift.min(Swift.max(first, 0), last)...last
   }
@@ -225,6 +219,7 @@ public struct RateEstimator: Sendable {
     offset += samples.count
     samples.removeAll(keepingCapacity: true)
     floor = offset
+    horizon = offset
     rise = 0
     fall = 0
     riseStart = offset

@@ -1,0 +1,52 @@
+import Foundation
+
+/// Issue 5's targets, checked against a run's results: each failure is one sentence.
+public enum BenchTargets {
+  public static let minReadingsPerSecond = 5e6
+
+  public static func failures(
+    steps: [StepDetectionResult], clearance: [ClearanceResult], throughput: ThroughputResult?
+  ) -> [String] {
+    var failures: [String] = []
+    for tube in Set(steps.map(\.tube)).sorted() {
+      let rows = steps.filter { $0.tube == tube }
+      guard let dosed = rows.first(where: { $0.method == "dosed" }),
+        let fixed = rows.first(where: { $0.method == "fixed_window_60s" })
+      else { continue }
+      if dosed.latencyMedianSeconds > 1.5 * dosed.boundLatencySeconds {
+        failures.append(
+          "\(tube): dosed median latency \(fmt(dosed.latencyMedianSeconds)) s > 1.5 × bound "
+            + fmt(dosed.boundLatencySeconds) + " s")
+      }
+      if dosed.latencyMedianSeconds > fixed.latencyMedianSeconds / 5 {
+        failures.append(
+          "\(tube): dosed median latency \(fmt(dosed.latencyMedianSeconds)) s > 1/5 of the "
+            + "60 s window's \(fmt(fixed.latencyMedianSeconds)) s")
+      }
+      if dosed.falseAlarmsPerYear > 1 {
+        failures.append(
+          "\(tube): dosed false alarms \(fmt(dosed.falseAlarmsPerYear)) per year > 1")
+      }
+    }
+    if let dosed = clearance.first(where: { $0.method == "dosed" }),
+      let fixed = clearance.first(where: { $0.method != "dosed" })
+    {
+      if dosed.timeToDecideMedianSeconds > fixed.timeToDecideMedianSeconds / 3 {
+        failures.append(
+          "clearance: dosed median \(fmt(dosed.timeToDecideMedianSeconds)) s > 1/3 of the fixed "
+            + "count's \(fmt(fixed.timeToDecideMedianSeconds)) s")
+      }
+      if dosed.wrongDecisions > 0 {
+        failures.append("clearance: dosed declared \(dosed.wrongDecisions) rooms at 1.2× clear")
+      }
+    }
+    if let throughput, throughput.readingsPerSecond < minReadingsPerSecond {
+      failures.append(
+        "throughput: \(fmt(throughput.readingsPerSecond)) readings/s < "
+          + fmt(minReadingsPerSecond))
+    }
+    return failures
+  }
+
+  static func fmt(_ value: Double) -> String { String(format: "%.3g", value) }
+}

@@ -1,0 +1,77 @@
+import ArgumentParser
+import DoseBench
+import DoseCore
+import Foundation
+
+/// `dosebench`: the measurement-science benchmark of issue 5. Build it in release
+/// (`swift build -c release --product dosebench`); the numbers mean nothing in debug.
+@main
+struct DoseBenchCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "dosebench",
+    abstract: "Alarm latency, false alarms, clearance decisions and core throughput.")
+
+  @Flag(help: "One JSON object per line instead of tables.")
+  var json = false
+
+  @Option(help: "Benches to run: detect_step, clearance, throughput (comma separated).")
+  var only: String = "detect_step,clearance,throughput"
+
+  @Option(help: "Step trials per tube.")
+  var trials = 1000
+
+  @Option(help: "Simulated years at half the threshold, for false alarms.")
+  var years = 1.0
+
+  @Option(help: "Rooms per group (0.5× and 1.2× the clearance level).")
+  var rooms = 10_000
+
+  @Flag(help: "Exit 1 when a target of issue 5 is missed.")
+  var check = false
+
+  mutating func run() throws {
+    let selected = Set(only.split(separator: ",").map(String.init))
+    var steps: [StepDetectionResult] = []
+    var clearance: [ClearanceResult] = []
+    var throughput: ThroughputResult?
+    if selected.contains("detect_step") {
+      for name in ["SBM-20", "M4011"] {
+        guard let tube = TubeTable.lookup(name) else { continue }
+        var bench = StepDetectionBench(tube: tube)
+        bench.trials = trials
+        bench.years = years
+        let results = bench.run()
+        steps += results
+        if json { results.forEach(emit) }
+      }
+    }
+    if selected.contains("clearance"), let tube = TubeTable.lookup("SBM-20") {
+      var bench = ClearanceBench(tube: tube)
+      bench.roomsPerGroup = rooms
+      clearance = bench.run()
+      if json { clearance.forEach(emit) }
+    }
+    if selected.contains("throughput") {
+      let result = ThroughputBench().run()
+      throughput = result
+      if json { emit(result) }
+    }
+    let failures = BenchTargets.failures(
+      steps: steps, clearance: clearance, throughput: throughput)
+    if !json {
+      print(BenchTable.render(steps: steps, clearance: clearance, throughput: throughput))
+      print(failures.isEmpty ? "targets: all met" : "targets missed:")
+      for failure in failures { print("  - \(failure)") }
+    }
+    if check && !failures.isEmpty { throw ExitCode(1) }
+  }
+
+  func emit<T: Encodable>(_ value: T) {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys]
+    if let data = try? encoder.encode(value), let line = String(data: data, encoding: .utf8) {
+      // One line per result as it finishes (the whole run takes a minute or two).
+      FileHandle.standardOutput.write(Data((line + "\n").utf8))
+    }
+  }
+}
