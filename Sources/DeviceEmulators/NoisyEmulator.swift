@@ -1,5 +1,5 @@
-import DoseCore
 import DetectorDrivers
+import DoseCore
 
 /// Wraps an emulator and sprays random bytes onto the line between its own output: a loose
 /// connector, a noisy RS-485 bus, a device rebooting. Drivers must skip the noise, count it, and

@@ -106,7 +106,8 @@ public struct ClearanceBench: Sendable {
       }
       if decided != nil && second >= fixedCountSeconds { break }
     }
-    let fixedDose = Double(fixedCounts) / Double(fixedCountSeconds) * 60
+    let fixedDose =
+      Double(fixedCounts) / Double(fixedCountSeconds) * 60
       / calibration.sensitivityCpmPerUSvH
     return RoomOutcome(dosedSeconds: decided, fixedClear: fixedDose < limitUSvH)
   }

@@ -41,7 +41,8 @@ func quantiles(_ values: [Double]) -> (median: Double, p95: Double) {
   guard !values.isEmpty else { return (.nan, .nan) }
   let sorted = values.sorted()
   func rank(_ q: Double) -> Double {
-    sorted[Swift.min(sorted.count - 1, Swift.max(0, Int((q * Double(sorted.count)).rounded(.up)) - 1))]
+    sorted[
+      Swift.min(sorted.count - 1, Swift.max(0, Int((q * Double(sorted.count)).rounded(.up)) - 1))]
   }
   return (rank(0.5), rank(0.95))
 }

@@ -56,3 +56,56 @@ func overRangeLimit() {
   #expect(DeadTime.defaultMaxDeadFraction == 0.3)
   #expect(DeadTime.defaultMaxDeadFraction < exp(-1.0))
 }
+
+@Test("Paralyzable: peak 1/(eτ) = 1936 cps for the SBM-20's 190 µs (health-physics.md §6.1)")
+func paralyzablePeak() {
+  let model = DeadTimeModel.paralyzable
+  #expect(isClose(model.peakObservedCPS(tau: 190e-6), 1936.3, rel: 1e-4))
+  #expect(isClose(model.peakObservedCPS(tau: 40e-6), 9197, rel: 1e-3))
+  #expect(isClose(DeadTimeModel.nonParalyzable.peakObservedCPS(tau: 190e-6), 1 / 190e-6))
+}
+
+@Test("Paralyzable inversion takes the lower branch: m = 1000 cps, τ = 190 µs → n = 1273.83")
+func paralyzableInversion() throws {
+  let model = DeadTimeModel.paralyzable
+  // scipy: −W₀(−0.19)/τ = 1273.8293105343091.
+  let n = try #require(model.trueRate(observedCPS: 1000, tau: 190e-6))
+  #expect(isClose(n, 1273.8293105343091, rel: 1e-10))
+  #expect(isClose(model.observedRate(trueCPS: n, tau: 190e-6), 1000, rel: 1e-12))
+  // More loss than the non-paralyzable model at the same observed rate.
+  #expect(n > 1234.567)
+  // Round trips up to just below the peak.
+  for fraction in [0.01, 0.2, 0.5, 0.9, 0.999] {
+    let m = fraction * model.peakObservedCPS(tau: 190e-6)
+    let back = try #require(model.trueRate(observedCPS: m, tau: 190e-6))
+    #expect(back < 1 / 190e-6)
+    #expect(isClose(model.observedRate(trueCPS: back, tau: 190e-6), m, rel: 1e-9))
+  }
+}
+
+@Test("Paralyzable: beyond the peak there is no answer (fold-back territory)")
+func paralyzableBeyondPeak() {
+  let model = DeadTimeModel.paralyzable
+  #expect(model.trueRate(observedCPS: 1937, tau: 190e-6) == nil)
+  #expect(model.correctionFactor(observedCPS: 1937, tau: 190e-6) == nil)
+  // A true rate far beyond 1/τ reads low: the same observed rate as a much smaller field.
+  // 40 000 cps true: m = 40 000·e^(−7.6) ≈ 20 cps.
+  let folded = model.observedRate(trueCPS: 40_000, tau: 190e-6)
+  #expect(folded < 100)
+  #expect(model.trueRate(observedCPS: folded, tau: 190e-6)! < 100)
+  #expect(model.trueRate(observedCPS: 0, tau: 190e-6) == 0)
+  #expect(model.trueRate(observedCPS: 5, tau: 0) == 5)
+}
+
+@Test("Calibration uses its dead-time model and subtracts intrinsic counts, never below 0")
+func calibrationModelAndIntrinsic() throws {
+  var calibration = sbm20
+  calibration.deadTimeModel = .paralyzable
+  let n = try #require(calibration.trueRate(observedCPS: 1000))
+  #expect(isClose(n, 1273.8293105343091, rel: 1e-10))
+  calibration.intrinsicBackgroundCPS = 0.5
+  #expect(isClose(calibration.doseRate(cps: 2.5), 2 * 60 / 106, rel: 1e-12))
+  #expect(calibration.doseRate(cps: 0.2) == 0)
+  #expect(isClose(calibration.countRate(doseRateUSvH: 1), 106.0 / 60 + 0.5, rel: 1e-12))
+  #expect(isClose(calibration.netDoseRate(cps: -0.6), -0.6 * 60 / 106, rel: 1e-12))
+}

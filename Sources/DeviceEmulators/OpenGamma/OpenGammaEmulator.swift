@@ -1,5 +1,5 @@
-import DoseCore
 import DetectorDrivers
+import DoseCore
 import Foundation
 
 /// Open Gamma Detector firmware 4.x over USB CDC (protocol facts in `OpenGammaCodec`): answers

@@ -289,8 +289,7 @@ extension ConfigLoader {
   }
 
   /// `[detector.background]`: counts over seconds measured in place with no source.
-  static func parseBackground(_ table: ConfigTable) throws(ConfigError) -> BackgroundMeasurement?
-  {
+  static func parseBackground(_ table: ConfigTable) throws(ConfigError) -> BackgroundMeasurement? {
     guard let background = try table.subtable("background") else { return nil }
     try background.checkKeys(["counts", "seconds", "measured_at"])
     guard let counts = try background.integer("counts") else {
