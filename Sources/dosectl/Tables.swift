@@ -27,13 +27,30 @@ enum Tables {
     let rows = locations.map { location in
       [
         location.id, location.kind, location.state, Format.optional(location.doseRateUSvH),
-        Format.interval(location.ci95USvH), location.alarm,
-        (location.reasons ?? []).joined(separator: "; "),
+        Format.interval(location.ci95USvH), energy(location), location.alarm,
+        clearance(location.clearance), (location.reasons ?? []).joined(separator: "; "),
       ]
     }
     return render(
-      ["LOCATION", "KIND", "STATE", "DOSE µSv/h", "95% µSv/h", "ALARM", "WHY"], rows,
-      paint: [2: { style.paint($0, for: $0) }, 5: { style.paint($0, for: $0) }])
+      [
+        "LOCATION", "KIND", "STATE", "DOSE µSv/h", "95% µSv/h", "ENERGY CORR", "ALARM",
+        "CLEARANCE", "WHY",
+      ], rows,
+      paint: [2: { style.paint($0, for: $0) }, 6: { style.paint($0, for: $0) }])
+  }
+
+  /// "Lu-177 ÷3.52" when the dose rate is energy-corrected, "-" when it is as read.
+  static func energy(_ location: LocationStatus) -> String {
+    guard let correction = location.energyCorrection else { return "-" }
+    return "\(correction.nuclide) ÷\(Format.optional(correction.factor))"
+  }
+
+  /// "below", "above", "undecided (count ~85 s)" or "-" for rooms without a decision.
+  static func clearance(_ clearance: ClearanceStatus?) -> String {
+    guard let clearance else { return "-" }
+    guard clearance.decision == "undecided" else { return clearance.decision }
+    guard let seconds = clearance.needsCountingSeconds else { return "undecided" }
+    return "undecided (count ~\(Format.age(seconds)))"
   }
 
   static func detectors(_ detectors: [DetectorStatus], style: TerminalStyle) -> String {

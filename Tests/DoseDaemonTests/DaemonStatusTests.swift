@@ -201,4 +201,87 @@ import Testing
     #expect(dose.detector == "hot")
     #expect(dose.message.contains("above its measuring range"))
   }
+
+  @Test func alarmsClearanceAndEnergyCorrectionAreServed() async throws {
+    // room-hot: Lu-177 patient at 40 µSv/h as an M4011 reads it, alarm at 20 µSv/h. With the
+    // tube's Lu-177 response (3.516) the corrected rate is about 11.4 µSv/h: warn, not alarm.
+    // room-clean: 0.1 µSv/h after discharge, clearance level 0.5: decided below.
+    let ward = """
+      [[detector]]
+      id = "hot"
+      driver = "simulated"
+      tube = "M4011"
+      energy_response = "tube"
+      background = { counts = 540, seconds = 3000 }
+        [detector.simulated]
+        background_usv_h = 0.1
+        [[detector.simulated.source]]
+        dose_rate_usv_h = 40.0
+        nuclide = "Lu-177"
+
+      [[detector]]
+      id = "clean"
+      driver = "simulated"
+      tube = "SBM-20"
+      background = { counts = 530, seconds = 3000 }
+        [detector.simulated]
+        background_usv_h = 0.1
+
+      [[location]]
+      id = "room-hot"
+      kind = "isolation_room"
+      detectors = ["hot"]
+      warn_usv_h = 5.0
+      alarm_usv_h = 20.0
+      state = "occupied"
+      nuclide = "Lu-177"
+
+      [[location]]
+      id = "room-clean"
+      kind = "isolation_room"
+      detectors = ["clean"]
+      warn_usv_h = 5.0
+      alarm_usv_h = 20.0
+      state = "awaiting_clearance"
+      clear_usv_h = 0.5
+      """
+    let daemon = try await TestDaemon.start(ward, timeScale: 60)
+    defer { Task { await daemon.stop() } }
+    try await eventually("room-clean is decided below its clearance level") {
+      try await daemon.status().locations.first { $0.id == "room-clean" }?.clearance?.decision
+        == "below"
+    }
+    try await eventually("room-hot warns") {
+      try await daemon.status().locations.first { $0.id == "room-hot" }?.doseAlarm == "warn"
+    }
+    let status = try await daemon.status()
+    let hot = try #require(status.locations.first { $0.id == "room-hot" })
+    #expect(hot.energyCorrected == true)
+    #expect(hot.energyCorrection?.nuclide == "Lu-177")
+    #expect(hot.energyCorrection?.factor == 3.516)
+    let hotDose = try #require(hot.doseRateUSvH)
+    #expect(hotDose > 8 && hotDose < 15, "corrected, not the 40 µSv/h as read")
+    #expect(hot.clearance == nil, "an occupied room has no clearance decision")
+    let warn = try #require(status.alarms.first { $0.kind == "dose" && $0.location == "room-hot" })
+    #expect(warn.level == "warn")
+    let evidence = try #require(warn.evidence)
+    #expect(["cusum_fast", "cusum_steady", "lower_bound"].contains(evidence.method))
+    #expect(evidence.thresholdUSvH == 5)
+    #expect(warn.message.contains("reached the warn level"))
+
+    let clean = try #require(status.locations.first { $0.id == "room-clean" })
+    let clearance = try #require(clean.clearance)
+    #expect(clearance.limitUSvH == 0.5)
+    #expect(try #require(clearance.upper95USvH) < 0.5)
+    #expect(clean.state == "awaiting_clearance", "deciding below does not clear the room")
+    #expect(clean.energyCorrected == false)
+
+    let detector = try #require(status.detectors.first { $0.id == "clean" })
+    let provenance = try #require(detector.provenance)
+    #expect(provenance.deadTimeModel == "non_paralyzable")
+    let net = try #require(provenance.net)
+    #expect(net.backgroundCounts == 530)
+    #expect(net.decisionThresholdUSvH > 0 && net.detectionLimitUSvH > net.decisionThresholdUSvH)
+    #expect(abs(net.doseRateUSvH) < 0.1)
+  }
 }
