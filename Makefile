@@ -6,7 +6,7 @@ DEMO_SCALE ?= 60
 DEMO_CONFIG ?= config/demo-ward.toml
 SUDO       := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: all deps test-deps build release demo test lint format check-config clean
+.PHONY: all deps test-deps build release demo test bench bench-check lint format check-config clean
 
 all: build
 
@@ -50,6 +50,16 @@ test: test-deps
 	.build/debug/dosed --check-config --config config/dosed.toml
 	.build/debug/dosed --check-config --config config/demo-ward.toml
 	$(SWIFT) test
+
+# The measurement-science benchmark (docs/measurement.md §7): release build, about a minute.
+bench: deps
+	$(SWIFT) build -c release --product dosebench
+	.build/release/dosebench
+
+# Its statistical targets only (seeded, so the same on every machine); exits 1 on a miss.
+bench-check: deps
+	$(SWIFT) build -c release --product dosebench
+	.build/release/dosebench --only detect_step,clearance --check
 
 lint:
 	$(SWIFT) format lint --strict --recursive Sources Tests Package.swift
