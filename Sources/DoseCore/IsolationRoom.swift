@@ -38,6 +38,12 @@ public struct IsolationRoomMonitor: Sendable {
     self.corrections = corrections
   }
 
+  /// Sets the occupancy as recorded by people (or restored from the records at start-up).
+  public mutating func setOccupancy(_ occupancy: RoomOccupancy) {
+    self.occupancy = occupancy
+    reversionReason = nil
+  }
+
   public mutating func assess(detectors: [DetectorAssessment]) -> LocationAssessment {
     let summary = DetectorSummary(detectors, expected: detectorIDs, corrections: corrections)
     alarms.update(interval: summary.doseInterval, fired: summary.firedTests(location: id))

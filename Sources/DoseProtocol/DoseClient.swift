@@ -87,7 +87,7 @@ public final class DoseClient {
   }
 
   /// Sends one request line.
-  public func send(_ request: Request) throws(Failure) {
+  public func send(_ request: some Encodable) throws(Failure) {
     let data: Data
     do {
       data = try WireCoding.line(request)
@@ -142,6 +142,14 @@ public final class DoseClient {
   /// Sends a request and returns the first reply line.
   public func request(_ command: String, id: RequestID = .number(1)) throws(Failure) -> Data {
     try send(Request(id: id, cmd: command))
+    guard let line = try readLine() else { throw .closed }
+    return line
+  }
+
+  /// Sends any request object (control commands carry arguments) and returns the first reply
+  /// line.
+  public func request(_ value: some Encodable) throws(Failure) -> Data {
+    try send(value)
     guard let line = try readLine() else { throw .closed }
     return line
   }

@@ -19,6 +19,21 @@ public enum Command: String, Sendable, CaseIterable {
   case watch
   case version
   case devices
+  case roomShow = "room_show"
+  case roomAdmit = "room_admit"
+  case roomDischarge = "room_discharge"
+  case roomClear = "room_clear"
+  case roomCalibrate = "room_calibrate"
+  case events
+  case history
+
+  /// Commands that change state: recorded with the requester's identity.
+  public var isControl: Bool {
+    switch self {
+    case .roomAdmit, .roomDischarge, .roomClear, .roomCalibrate: true
+    default: false
+    }
+  }
 }
 
 /// Sent by the daemon as soon as a client connects.

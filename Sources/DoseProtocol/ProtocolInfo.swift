@@ -19,4 +19,11 @@ public enum ErrorCode: String, Codable, Sendable, CaseIterable {
   case notUTF8 = "not_utf8"
   case tooSlow = "too_slow"
   case internalError = "internal"
+  /// The request is well formed but the rules do not allow it now (e.g. clearing a room in
+  /// fault); the message says why.
+  case refused
+  /// The named room, store, package or detector does not exist.
+  case notFound = "not_found"
+  /// The daemon cannot do it at all (e.g. no database).
+  case unavailable
 }

@@ -13,9 +13,13 @@ struct TestDaemon {
   let service: DosedService
   private let task: Task<Void, any Error>
 
-  static func start(_ toml: String, timeScale: Double = 1) async throws -> TestDaemon {
+  /// - Parameter directory: reuse a stopped daemon's directory (and so its database) to test a
+  ///   restart; a new one by default.
+  static func start(_ toml: String, timeScale: Double = 1, directory: String? = nil)
+    async throws -> TestDaemon
+  {
     // sun_path holds 108 bytes: keep the directory short.
-    let directory = "/tmp/dosed-test-\(UUID().uuidString.prefix(8))"
+    let directory = directory ?? "/tmp/dosed-test-\(UUID().uuidString.prefix(8))"
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     var config = try ConfigLoader.parse(toml, path: "test.toml")
     config.daemon.socketPath = directory + "/dosed.sock"
@@ -52,10 +56,21 @@ struct TestDaemon {
     try json(await request("status"))
   }
 
-  func stop() async {
+  /// Sends a request object (control commands) and decodes the reply as `T`, or throws the
+  /// daemon's error reply.
+  func send<T: Decodable>(_ request: some Encodable & Sendable, as type: T.Type) async throws -> T {
+    let line = try await talk { try $0.request(request) }
+    if WireCoding.messageClass(of: line) == "error" {
+      throw try WireCoding.decoder().decode(ErrorReply.self, from: line)
+    }
+    return try WireCoding.decoder().decode(type, from: line)
+  }
+
+  /// Stops the daemon; `keepFiles` leaves its directory (database) for a restart.
+  func stop(keepFiles: Bool = false) async {
     task.cancel()
     _ = await task.result
-    try? FileManager.default.removeItem(atPath: directory)
+    if !keepFiles { try? FileManager.default.removeItem(atPath: directory) }
   }
 }
 

@@ -53,7 +53,14 @@ public enum ConfigLoader {
   static func parseDaemon(_ document: ConfigTable) throws(ConfigError) -> DaemonSection {
     var section = DaemonSection()
     guard let table = try document.subtable("daemon") else { return section }
-    try table.checkKeys(["socket", "state_dir", "log_level", "hotplug"])
+    try table.checkKeys(["socket", "state_dir", "log_level", "hotplug", "retention_days"])
+    if let days = try table.integer("retention_days") {
+      try table.require(
+        days >= DaemonSection.minRetentionDays, "retention_days",
+        "must be at least \(DaemonSection.minRetentionDays) (records are kept 3 years, "
+          + "10 CFR 35.2092), found \(days)")
+      section.retentionDays = days
+    }
     if let socket = try table.string("socket") {
       try table.require(!socket.isEmpty, "socket", "must not be empty")
       section.socketPath = socket

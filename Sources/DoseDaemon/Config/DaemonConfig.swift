@@ -37,6 +37,10 @@ public struct DaemonSection: Sendable, Equatable {
   /// Hotplug events: `udev` after udevd's rules (production), `kernel` where no udevd runs
   /// (containers, tests), or `off` (scan once at start).
   public var hotplug: HotplugSource = .udev
+  /// Days records are kept before they are pruned. Default and minimum 1096 (three years with a
+  /// leap day): 10 CFR 35.2092 and 35.2070 records are kept for 3 years.
+  public var retentionDays: Int = DaemonSection.minRetentionDays
+  public static let minRetentionDays = 1096
   public init() {}
 }
 

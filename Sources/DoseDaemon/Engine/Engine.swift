@@ -6,11 +6,22 @@ import Foundation
 /// Owns all mutable monitoring state. Drivers feed it events; clients read its latest snapshot
 /// (never a device, as gpsd and NUT do); watchers get its events.
 public actor Engine {
-  private let clock: DoseClock
+  let clock: DoseClock
   private let detectorOrder: [String]
-  private let detectorConfigs: [String: DetectorConfig]
-  private var detectors: [String: DetectorMonitor]
-  private var locations: [LocationMonitor]
+  let detectorConfigs: [String: DetectorConfig]
+  var detectors: [String: DetectorMonitor]
+  var locations: [LocationMonitor]
+  /// The latest assessment of each location, for the control commands.
+  var lastAssessments: [String: LocationAssessment] = [:]
+  /// The records; nil when running without (no database, or it could not be opened).
+  var store: RecordStore?
+  /// Why records cannot be written right now; shown as a `storage` alarm.
+  var storageProblem: String?
+  /// Each room's current admission and when its occupancy last changed.
+  var roomRecords: [String: (since: Date?, admission: AdmissionRecord?)] = [:]
+  var aggregator = MinuteAggregator()
+  /// Alarm keys active at the last evaluation, for recording raise and clear events.
+  var activeAlarms: [String: AlarmStatus] = [:]
   private var hub = EventHub()
   private var identities: [String: DeviceIdentity] = [:]
   private var deviceView = DeviceView()
@@ -78,6 +89,9 @@ public actor Engine {
     switch event {
     case .connected(let id, let identity):
       identities[id] = identity
+      record(
+        StoredEvent(
+          time: now.wallTime, kind: "device_attached", detector: id, message: identity.summary))
       var watch = WatchEvent(event: "device_attached", time: now.wallTime)
       watch.detector = id
       watch.reason = identity.summary
@@ -86,6 +100,10 @@ public actor Engine {
       linkCounters[id] = counters
     case .disconnected(let id, let reason):
       monitor.disconnect(reason: reason)
+      record(
+        StoredEvent(
+          time: now.wallTime, kind: "device_detached", detector: id, level: "alarm",
+          message: reason))
       var watch = WatchEvent(event: "device_detached", time: now.wallTime)
       watch.detector = id
       watch.reason = reason
@@ -93,6 +111,8 @@ public actor Engine {
     case .reading(let reading):
       monitor.ingest(reading)
       let assessment = monitor.assess(now: now.monotonicSeconds)
+      let dose = assessment.state == .ok ? assessment.estimate?.doseRateUSvH : nil
+      if let minute = aggregator.add(reading, doseRateUSvH: dose) { save([minute]) }
       var watch = WatchEvent(event: "reading", time: reading.wallTime)
       watch.detector = reading.detectorID
       watch.state = assessment.state.rawValue
@@ -134,6 +154,7 @@ public actor Engine {
       let config = locations[index].config
       let inputs = config.detectors.compactMap { detectorAssessments[$0] }
       let assessment = locations[index].assess(detectors: inputs, at: now.wallTime)
+      lastAssessments[config.id] = assessment
       locationStatuses.append(StatusMapping.location(assessment, config: config))
       noteLocationState(assessment, at: now.wallTime)
       for level in [AlarmLevel.warn, .alarm] where assessment.doseAlarm < level {
@@ -165,6 +186,15 @@ public actor Engine {
         alarms.append(alarm)
       }
     }
+    if let problem = storageProblem {
+      alarms.append(
+        AlarmStatus(
+          kind: "storage", level: AlarmLevel.alarm.rawValue, location: nil, detector: nil,
+          message: "records cannot be written: \(problem)", since: since("storage", now.wallTime)))
+    } else {
+      alarmSince.removeValue(forKey: "storage")
+    }
+    recordAlarmChanges(alarms, at: now.wallTime)
     latest = StatusReply(
       id: nil, time: now.wallTime, version: ProtocolInfo.softwareVersion,
       uptimeSeconds: now.monotonicSeconds, timeScale: clock.scale, detectors: detectorStatuses,
@@ -198,6 +228,12 @@ public actor Engine {
     let previous = detectorStates[assessment.id]
     guard previous != assessment.state else { return }
     detectorStates[assessment.id] = assessment.state
+    record(
+      StoredEvent(
+        time: time, kind: "detector_state", detector: assessment.id,
+        level: assessment.state == .ok ? nil : AlarmLevel.alarm.rawValue,
+        message: "\(previous?.rawValue ?? "start") → \(assessment.state.rawValue)"
+          + (assessment.reason.map { ": \($0)" } ?? "")))
     var event = WatchEvent(event: "detector_state", time: time)
     event.detector = assessment.id
     event.state = assessment.state.rawValue
@@ -212,6 +248,14 @@ public actor Engine {
       return
     }
     locationStates[assessment.id] = (assessment.state, assessment.alarm)
+    record(
+      StoredEvent(
+        time: time, kind: "location_state", location: assessment.id,
+        level: assessment.alarm == .none ? nil : assessment.alarm.rawValue,
+        message: "\(previous?.state.rawValue ?? "start") → \(assessment.state.rawValue), alarm "
+          + assessment.alarm.rawValue
+          + (assessment.reasons.isEmpty ? "" : ": " + assessment.reasons.joined(separator: "; ")),
+        data: MeasurementRecord(assessment).json))
     var event = WatchEvent(event: "location_state", time: time)
     event.location = assessment.id
     event.state = assessment.state.rawValue

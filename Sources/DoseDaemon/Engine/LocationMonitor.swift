@@ -69,6 +69,19 @@ enum LocationMonitor: Sendable {
     return (thresholds, limits)
   }
 
+  /// Sets a room's occupancy (restored records, operator actions); no effect on a store.
+  mutating func setOccupancy(_ occupancy: RoomOccupancy) {
+    guard case .room(var monitor, let config) = self else { return }
+    monitor.setOccupancy(occupancy)
+    self = .room(monitor, config)
+  }
+
+  /// The room's monitor, nil for a store.
+  var room: IsolationRoomMonitor? {
+    if case .room(let monitor, _) = self { return monitor }
+    return nil
+  }
+
   var config: LocationConfig {
     switch self {
     case .room(_, let config), .store(_, let config): config

@@ -91,9 +91,20 @@ public struct DosedService: Service {
     }
   }
 
+  /// Opens the database in the state directory. Without it the daemon still monitors and
+  /// alarms, and shows a `storage` alarm.
+  func openRecords() async {
+    do {
+      let store = try RecordStore(directory: config.daemon.stateDirectory)
+      try await engine.attach(store: store)
+      logger.info("records", metadata: ["database": "\(store.path)"])
+    } catch {
+      logger.error("no records", metadata: ["error": "\(error)"])
+      await engine.storageUnavailable("\(error)")
+    }
+  }
+
   public func run() async throws {
-    try FileManager.default.createDirectory(
-      atPath: config.daemon.stateDirectory, withIntermediateDirectories: true)
     let (events, sink) = AsyncStream<DriverEvent>.makeStream()
     let engine = engine
     let clock = clock
@@ -114,6 +125,7 @@ public struct DosedService: Service {
     let (deviceViews, deviceSink) = AsyncStream<DeviceView>.makeStream(
       bufferingPolicy: .bufferingNewest(4))
     let server = SocketServer(path: config.daemon.socketPath, engine: engine, logger: logger)
+    await openRecords()
     await engine.evaluate()
     do {
       try await withGracefulShutdownHandler {
@@ -153,6 +165,14 @@ public struct DosedService: Service {
               }
             }
             group.addTask {
+              // Retention: prune once an hour (real time).
+              let retention = Double(config.daemon.retentionDays) * 86_400
+              while !Task.isCancelled {
+                await engine.pruneRecords(olderThan: retention)
+                try? await Task.sleep(for: .seconds(3600))
+              }
+            }
+            group.addTask {
               try await server.run {
                 logger.info(
                   "dosed ready",
@@ -176,6 +196,7 @@ public struct DosedService: Service {
       // Shutdown (SIGTERM/SIGINT or the caller cancelling us) is the normal way to stop.
     }
     sink.finish()
+    await engine.closeRecords()
     logger.info("dosed stopped")
   }
 }

@@ -7,6 +7,8 @@ import NIOCore
 struct ClientSession: Sendable {
   let engine: Engine
   let logger: Logger
+  /// The client process, from `SO_PEERCRED`; recorded with every control action.
+  var peer: PeerCred? = nil
 
   func serve(_ client: NIOAsyncChannel<LineFrame, ByteBuffer>) async {
     do {
@@ -67,6 +69,9 @@ struct ClientSession: Sendable {
       case .watch:
         try await stream(id: id, outbound: outbound)
         return false
+      case .roomShow, .roomAdmit, .roomDischarge, .roomClear, .roomCalibrate, .events, .history:
+        let reply = await control(command, id: id, bytes: bytes)
+        try await outbound.write(Self.buffer(reply))
       }
       return true
     }

@@ -39,17 +39,19 @@ public struct SocketServer: Sendable {
   /// Binds, calls `onListening`, and serves until cancelled. Removes the socket file on exit.
   public func run(onListening: @Sendable () async -> Void = {}) async throws {
     try prepareSocketPath()
-    let server: NIOAsyncChannel<NIOAsyncChannel<LineFrame, ByteBuffer>, Never>
+    let server: NIOAsyncChannel<(NIOAsyncChannel<LineFrame, ByteBuffer>, PeerCred?), Never>
     do {
       server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
         .serverChannelOption(.backlog, value: 64)
         .childChannelOption(.allowRemoteHalfClosure, value: true)
         .bind(unixDomainSocketPath: path, cleanupExistingSocketFile: false) { child in
-          child.eventLoop.makeCompletedFuture {
+          PeerCredentials.read(child).flatMapThrowing { peer in
             try child.pipeline.syncOperations.addHandler(
               ByteToMessageHandler(LineFrameDecoder()))
-            return try NIOAsyncChannel<LineFrame, ByteBuffer>(
-              wrappingChannelSynchronously: child)
+            return (
+              try NIOAsyncChannel<LineFrame, ByteBuffer>(wrappingChannelSynchronously: child),
+              peer
+            )
           }
         }
     } catch {
@@ -62,8 +64,10 @@ public struct SocketServer: Sendable {
     await onListening()
     try await withThrowingDiscardingTaskGroup { group in
       try await server.executeThenClose { clients in
-        for try await client in clients {
-          group.addTask { await ClientSession(engine: engine, logger: logger).serve(client) }
+        for try await (client, peer) in clients {
+          group.addTask {
+            await ClientSession(engine: engine, logger: logger, peer: peer).serve(client)
+          }
         }
       }
     }

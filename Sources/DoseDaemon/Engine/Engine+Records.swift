@@ -1,0 +1,124 @@
+import DoseCore
+import DoseProtocol
+import Foundation
+
+/// What the engine writes to the records, and how it copes when it cannot.
+extension Engine {
+  /// Attaches the database and restores what it holds: each room's occupancy and current
+  /// admission. Call once, before the first evaluation.
+  public func attach(store: RecordStore) throws {
+    self.store = store
+    for state in try store.roomStates() {
+      guard let index = roomIndex(state.room),
+        let occupancy = RoomOccupancy(rawValue: state.occupancy)
+      else { continue }
+      locations[index].setOccupancy(occupancy)
+      let admission = try state.admissionID.flatMap { try store.admission(id: $0) }
+      roomRecords[state.room] = (state.since, admission)
+    }
+    record(
+      StoredEvent(
+        time: clock.now().wallTime, kind: "start",
+        message: "dosed \(ProtocolInfo.softwareVersion) started"))
+  }
+
+  /// Runs without records (the database could not be opened): a `storage` alarm says so.
+  public func storageUnavailable(_ reason: String) {
+    storageProblem = reason
+  }
+
+  /// Writes the open minutes and a stop event (graceful shutdown).
+  public func closeRecords() {
+    save(aggregator.flush())
+    record(StoredEvent(time: clock.now().wallTime, kind: "stop", message: "dosed stopping"))
+  }
+
+  /// Deletes records older than the retention period.
+  public func pruneRecords(olderThan seconds: Double) {
+    guard let store else { return }
+    do {
+      try store.prune(before: clock.now().wallTime.addingTimeInterval(-seconds))
+    } catch {
+      storageProblem = "\(error)"
+    }
+  }
+
+  /// Appends an event. A failure becomes a `storage` alarm; monitoring goes on.
+  @discardableResult
+  func record(_ event: StoredEvent) -> StoredEvent? {
+    guard let store else { return nil }
+    do {
+      let saved = try store.append(event)
+      storageProblem = nil
+      return saved
+    } catch {
+      storageProblem = "\(error)"
+      return nil
+    }
+  }
+
+  func save(_ aggregates: [MinuteAggregate]) {
+    guard let store, !aggregates.isEmpty else { return }
+    do {
+      try store.save(aggregates)
+    } catch {
+      storageProblem = "\(error)"
+    }
+  }
+
+  /// Records each alarm when it appears and when it goes.
+  func recordAlarmChanges(_ alarms: [AlarmStatus], at time: Date) {
+    var current: [String: AlarmStatus] = [:]
+    for alarm in alarms {
+      current[
+        [alarm.kind, alarm.level, alarm.location ?? "", alarm.detector ?? ""].joined(
+          separator: "|")] = alarm
+    }
+    for (key, alarm) in current where activeAlarms[key] == nil {
+      record(
+        StoredEvent(
+          time: time, kind: "alarm", location: alarm.location, detector: alarm.detector,
+          level: alarm.level, message: "\(alarm.kind): \(alarm.message)",
+          data: alarm.evidence.flatMap { StatusMapping.json($0) }))
+    }
+    for (key, alarm) in activeAlarms where current[key] == nil {
+      record(
+        StoredEvent(
+          time: time, kind: "alarm_cleared", location: alarm.location, detector: alarm.detector,
+          level: alarm.level, message: "\(alarm.kind) alarm cleared: \(alarm.message)"))
+    }
+    activeAlarms = current
+  }
+
+  func roomIndex(_ id: String) -> Int? {
+    locations.firstIndex { $0.config.id == id && $0.config.kind == .isolationRoom }
+  }
+}
+
+/// The measurement behind a location event, as stored in its `data`.
+struct MeasurementRecord: Encodable {
+  var doseRateUSvH: Double?
+  var ci95USvH: [Double]?
+  var detector: String?
+
+  enum CodingKeys: String, CodingKey {
+    case detector
+    case doseRateUSvH = "dose_rate_usv_h"
+    case ci95USvH = "ci95_usv_h"
+  }
+
+  init(_ assessment: LocationAssessment) {
+    doseRateUSvH = assessment.doseRateUSvH.flatMap(StatusMapping.finite)
+    ci95USvH = StatusMapping.interval(assessment.doseRateInterval)
+    detector = assessment.doseRateDetector
+  }
+
+  var json: String? { StatusMapping.json(self) }
+}
+
+extension StatusMapping {
+  /// One-line JSON for a record's `data` column.
+  static func json(_ value: some Encodable) -> String? {
+    (try? WireCoding.encoder().encode(value)).flatMap { String(data: $0, encoding: .utf8) }
+  }
+}

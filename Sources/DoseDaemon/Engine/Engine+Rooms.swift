@@ -1,0 +1,200 @@
+import DoseCore
+import DoseProtocol
+import Foundation
+
+/// Why a control command was not carried out.
+public struct ControlFailure: Error, Sendable, Hashable {
+  public var code: ErrorCode
+  public var message: String
+
+  public init(_ code: ErrorCode, _ message: String) {
+    self.code = code
+    self.message = message
+  }
+}
+
+/// The isolation-room workflow: admit, discharge, clear, calibrate, show. Every accepted action
+/// is recorded, with who did it, before it is acknowledged.
+extension Engine {
+  public func room(_ id: String) throws(ControlFailure) -> RoomDetail {
+    guard let index = roomIndex(id) else { throw unknownRoom(id) }
+    return detail(index)
+  }
+
+  public func admit(
+    room id: String, patient: String, nuclide symbol: String, activityBq: Double?, at: Date?,
+    actor: ActorIdentity?
+  ) throws(ControlFailure) -> RoomDetail {
+    guard let index = roomIndex(id) else { throw unknownRoom(id) }
+    let reference = patient.trimmingCharacters(in: .whitespacesAndNewlines)
+    guard !reference.isEmpty, reference.count <= 128 else {
+      throw ControlFailure(.badRequest, "patient must be a reference of 1 to 128 characters")
+    }
+    guard let nuclide = NuclideTable.lookup(symbol) else {
+      throw ControlFailure(
+        .badRequest,
+        "unknown nuclide '\(symbol)' (known: \(NuclideTable.symbols.joined(separator: ", ")))")
+    }
+    if let activityBq, !(activityBq > 0 && activityBq.isFinite) {
+      throw ControlFailure(.badRequest, "activity must be a positive number of Bq")
+    }
+    let time = at ?? clock.now().wallTime
+    let admission = AdmissionRecord(
+      room: id, patient: reference, nuclide: nuclide.symbol, activityBq: activityBq,
+      admittedAt: time)
+    let activity = activityBq.map { String(format: ", %.4g GBq", $0 / 1e9) } ?? ""
+    _ = try change(
+      index, action: .admit, admission: admission, at: time, actor: actor,
+      message: "admitted patient \(reference) (\(nuclide.symbol)\(activity))")
+    return detail(index)
+  }
+
+  public func discharge(room id: String, at: Date?, actor: ActorIdentity?)
+    throws(ControlFailure) -> RoomDetail
+  {
+    guard let index = roomIndex(id) else { throw unknownRoom(id) }
+    let time = at ?? clock.now().wallTime
+    var admission = roomRecords[id]?.admission
+    admission?.dischargedAt = time
+    let who = admission.map { " patient \($0.patient)" } ?? ""
+    _ = try change(
+      index, action: .discharge, admission: admission, at: time, actor: actor,
+      message: "discharged\(who); room awaits clearance")
+    return detail(index)
+  }
+
+  public func clear(room id: String, wipeTest: String, actor: ActorIdentity?)
+    throws(ControlFailure) -> RoomDetail
+  {
+    guard let index = roomIndex(id) else { throw unknownRoom(id) }
+    let survey = wipeTest.trimmingCharacters(in: .whitespacesAndNewlines)
+    let time = clock.now().wallTime
+    var admission = roomRecords[id]?.admission
+    admission?.clearedAt = time
+    let clearance = lastAssessments[id]?.clearance
+    let evidence = clearance.map {
+      String(
+        format: " (ambient upper 95 %% bound %.3g µSv/h < %.3g µSv/h)",
+        $0.upper95USvH ?? .nan, $0.limitUSvH)
+    }
+    _ = try change(
+      index, action: .clear, admission: admission, at: time, actor: actor,
+      message: "cleared for reuse\(evidence ?? ""); contamination survey: \(survey)",
+      surveyRecorded: !survey.isEmpty)
+    return detail(index)
+  }
+
+  /// Sets the room's geometry factor from a handheld reading at 1 m from the patient: the
+  /// factor turns the room's detector dose rate into the dose rate at 1 m.
+  public func calibrate(room id: String, at1mUSvH: Double, actor: ActorIdentity?)
+    throws(ControlFailure) -> RoomDetail
+  {
+    guard let index = roomIndex(id) else { throw unknownRoom(id) }
+    guard at1mUSvH > 0, at1mUSvH.isFinite else {
+      throw ControlFailure(.badRequest, "the handheld reading must be a positive dose rate")
+    }
+    guard var admission = roomRecords[id]?.admission, locations[index].room?.occupancy == .occupied
+    else {
+      throw ControlFailure(.refused, "room \(id) has no patient: admit one before calibrating")
+    }
+    guard let assessment = lastAssessments[id], assessment.state != .fault,
+      let detectorDose = assessment.doseRateUSvH, detectorDose > 0
+    else {
+      throw ControlFailure(
+        .refused, "room \(id) has no trustworthy dose rate to calibrate against right now")
+    }
+    let time = clock.now().wallTime
+    admission.geometryFactor = at1mUSvH / detectorDose
+    admission.geometrySetAt = time
+    try persist(
+      index, admission: admission, at: time, kind: "calibrate", actor: actor,
+      message: String(
+        format: "geometry factor %.4g: handheld %.3g µSv/h at 1 m, room detectors %.3g µSv/h",
+        at1mUSvH / detectorDose, at1mUSvH, detectorDose),
+      data: MeasurementRecord(assessment).json)
+    return detail(index)
+  }
+
+  // MARK: Helpers
+
+  /// Checks the rules, records the change, then applies it.
+  private func change(
+    _ index: Int, action: RoomAction, admission: AdmissionRecord?, at time: Date,
+    actor: ActorIdentity?, message: String, surveyRecorded: Bool = false
+  ) throws(ControlFailure) -> AdmissionRecord? {
+    let id = locations[index].config.id
+    guard var room = locations[index].room else { throw unknownRoom(id) }
+    if let refusal = room.refusal(
+      of: action, last: lastAssessments[id], surveyRecorded: surveyRecorded)
+    {
+      throw ControlFailure(.refused, refusal)
+    }
+    room.apply(action)
+    let saved = try persist(
+      index, admission: admission, at: time, kind: action.rawValue, actor: actor,
+      message: message, data: lastAssessments[id].flatMap { MeasurementRecord($0).json },
+      occupancy: room.occupancy)
+    locations[index].setOccupancy(room.occupancy)
+    return saved
+  }
+
+  /// Writes the room's state, admission and event in one transaction (or, without a database,
+  /// keeps them in memory only); the change counts only once it is written.
+  @discardableResult
+  private func persist(
+    _ index: Int, admission: AdmissionRecord?, at time: Date, kind: String,
+    actor: ActorIdentity?, message: String, data: String?, occupancy: RoomOccupancy? = nil
+  ) throws(ControlFailure) -> AdmissionRecord? {
+    let id = locations[index].config.id
+    let state = occupancy ?? locations[index].room?.occupancy ?? .awaitingClearance
+    let since = occupancy == nil ? roomRecords[id]?.since : time
+    let event = StoredEvent(
+      time: time, kind: kind, location: id, message: message, actor: actor, data: data)
+    var saved = admission
+    if let store {
+      do {
+        let record = RoomStateRecord(
+          room: id, occupancy: state.rawValue, since: since ?? time, admissionID: admission?.id)
+        (saved, _) = try store.recordRoomChange(state: record, admission: admission, event: event)
+        storageProblem = nil
+      } catch {
+        storageProblem = "\(error)"
+        throw ControlFailure(.unavailable, "the action could not be recorded: \(error)")
+      }
+    }
+    // A cleared room has no current patient.
+    roomRecords[id] = (since ?? time, state == .clear ? nil : saved)
+    return saved
+  }
+
+  private func unknownRoom(_ id: String) -> ControlFailure {
+    let rooms = locations.filter { $0.config.kind == .isolationRoom }.map(\.config.id)
+    return ControlFailure(
+      .notFound, "no isolation room '\(id)' (rooms: \(rooms.joined(separator: ", ")))")
+  }
+
+  private func detail(_ index: Int) -> RoomDetail {
+    let config = locations[index].config
+    let occupancy = locations[index].room?.occupancy ?? config.initialOccupancy
+    let assessment = lastAssessments[config.id]
+    // The last evaluation may predate a change just made: only its fault verdict is taken.
+    let state = assessment?.state == .fault ? LocationState.fault.rawValue : occupancy.rawValue
+    var detail = RoomDetail(id: config.id, state: state, occupancy: occupancy.rawValue)
+    detail.since = roomRecords[config.id]?.since
+    if let admission = roomRecords[config.id]?.admission {
+      var patient = PatientStatus(
+        reference: admission.patient, nuclide: admission.nuclide,
+        admittedAt: admission.admittedAt)
+      patient.activityBq = admission.activityBq
+      patient.dischargedAt = admission.dischargedAt
+      patient.geometryFactor = admission.geometryFactor
+      patient.admission = admission.id
+      detail.patient = patient
+    }
+    detail.doseRateUSvH = assessment?.doseRateUSvH.flatMap(StatusMapping.finite)
+    detail.ci95USvH = StatusMapping.interval(assessment?.doseRateInterval)
+    detail.clearance = assessment?.clearance.map(StatusMapping.clearance)
+    detail.reasons = assessment.flatMap { $0.reasons.isEmpty ? nil : $0.reasons }
+    return detail
+  }
+}

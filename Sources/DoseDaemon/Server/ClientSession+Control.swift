@@ -1,0 +1,65 @@
+import DoseCore
+import DoseProtocol
+import Foundation
+
+/// The commands that read records or change a room: arguments decoded, engine called, failures
+/// turned into error replies.
+extension ClientSession {
+  func control(_ command: Command, id: RequestID?, bytes: [UInt8]) async -> any Encodable {
+    let actor = peer.map(PeerCredentials.identity)
+    do {
+      switch command {
+      case .roomShow:
+        let request = try ControlRequests.decode(RoomRequest.self, from: bytes, id: id).get()
+        return RoomReply(id: id, room: try await engine.room(request.room))
+      case .roomAdmit:
+        let request = try ControlRequests.decode(RoomAdmitRequest.self, from: bytes, id: id).get()
+        return RoomReply(
+          id: id,
+          room: try await engine.admit(
+            room: request.room, patient: request.patient, nuclide: request.nuclide,
+            activityBq: request.activityBq, at: request.at, actor: actor))
+      case .roomDischarge:
+        let request = try ControlRequests.decode(RoomRequest.self, from: bytes, id: id).get()
+        return RoomReply(
+          id: id, room: try await engine.discharge(room: request.room, at: request.at, actor: actor)
+        )
+      case .roomClear:
+        let request = try ControlRequests.decode(RoomClearRequest.self, from: bytes, id: id).get()
+        return RoomReply(
+          id: id,
+          room: try await engine.clear(room: request.room, wipeTest: request.wipeTest, actor: actor)
+        )
+      case .roomCalibrate:
+        let request = try ControlRequests.decode(RoomCalibrateRequest.self, from: bytes, id: id)
+          .get()
+        return RoomReply(
+          id: id,
+          room: try await engine.calibrate(
+            room: request.room, at1mUSvH: request.at1mUSvH, actor: actor))
+      case .events:
+        let request = try ControlRequests.decode(EventsRequest.self, from: bytes, id: id).get()
+        return EventsReply(id: id, events: try await engine.events(request))
+      case .history:
+        let request = try ControlRequests.decode(HistoryRequest.self, from: bytes, id: id).get()
+        return try await engine.history(request)
+      default:
+        return ErrorReply(id: id, code: .internalError, message: "not a control command")
+      }
+    } catch let reply as ErrorReply {
+      return reply
+    } catch let failure as ControlFailure {
+      if command.isControl {
+        logger.notice(
+          "control request refused",
+          metadata: [
+            "cmd": "\(command.rawValue)", "uid": "\(actor?.uid.description ?? "?")",
+            "reason": "\(failure.message)",
+          ])
+      }
+      return ErrorReply(id: id, code: failure.code, message: failure.message)
+    } catch {
+      return ErrorReply(id: id, code: .internalError, message: "\(error)")
+    }
+  }
+}

@@ -1,0 +1,57 @@
+import GRDB
+
+/// The database schema, as numbered migrations. A migration, once released, never changes: a
+/// new version adds one. GRDB records which have run in `grdb_migrations`.
+enum StoreSchema {
+  static func migrator() -> DatabaseMigrator {
+    var migrator = DatabaseMigrator()
+    migrator.registerMigration("v1: events, minute aggregates, rooms, admissions") { db in
+      // Everything an RSO may be asked about: state changes, alarms, operator actions.
+      try db.create(table: "event") { t in
+        t.autoIncrementedPrimaryKey("id")
+        t.column("time", .datetime).notNull().indexed()  // UTC, "yyyy-MM-dd HH:mm:ss.SSS"
+        t.column("kind", .text).notNull().indexed()
+        t.column("location", .text).indexed()
+        t.column("detector", .text).indexed()
+        t.column("level", .text)
+        t.column("message", .text).notNull()
+        t.column("actor_uid", .integer)
+        t.column("actor_name", .text)
+        t.column("actor_pid", .integer)
+        t.column("data", .text)  // JSON: the measurement the event rests on
+      }
+      // One row per detector and wall-clock minute.
+      try db.create(table: "minute_aggregate") { t in
+        t.column("detector", .text).notNull()
+        t.column("minute", .datetime).notNull()  // start of the minute, UTC
+        t.column("counts", .integer).notNull()
+        t.column("live_s", .double).notNull()
+        t.column("readings", .integer).notNull()
+        t.column("dose_min_usv_h", .double)
+        t.column("dose_mean_usv_h", .double)
+        t.column("dose_max_usv_h", .double)
+        t.primaryKey(["detector", "minute"])
+      }
+      // Where each room is in its cycle, and since when.
+      try db.create(table: "room_state") { t in
+        t.primaryKey("room", .text)
+        t.column("occupancy", .text).notNull()
+        t.column("since", .datetime).notNull()
+        t.column("admission_id", .integer)
+      }
+      try db.create(table: "admission") { t in
+        t.autoIncrementedPrimaryKey("id")
+        t.column("room", .text).notNull().indexed()
+        t.column("patient", .text).notNull()
+        t.column("nuclide", .text).notNull()
+        t.column("activity_bq", .double)
+        t.column("admitted_at", .datetime).notNull()
+        t.column("discharged_at", .datetime)
+        t.column("cleared_at", .datetime)
+        t.column("geometry_factor", .double)
+        t.column("geometry_set_at", .datetime)
+      }
+    }
+    return migrator
+  }
+}

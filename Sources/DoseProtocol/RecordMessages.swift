@@ -1,0 +1,135 @@
+import Foundation
+
+/// `events`: recorded events, oldest first.
+public struct EventsRequest: Codable, Sendable, Hashable {
+  public var id: RequestID?
+  public var cmd = Command.events.rawValue
+  public var since: Date?
+  public var until: Date?
+  public var location: String?
+  public var detector: String?
+  /// At most this many: the newest, returned oldest first. Default and maximum: `maxEvents`.
+  public var limit: Int?
+
+  public static let maxEvents = 10_000
+
+  public init(
+    id: RequestID?, since: Date? = nil, until: Date? = nil, location: String? = nil,
+    detector: String? = nil, limit: Int? = nil
+  ) {
+    self.id = id
+    self.since = since
+    self.until = until
+    self.location = location
+    self.detector = detector
+    self.limit = limit
+  }
+}
+
+public struct EventsReply: Codable, Sendable, Hashable {
+  public var `class` = "events"
+  public var id: RequestID?
+  public var events: [RecordedEvent]
+
+  public init(id: RequestID?, events: [RecordedEvent]) {
+    self.id = id
+    self.events = events
+  }
+}
+
+/// One recorded event, with who caused it (absent for the daemon's own events).
+public struct RecordedEvent: Codable, Sendable, Hashable {
+  public var seq: Int64
+  public var time: Date
+  public var kind: String
+  public var location: String?
+  public var detector: String?
+  public var level: String?
+  public var message: String
+  public var actor: EventActor?
+  /// The measurement the event rests on, as recorded (a JSON object), when there is one.
+  public var data: String?
+
+  public init(seq: Int64, time: Date, kind: String, message: String) {
+    self.seq = seq
+    self.time = time
+    self.kind = kind
+    self.message = message
+  }
+}
+
+public struct EventActor: Codable, Sendable, Hashable {
+  public var uid: UInt32
+  public var user: String
+  public var pid: Int32
+
+  public init(uid: UInt32, user: String, pid: Int32) {
+    self.uid = uid
+    self.user = user
+    self.pid = pid
+  }
+}
+
+/// `history`: per-minute dose rates of a detector, or of a location's detectors.
+public struct HistoryRequest: Codable, Sendable, Hashable {
+  public var id: RequestID?
+  public var cmd = Command.history.rawValue
+  /// A detector or location id.
+  public var of: String
+  public var since: Date?
+  public var until: Date?
+
+  public init(id: RequestID?, of: String, since: Date?, until: Date? = nil) {
+    self.id = id
+    self.of = of
+    self.since = since
+    self.until = until
+  }
+}
+
+public struct HistoryReply: Codable, Sendable, Hashable {
+  public var `class` = "history"
+  public var id: RequestID?
+  public var of: String
+  public var detectors: [String]
+  public var points: [HistoryPoint]
+
+  public init(id: RequestID?, of: String, detectors: [String], points: [HistoryPoint]) {
+    self.id = id
+    self.of = of
+    self.detectors = detectors
+    self.points = points
+  }
+}
+
+/// One detector-minute.
+public struct HistoryPoint: Codable, Sendable, Hashable {
+  public var detector: String
+  public var minute: Date
+  public var counts: UInt64
+  public var liveSeconds: Double
+  public var doseMinUSvH: Double?
+  public var doseMeanUSvH: Double?
+  public var doseMaxUSvH: Double?
+
+  enum CodingKeys: String, CodingKey {
+    case detector, minute, counts
+    case liveSeconds = "live_s"
+    case doseMinUSvH = "dose_min_usv_h"
+    case doseMeanUSvH = "dose_mean_usv_h"
+    case doseMaxUSvH = "dose_max_usv_h"
+  }
+
+  public init(
+    detector: String, minute: Date, counts: UInt64, liveSeconds: Double, doseMinUSvH: Double?,
+    doseMeanUSvH: Double?, doseMaxUSvH: Double?
+  ) {
+    self.detector = detector
+    self.minute = minute
+    self.counts = counts
+    self.liveSeconds = liveSeconds
+    self.doseMinUSvH = doseMinUSvH
+    self.doseMeanUSvH = doseMeanUSvH
+    self.doseMaxUSvH = doseMaxUSvH
+  }
+}
