@@ -6,12 +6,20 @@ public struct EventsRequest: Codable, Sendable, Hashable {
   public var cmd = Command.events.rawValue
   public var since: Date?
   public var until: Date?
+  /// Instead of `since`: the last this many seconds of the daemon's clock (which may differ
+  /// from the client's, e.g. under --time-scale).
+  public var lastSeconds: Double?
   public var location: String?
   public var detector: String?
   /// At most this many: the newest, returned oldest first. Default and maximum: `maxEvents`.
   public var limit: Int?
 
   public static let maxEvents = 10_000
+
+  enum CodingKeys: String, CodingKey {
+    case id, cmd, since, until, location, detector, limit
+    case lastSeconds = "last_s"
+  }
 
   public init(
     id: RequestID?, since: Date? = nil, until: Date? = nil, location: String? = nil,
@@ -78,6 +86,13 @@ public struct HistoryRequest: Codable, Sendable, Hashable {
   public var of: String
   public var since: Date?
   public var until: Date?
+  /// Instead of `since`: the last this many seconds of the daemon's clock.
+  public var lastSeconds: Double?
+
+  enum CodingKeys: String, CodingKey {
+    case id, cmd, of, since, until
+    case lastSeconds = "last_s"
+  }
 
   public init(id: RequestID?, of: String, since: Date?, until: Date? = nil) {
     self.id = id

@@ -15,7 +15,10 @@ struct Dosectl: ParsableCommand {
       4 the daemon could not be reached.
       """,
     version: ProtocolInfo.softwareVersion,
-    subcommands: [Status.self, Detectors.self, Locations.self, Devices.self, Watch.self])
+    subcommands: [
+      Status.self, Detectors.self, Locations.self, Devices.self, Watch.self, Room.self,
+      Events.self, History.self,
+    ])
 
   /// ArgumentParser's own usage errors exit 64; the documented code is 2.
   static func main() {
@@ -79,6 +82,11 @@ enum ExitCodes {
 /// Connects, sends one command and returns the raw reply line; exits with the documented code
 /// on failure.
 func query(_ command: String, options: CommonOptions) throws -> (DoseClient, Data) {
+  try query(Request(id: .number(1), cmd: command), options: options)
+}
+
+/// Connects, sends one request object (commands with arguments) and returns the raw reply line.
+func query(_ request: some Encodable, options: CommonOptions) throws -> (DoseClient, Data) {
   let client: DoseClient
   do {
     client = try DoseClient(path: options.socketPath)
@@ -88,7 +96,7 @@ func query(_ command: String, options: CommonOptions) throws -> (DoseClient, Dat
   }
   let line: Data
   do {
-    line = try client.request(command)
+    line = try client.request(request)
   } catch {
     FileHandle.standardError.write(Data("dosectl: \(error)\n".utf8))
     throw ExitCode(ExitCodes.unreachable)

@@ -132,3 +132,53 @@ extension String {
     return copy
   }
 }
+
+extension Tables {
+  /// One room, as label/value lines.
+  static func room(_ room: RoomDetail, style: TerminalStyle) -> String {
+    var rows: [[String]] = [
+      ["room", room.id], ["state", style.paint(room.state, for: room.state)],
+      ["occupancy", room.occupancy],
+    ]
+    if let since = room.since { rows.append(["since", Format.time(since)]) }
+    if let patient = room.patient {
+      rows.append(["patient", patient.reference])
+      rows.append(
+        [
+          "nuclide",
+          patient.nuclide
+            + (patient.activityBq.map { " " + Format.number($0 / 1e9) + " GBq" } ?? ""),
+        ])
+      rows.append(["admitted", Format.time(patient.admittedAt)])
+      if let discharged = patient.dischargedAt {
+        rows.append(["discharged", Format.time(discharged)])
+      }
+      if let factor = patient.geometryFactor {
+        rows.append(["geometry", "× " + Format.number(factor) + " (detector → 1 m)"])
+      }
+    }
+    rows.append([
+      "dose rate",
+      Format.optional(room.doseRateUSvH) + " µSv/h (95 %: " + Format.interval(room.ci95USvH) + ")",
+    ])
+    if let decision = room.clearance {
+      rows.append([
+        "clearance",
+        clearance(decision) + " (level " + Format.number(decision.limitUSvH) + " µSv/h)",
+      ])
+    }
+    for reason in room.reasons ?? [] { rows.append(["why", reason]) }
+    return rows.map { ($0[0] + ":").padding(toLength: 12, withPad: " ", startingAt: 0) + $0[1] }
+      .joined(separator: "\n")
+  }
+
+  static func events(_ events: [RecordedEvent]) -> String {
+    let rows = events.map { event in
+      [
+        Format.time(event.time), event.kind, event.location ?? event.detector ?? "-",
+        event.actor.map { "\($0.user) (\($0.uid))" } ?? "dosed", event.message,
+      ]
+    }
+    return render(["TIME (UTC)", "EVENT", "WHERE", "WHO", "WHAT"], rows)
+  }
+}

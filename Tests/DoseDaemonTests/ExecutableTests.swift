@@ -2,6 +2,10 @@ import DoseProtocol
 import Foundation
 import Testing
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// The built `dosed` and `dosectl` as a user runs them: flags, exit codes, messages.
 @Suite(.serialized) struct ExecutableTests {
   struct Run: Sendable {
@@ -152,5 +156,50 @@ import Testing
     let locations = try await run("dosectl", ["locations", "--socket", daemon.socketPath])
     #expect(locations.status == 0)
     #expect(locations.stdout.contains("release_due"))
+  }
+
+  @Test func dosectlRunsTheRoomWorkflowAndShowsTheRecords() async throws {
+    let daemon = try await TestDaemon.start(smallWard, timeScale: 60)
+    defer { Task { await daemon.stop() } }
+    let socket = ["--socket", daemon.socketPath]
+    try await eventually("every detector is ok") {
+      try await daemon.status().detectors.allSatisfy { $0.state == "ok" }
+    }
+    // room-2 is clear in the small ward: admit a patient with units as people type them.
+    let admit = try await run(
+      "dosectl",
+      [
+        "room", "admit", "room-2", "--patient", "P-0042", "--nuclide", "Lu-177", "--activity",
+        "7.4GBq", "--json",
+      ] + socket)
+    #expect(admit.status == 0, "\(admit.stderr)")
+    let reply = try WireCoding.decoder().decode(RoomReply.self, from: Data(admit.stdout.utf8))
+    #expect(reply.room.occupancy == "occupied")
+    #expect(reply.room.patient?.activityBq == 7.4e9)
+
+    // A refused action exits 1 and says why on stderr.
+    let again = try await run(
+      "dosectl", ["room", "admit", "room-2", "--patient", "P-2", "--nuclide", "Lu-177"] + socket)
+    #expect(again.status == 1)
+    #expect(again.stderr.contains("refused: room room-2 is occupied"))
+    // Bad units are a usage error (2), caught before anything is sent.
+    let badUnit = try await run(
+      "dosectl",
+      ["room", "calibrate", "room-2", "--at-1m", "27 furlongs"] + socket)
+    #expect(badUnit.status == 2)
+    #expect(badUnit.stderr.contains("dose rate such as 27uSv/h"))
+
+    let show = try await run(
+      "dosectl", ["room", "show", "room-2"] + socket, environment: ["NO_COLOR": "1"])
+    #expect(show.status == 0)
+    #expect(show.stdout.contains("patient:    P-0042"))
+    #expect(show.stdout.contains("Lu-177 7.40 GBq"))
+
+    let events = try await run("dosectl", ["events", "--since", "1h"] + socket)
+    #expect(events.status == 0)
+    let admitLine = try #require(
+      events.stdout.split(separator: "\n").first { $0.contains("admit") })
+    #expect(admitLine.contains("P-0042"))
+    #expect(admitLine.contains("(\(getuid()))"), "who did it: user name and uid")
   }
 }

@@ -9,8 +9,9 @@ extension Engine {
     let limit = Swift.min(
       Swift.max(request.limit ?? EventsRequest.maxEvents, 1), EventsRequest.maxEvents)
     do {
+      let since = request.lastSeconds.map { clock.now().wallTime.addingTimeInterval(-$0) }
       return try store.events(
-        since: request.since, until: request.until, location: request.location,
+        since: since ?? request.since, until: request.until, location: request.location,
         detector: request.detector, limit: limit
       ).map(Self.recorded)
     } catch {
@@ -28,10 +29,12 @@ extension Engine {
     } else {
       throw ControlFailure(.notFound, "no detector or location '\(request.of)'")
     }
+    let since =
+      request.lastSeconds.map { clock.now().wallTime.addingTimeInterval(-$0) } ?? request.since
     do {
       var points: [HistoryPoint] = []
       for id in ids {
-        points += try store.aggregates(detector: id, since: request.since, until: request.until)
+        points += try store.aggregates(detector: id, since: since, until: request.until)
           .map {
             HistoryPoint(
               detector: $0.detector, minute: $0.minute, counts: $0.counts,

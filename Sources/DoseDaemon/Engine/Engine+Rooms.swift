@@ -103,6 +103,18 @@ extension Engine {
       throw ControlFailure(
         .refused, "room \(id) has no trustworthy dose rate to calibrate against right now")
     }
+    // A factor is only meaningful well above background (Rad Pro applies its source factors
+    // from 10× background on, health-physics.md §5.4): against background it would be noise.
+    let background = backgroundUSvH(of: assessment.doseRateDetector)
+    guard detectorDose >= Self.calibrationBackgroundMultiple * background else {
+      throw ControlFailure(
+        .refused,
+        "room \(id) reads "
+          + String(
+            format: "%.3g µSv/h, less than %.0f× its background (%.3g µSv/h): ", detectorDose,
+            Self.calibrationBackgroundMultiple, background)
+          + "calibrate while the patient is in the room")
+    }
     let time = clock.now().wallTime
     admission.geometryFactor = at1mUSvH / detectorDose
     admission.geometrySetAt = time
@@ -116,6 +128,23 @@ extension Engine {
   }
 
   // MARK: Helpers
+
+  /// Calibration needs a reading at least this many times background (Rad Pro's rule for its
+  /// source compensation, health-physics.md §5.4).
+  static let calibrationBackgroundMultiple = 10.0
+
+  /// A detector's background dose rate: its background measurement, else its lowest plausible
+  /// background (`min_background_usv_h`).
+  private func backgroundUSvH(of detector: String?) -> Double {
+    guard let detector, let config = detectorConfigs[detector] else { return 0.05 }
+    let calibration = config.calibration
+    if let background = calibration.background, background.seconds > 0,
+      let rate = calibration.trueRate(observedCPS: background.rateCPS)
+    {
+      return calibration.doseRate(cps: rate)
+    }
+    return config.minBackgroundUSvH
+  }
 
   /// Checks the rules, records the change, then applies it.
   private func change(

@@ -130,6 +130,13 @@ public actor Engine {
     var detectorAssessments: [String: DetectorAssessment] = [:]
     var detectorStatuses: [DetectorStatus] = []
     var alarms: [AlarmStatus] = []
+    // At start-up every detector is `stale` ("no reading yet") until its first reading: shown
+    // as it is, but not recorded as state changes and alarms unless it lasts past the
+    // detector's staleness limit.
+    let settling = detectors.values.contains { monitor in
+      monitor.assess(now: now.monotonicSeconds).ageSeconds == nil
+        && now.monotonicSeconds < monitor.settings.staleAfterSeconds
+    }
     for id in detectorOrder {
       guard let monitor = detectors[id], let config = detectorConfigs[id] else { continue }
       let assessment = monitor.assess(now: now.monotonicSeconds)
@@ -137,7 +144,7 @@ public actor Engine {
       detectorStatuses.append(
         StatusMapping.detector(
           assessment, config: config, identity: identities[id], counters: linkCounters[id]))
-      noteDetectorState(assessment, at: now.wallTime)
+      if !settling { noteDetectorState(assessment, at: now.wallTime) }
       if assessment.state != .ok {
         alarms.append(
           AlarmStatus(
@@ -156,7 +163,7 @@ public actor Engine {
       let assessment = locations[index].assess(detectors: inputs, at: now.wallTime)
       lastAssessments[config.id] = assessment
       locationStatuses.append(StatusMapping.location(assessment, config: config))
-      noteLocationState(assessment, at: now.wallTime)
+      if !settling { noteLocationState(assessment, at: now.wallTime) }
       for level in [AlarmLevel.warn, .alarm] where assessment.doseAlarm < level {
         alarmSince.removeValue(forKey: "dose:\(config.id):\(level.rawValue)")
       }
@@ -194,7 +201,7 @@ public actor Engine {
     } else {
       alarmSince.removeValue(forKey: "storage")
     }
-    recordAlarmChanges(alarms, at: now.wallTime)
+    if !settling { recordAlarmChanges(alarms, at: now.wallTime) }
     latest = StatusReply(
       id: nil, time: now.wallTime, version: ProtocolInfo.softwareVersion,
       uptimeSeconds: now.monotonicSeconds, timeScale: clock.scale, detectors: detectorStatuses,

@@ -1,0 +1,42 @@
+import DoseProtocol
+import Foundation
+
+/// A dose-rate-over-time chart for a terminal: the highest per-minute mean of the location's
+/// detectors in each column, on a linear scale from 0.
+enum Chart {
+  static let width = 60
+  static let height = 10
+
+  static func render(_ points: [HistoryPoint]) -> String {
+    let doses = points.compactMap { point in point.doseMeanUSvH.map { (point.minute, $0) } }
+    guard let first = doses.first?.0, let last = doses.last?.0, let top = doses.map(\.1).max()
+    else { return "no recorded dose rates in that period" }
+    // One column per minute while they fit, else minutes share columns; a minute without a
+    // record stays empty (a gap in monitoring must show).
+    let minutes = Int((last.timeIntervalSince(first) / 60).rounded()) + 1
+    let width = Swift.min(Self.width, minutes)
+    let perColumn = Double(minutes) / Double(width)
+    var columns = [Double?](repeating: nil, count: width)
+    for (minute, dose) in doses {
+      let index = Int((minute.timeIntervalSince(first) / 60).rounded())
+      let column = Swift.min(width - 1, Int(Double(index) / perColumn))
+      columns[column] = Swift.max(columns[column] ?? 0, dose)
+    }
+    let scale = top > 0 ? top : 1
+    var lines: [String] = []
+    for row in stride(from: height, through: 1, by: -1) {
+      let level = scale * Double(row) / Double(height)
+      let label = Format.number(level).padding(toLength: 8, withPad: " ", startingAt: 0)
+      let cells = columns.map { value -> String in
+        guard let value else { return " " }
+        return value >= level - scale / Double(2 * height) ? "█" : " "
+      }
+      lines.append("\(label)│" + cells.joined())
+    }
+    lines.append(String(repeating: " ", count: 8) + "└" + String(repeating: "─", count: width))
+    lines.append(
+      "µSv/h as read (per-minute mean, highest detector)  " + Format.time(first) + " → "
+        + Format.time(last) + "  (\(minutes) min)")
+    return lines.joined(separator: "\n")
+  }
+}

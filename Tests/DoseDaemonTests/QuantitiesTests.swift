@@ -1,0 +1,37 @@
+import DoseProtocol
+import Foundation
+import Testing
+
+@Suite struct QuantitiesTests {
+  @Test func activities() throws {
+    #expect(try Quantities.activity("7.4GBq") == 7.4e9)
+    #expect(try Quantities.activity("200 MBq") == 2e8)
+    #expect(try Quantities.activity("10kBq") == 1e4)
+    #expect(try Quantities.activity("5Bq") == 5)
+    // 1 Ci = 3.7·10¹⁰ Bq by definition.
+    #expect(try Quantities.activity("200mCi") == 7.4e9)
+    #expect(throws: Quantities.Failure.self) { try Quantities.activity("7.4") }
+    #expect(throws: Quantities.Failure.self) { try Quantities.activity("-1GBq") }
+    #expect(throws: Quantities.Failure.self) { try Quantities.activity("GBq") }
+  }
+
+  @Test func doseRates() throws {
+    #expect(try Quantities.doseRate("27uSv/h") == 27)
+    #expect(try Quantities.doseRate("27µSv/h") == 27)
+    #expect(try Quantities.doseRate("0.07mSv/h") == 70)
+    #expect(try Quantities.doseRate("500nSv/h") == 0.5)
+    #expect(throws: Quantities.Failure.self) { try Quantities.doseRate("27uGy/h") }
+  }
+
+  @Test func durationsAndTimes() throws {
+    #expect(try Quantities.duration("24h") == 86_400)
+    #expect(try Quantities.duration("30m") == 1800)
+    #expect(try Quantities.duration("7d") == 604_800)
+    #expect(try Quantities.duration("90s") == 90)
+    #expect(throws: Quantities.Failure.self) { try Quantities.duration("1w") }
+    let tenUTC = Date(timeIntervalSince1970: 1_795_773_600)
+    #expect(try Quantities.time("2026-11-27T10:00:00Z") == tenUTC)
+    #expect(try Quantities.time("2026-11-27T11:00:00+01:00") == tenUTC)
+    #expect(throws: Quantities.Failure.self) { try Quantities.time("2026-11-27 10:00") }
+  }
+}
