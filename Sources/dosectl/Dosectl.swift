@@ -17,7 +17,7 @@ struct Dosectl: ParsableCommand {
     version: ProtocolInfo.softwareVersion,
     subcommands: [
       Status.self, Detectors.self, Locations.self, Devices.self, Watch.self, Room.self,
-      Events.self, History.self,
+      Events.self, History.self, Export.self,
     ])
 
   /// ArgumentParser's own usage errors exit 64; the documented code is 2.

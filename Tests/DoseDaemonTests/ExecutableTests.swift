@@ -201,5 +201,17 @@ import Testing
       events.stdout.split(separator: "\n").first { $0.contains("admit") })
     #expect(admitLine.contains("P-0042"))
     #expect(admitLine.contains("(\(getuid()))"), "who did it: user name and uid")
+
+    // Export for audits: CSV with a header, the admit row quoted where it needs to be.
+    let csv = try await run("dosectl", ["export", "events", "--from", "1h"] + socket)
+    #expect(csv.status == 0)
+    let rows = csv.stdout.split(separator: "\n")
+    #expect(rows.first == "seq,time,kind,location,detector,level,user,uid,message")
+    let admitRow = try #require(rows.first { $0.contains(",admit,") })
+    #expect(admitRow.contains("\"admitted patient P-0042 (Lu-177, 7.4 GBq)\""))
+    try await eventually("a minute is recorded") {
+      let minutes = try await run("dosectl", ["export", "minutes", "--format", "json"] + socket)
+      return minutes.stdout.contains("\"detector\":\"r1\"")
+    }
   }
 }
