@@ -52,7 +52,8 @@ public struct Inventory: Sendable {
     var result: [String: Double] = [:]
     for term in terms {
       let symbol = term.path.descendant.symbol
-      let share = term.parentBq == 0 ? 0 : term.parentBq * term.path.activityPerParentBq(after: elapsed)
+      let share =
+        term.parentBq == 0 ? 0 : term.parentBq * term.path.activityPerParentBq(after: elapsed)
       result[symbol, default: 0] += share.isFinite ? share : 0
     }
     return result

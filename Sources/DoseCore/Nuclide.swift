@@ -58,4 +58,3 @@ public enum Time {
   /// Julian year (365.25 d), the year ICRP-107 uses for long half-lives.
   public static let year = 365.25 * 86_400.0
 }
-

@@ -58,7 +58,8 @@ enum DecayOracle {
     process.waitUntilExit()
     guard process.terminationStatus == 0 else {
       throw Failure(
-        description: "decay_vectors.py exited \(process.terminationStatus): \(message) — \(install)")
+        description: "decay_vectors.py exited \(process.terminationStatus): \(message) — \(install)"
+      )
     }
     return data
   }
