@@ -13,11 +13,30 @@ public struct Nuclide: Sendable, Hashable, Codable {
   public let halfLifeSeconds: Double
   /// Where the half-life comes from.
   public let source: String
+  /// Radioactive decay modes with their daughters and branching fractions (empty when the decay
+  /// data has not been entered; a stable daughter is listed too, see `NuclideTable.stable`).
+  public let branches: [DecayBranch]
 
-  public init(symbol: String, halfLifeSeconds: Double, source: String) {
+  public init(
+    symbol: String, halfLifeSeconds: Double, source: String, branches: [DecayBranch] = []
+  ) {
     self.symbol = symbol
     self.halfLifeSeconds = halfLifeSeconds
     self.source = source
+    self.branches = branches
+  }
+
+  private enum CodingKeys: String, CodingKey {
+    case symbol, halfLifeSeconds, source, branches
+  }
+
+  /// Decodes documents written before `branches` existed as having no branches.
+  public init(from decoder: any Decoder) throws {
+    let container = try decoder.container(keyedBy: CodingKeys.self)
+    symbol = try container.decode(String.self, forKey: .symbol)
+    halfLifeSeconds = try container.decode(Double.self, forKey: .halfLifeSeconds)
+    source = try container.decode(String.self, forKey: .source)
+    branches = try container.decodeIfPresent([DecayBranch].self, forKey: .branches) ?? []
   }
 
   /// Decay constant λ = ln 2 / T½, per second.
@@ -38,39 +57,4 @@ public enum Time {
   public static let day = 86_400.0
   /// Julian year (365.25 d), the year ICRP-107 uses for long half-lives.
   public static let year = 365.25 * 86_400.0
-}
-
-/// The nuclide table: ICRP-107 half-lives for the nuclides of radioligand therapy wards and
-/// their usual check sources.
-public enum NuclideTable {
-  static let icrp107 = "ICRP Publication 107 (2008), via radioactivedecay decay_data.npz"
-
-  public static let all: [Nuclide] = [
-    Nuclide(symbol: "Lu-177", halfLifeSeconds: 6.647 * Time.day, source: icrp107),
-    Nuclide(symbol: "Lu-177m", halfLifeSeconds: 160.4 * Time.day, source: icrp107),
-    Nuclide(symbol: "I-131", halfLifeSeconds: 8.0207 * Time.day, source: icrp107),
-    Nuclide(symbol: "Y-90", halfLifeSeconds: 64.10 * Time.hour, source: icrp107),
-    Nuclide(symbol: "Ra-223", halfLifeSeconds: 11.43 * Time.day, source: icrp107),
-    Nuclide(symbol: "Ac-225", halfLifeSeconds: 10.0 * Time.day, source: icrp107),
-    Nuclide(symbol: "Ga-68", halfLifeSeconds: 67.71 * Time.minute, source: icrp107),
-    Nuclide(symbol: "F-18", halfLifeSeconds: 109.77 * Time.minute, source: icrp107),
-    Nuclide(symbol: "Tc-99m", halfLifeSeconds: 6.015 * Time.hour, source: icrp107),
-    Nuclide(symbol: "Sm-153", halfLifeSeconds: 46.50 * Time.hour, source: icrp107),
-    Nuclide(symbol: "In-111", halfLifeSeconds: 2.8047 * Time.day, source: icrp107),
-    Nuclide(symbol: "Sr-89", halfLifeSeconds: 50.53 * Time.day, source: icrp107),
-    Nuclide(symbol: "Cs-137", halfLifeSeconds: 30.1671 * Time.year, source: icrp107),
-    Nuclide(symbol: "Co-60", halfLifeSeconds: 5.2713 * Time.year, source: icrp107),
-  ]
-
-  /// Looks a nuclide up by symbol, tolerant of case and of a missing hyphen (`lu177m`).
-  public static func lookup(_ symbol: String) -> Nuclide? {
-    let key = normalise(symbol)
-    return all.first { normalise($0.symbol) == key }
-  }
-
-  public static var symbols: [String] { all.map(\.symbol) }
-
-  private static func normalise(_ symbol: String) -> String {
-    symbol.lowercased().filter { $0 != "-" && $0 != " " }
-  }
 }
