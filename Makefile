@@ -33,8 +33,8 @@ demo: build
 	@echo "in another terminal: DOSED_SOCKET=/tmp/dosed-demo/dosed.sock .build/debug/dosectl status"
 	.build/debug/dosed --config $(DEMO_CONFIG) --time-scale $(DEMO_SCALE)
 
-# The tests also need socat, pymodbus (a real Modbus RTU peer) and radiacode (an independent
-# encoder for the RadiaCode codec).
+# The tests also need socat, pymodbus (a real Modbus RTU peer), radiacode (an independent
+# encoder for the RadiaCode codec) and radioactivedecay (ICRP-107 decay oracle).
 test-deps: deps
 	@command -v socat >/dev/null || { echo "installing socat"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq socat; }
@@ -44,6 +44,9 @@ test-deps: deps
 	@python3 -c "import radiacode" 2>/dev/null || { echo "installing radiacode"; \
 	  python3 -m pip install -q "radiacode==0.4.0" 2>/dev/null \
 	  || python3 -m pip install -q --break-system-packages "radiacode==0.4.0"; }
+	@python3 -c "import radioactivedecay" 2>/dev/null || { echo "installing radioactivedecay"; \
+	  python3 -m pip install -q "radioactivedecay==0.6.1" 2>/dev/null \
+	  || python3 -m pip install -q --break-system-packages "radioactivedecay==0.6.1"; }
 
 test: test-deps
 	$(SWIFT) build --build-tests
