@@ -21,13 +21,6 @@ public struct ReleaseLimit: Sendable, Hashable, Codable {
   /// §1.2 and §1.5.
   public static let supportedDistancesM: [Double] = [1, 2]
 
-  init(limitUSvH: Double, distanceM: Double, name: String, source: String) {
-    self.limitUSvH = limitUSvH
-    self.distanceM = distanceM
-    self.name = name
-    self.source = source
-  }
-
   /// A limit set by the site (its licence or the RSO's local rules). Every field is required:
   /// there is no default value, distance or source.
   public static func site(limitUSvH: Double, distanceM: Double, source: String)
