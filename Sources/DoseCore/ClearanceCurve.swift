@@ -86,7 +86,7 @@ public struct ClearanceCurve: Sendable, Hashable, Codable {
     guard isFalling, levelUSvH.isFinite, levelUSvH > 0 else { return nil }
     let logLevel = log(levelUSvH)
     let alone = components.map { log($0.amplitudeUSvH / levelUSvH) / $0.decayConstantPerSecond }
-    if components.count == 1 { return referenceTimeSeconds + alone[0] }
+    if components.count == 1 { return finite(referenceTimeSeconds + alone[0]) }
     let total = components.reduce(0) { $0 + $1.amplitudeUSvH }
     let slowest = components.map(\.decayConstantPerSecond).min() ?? 0
     var low = alone.max() ?? 0
@@ -104,7 +104,12 @@ public struct ClearanceCurve: Sendable, Hashable, Codable {
       }
       x = next
     }
-    return referenceTimeSeconds + x
+    return finite(referenceTimeSeconds + x)
+  }
+
+  /// A rate so slow that the time overflows is no prediction at all.
+  private func finite(_ time: Double) -> Double? {
+    time.isFinite ? time : nil
   }
 
   /// ln D and d ln D/dt at `elapsed` seconds after the reference time, summed on the log

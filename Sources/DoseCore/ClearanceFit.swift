@@ -125,7 +125,7 @@ public enum ClearanceFitter {
         case .indistinguishableComponents: "its two rates cannot be told apart"
         case .singularCovariance: "its covariance is singular"
         }
-      return (.monoExponential, "mono-exponential: the bi-exponential fit \(why)", nil)
+      return (.monoExponential, "mono-exponential: bi-exponential fit failed (\(why))", nil)
     }
     let improvement = mono.chiSquare - bi.chiSquare
     guard improvement > 0 else {

@@ -147,8 +147,10 @@ struct ClearanceFitTests {
     #expect(earliest <= truth && truth <= latest)
   }
 
-  /// On mono-exponential data the F test should pick the bi-exponential about 5 % of the time
-  /// (significance 0.05); accept up to 12 % over 100 seeds.
+  /// On mono-exponential data the bi-exponential must be picked rarely: at most the F test's
+  /// 5 % significance (accept up to 12 % over 100 seeds). In practice it is less, because a
+  /// bi-exponential fitted to mono data usually degenerates (two equal rates, or a singular
+  /// covariance) and is refused before the test; on this seed set none is picked.
   @Test func monoDataRarelyPicksBiExponential() throws {
     var bi = 0
     let hours = [1.0, 2, 4, 8, 12, 24, 36, 48, 60, 72]
@@ -239,5 +241,38 @@ struct ClearanceFitTests {
       0.5, of: NuclideTable.lookup("Lu-177")!)
     #expect(isClose(half.thresholdHalfLifeSeconds, 0.5 * 6.647 * 86_400, rel: 1e-12))
     #expect(half.assess(slow).slow && !half.assess(typical).slow)
+  }
+}
+
+/// Random, often absurd, sample sets: the fitter must return an error or a fit whose every
+/// number is finite (JSONEncoder refuses NaN and infinity), and never trap.
+struct ClearanceFitFuzzTests {
+  @Test func randomInputNeverTrapsOrGivesNaN() throws {
+    var rng = SeededGenerator(seed: 77)
+    let specials: [Double] = [0, -1, .nan, .infinity, 1e-300, 1e300, 5e-324, 1e15]
+    var fitted = 0
+    for _ in 0..<3000 {
+      let count = Int(rng.nextUnit() * 9)
+      var samples: [ClearanceSample] = []
+      for _ in 0..<count {
+        let time =
+          rng.nextUnit() < 0.05
+          ? specials[Int(rng.nextUnit() * 8)] : (rng.nextUnit() * 10).rounded() * 3600
+        let dose =
+          rng.nextUnit() < 0.05
+          ? specials[Int(rng.nextUnit() * 8)] : exp(rng.nextUnit() * 20 - 10)
+        let sigma: Double? = rng.nextUnit() < 0.3 ? dose * rng.nextUnit() : nil
+        samples.append(
+          ClearanceSample(timeSeconds: time, doseRateUSvH: dose, standardUncertaintyUSvH: sigma))
+      }
+      guard case .success(let fit) = ClearanceFitter.fit(samples) else { continue }
+      fitted += 1
+      _ = try JSONEncoder().encode(fit)
+      for level in [1e-6, 1.0, 1e6] {
+        _ = try JSONEncoder().encode(fit.predictTime(toReach: level))
+      }
+      _ = try JSONEncoder().encode(SlowClearanceCriterion.lutetium177PSMA.assess(fit))
+    }
+    #expect(fitted > 100)
   }
 }
