@@ -34,7 +34,8 @@ demo: build
 	.build/debug/dosed --config $(DEMO_CONFIG) --time-scale $(DEMO_SCALE)
 
 # The tests also need socat, pymodbus (a real Modbus RTU peer), radiacode (an independent
-# encoder for the RadiaCode codec) and radioactivedecay (ICRP-107 decay oracle).
+# encoder for the RadiaCode codec), radioactivedecay (ICRP-107 decay oracle) and glowgreen
+# (patient clearance oracle).
 test-deps: deps
 	@command -v socat >/dev/null || { echo "installing socat"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq socat; }
@@ -47,6 +48,9 @@ test-deps: deps
 	@python3 -c "import radioactivedecay" 2>/dev/null || { echo "installing radioactivedecay"; \
 	  python3 -m pip install -q "radioactivedecay==0.6.1" 2>/dev/null \
 	  || python3 -m pip install -q --break-system-packages "radioactivedecay==0.6.1"; }
+	@python3 -c "import glowgreen" 2>/dev/null || { echo "installing glowgreen"; \
+	  python3 -m pip install -q "glowgreen==0.1.1" 2>/dev/null \
+	  || python3 -m pip install -q --break-system-packages "glowgreen==0.1.1"; }
 
 test: test-deps
 	$(SWIFT) build --build-tests

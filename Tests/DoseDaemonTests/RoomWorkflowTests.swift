@@ -9,7 +9,9 @@ import Testing
 #endif
 
 /// One room with one simulated detector: background, then a patient (30 µSv/h at the detector)
-/// from 3 to 9 simulated minutes after start (3 to 9 s real at 60×), then background again.
+/// from 6 to 12 simulated minutes after start (6 to 12 s real at 60×), then background again.
+/// The room is admitted well before the patient "arrives": a clear room with a source in it
+/// reverts to awaiting_clearance by itself.
 private let ward = """
   [[detector]]
   id = "r1"
@@ -20,8 +22,8 @@ private let ward = """
     [[detector.simulated.source]]
     dose_rate_usv_h = 30.0
     half_life_h = 100.0
-    start_h = 0.05
-    end_h = 0.15
+    start_h = 0.1
+    end_h = 0.2
 
   [[location]]
   id = "room-1"
@@ -88,7 +90,7 @@ private let ward = """
     #expect(restored.patient?.reference == "P-0042")
     #expect(restored.patient?.geometryFactor == factor)
 
-    // The simulated patient (restarted with the daemon) leaves 9 s after the restart.
+    // The simulated patient (restarted with the daemon) leaves 12 s after the restart.
     try await eventually("the dose rate falls to background") {
       try await daemon.status().locations.first?.doseRateUSvH ?? 100 < 0.3
     }
