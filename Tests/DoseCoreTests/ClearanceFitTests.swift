@@ -249,7 +249,9 @@ struct ClearanceFitTests {
 struct ClearanceFitFuzzTests {
   @Test func randomInputNeverTrapsOrGivesNaN() throws {
     var rng = SeededGenerator(seed: 77)
-    let specials: [Double] = [0, -1, .nan, .infinity, 1e-300, 1e300, Double.leastNonzeroMagnitude, 1e15]
+    let specials: [Double] = [
+      0, -1, .nan, .infinity, 1e-300, 1e300, Double.leastNonzeroMagnitude, 1e15,
+    ]
     var fitted = 0
     for _ in 0..<3000 {
       let count = Int(rng.nextUnit() * 9)
