@@ -108,10 +108,11 @@ public struct RoomDetail: Codable, Sendable, Hashable {
   public var doseRateUSvH: Double?
   public var ci95USvH: [Double]?
   public var clearance: ClearanceStatus?
+  public var release: ReleaseStatus?
   public var reasons: [String]?
 
   enum CodingKeys: String, CodingKey {
-    case id, state, occupancy, since, patient, clearance, reasons
+    case id, state, occupancy, since, patient, clearance, reasons, release
     case doseRateUSvH = "dose_rate_usv_h"
     case ci95USvH = "ci95_usv_h"
   }
@@ -146,5 +147,55 @@ public struct PatientStatus: Codable, Sendable, Hashable {
     self.reference = reference
     self.nuclide = nuclide
     self.admittedAt = admittedAt
+  }
+}
+
+/// May the patient go home, and when? Present for occupied rooms.
+public struct ReleaseStatus: Codable, Sendable, Hashable {
+  /// True only when the upper 95 % bound at the limit's distance is at or below the limit;
+  /// false whenever anything is missing (no limit, no geometry, a fault).
+  public var eligible: Bool
+  public var reason: String
+  public var limitUSvH: Double?
+  public var distanceM: Double?
+  public var limitName: String?
+  public var limitSource: String?
+  /// Patient dose rate at the limit's distance, with its 95 % bounds.
+  public var doseRateUSvH: Double?
+  public var ci95USvH: [Double]?
+  /// When the fitted clearance curve reaches the limit, and its 95 % interval (an open end is
+  /// left out: the data do not show it).
+  public var predictedAt: Date?
+  public var predictedEarliest: Date?
+  public var predictedLatest: Date?
+  /// `mono` or `bi` exponential, the effective (terminal) half-life and its standard
+  /// uncertainty.
+  public var model: String?
+  public var effectiveHalfLifeH: Double?
+  public var effectiveHalfLifeUncertaintyH: Double?
+  public var slowClearance: Bool?
+  public var slowClearanceReason: String?
+  public var samples: Int?
+
+  enum CodingKeys: String, CodingKey {
+    case eligible, reason, model, samples
+    case limitUSvH = "limit_usv_h"
+    case distanceM = "distance_m"
+    case limitName = "limit_name"
+    case limitSource = "limit_source"
+    case doseRateUSvH = "dose_rate_usv_h"
+    case ci95USvH = "ci95_usv_h"
+    case predictedAt = "predicted_at"
+    case predictedEarliest = "predicted_earliest"
+    case predictedLatest = "predicted_latest"
+    case effectiveHalfLifeH = "effective_half_life_h"
+    case effectiveHalfLifeUncertaintyH = "effective_half_life_uncertainty_h"
+    case slowClearance = "slow_clearance"
+    case slowClearanceReason = "slow_clearance_reason"
+  }
+
+  public init(eligible: Bool, reason: String) {
+    self.eligible = eligible
+    self.reason = reason
   }
 }

@@ -185,9 +185,11 @@ public struct LocationStatus: Codable, Sendable, Hashable {
   public var energyCorrection: EnergyCorrectionStatus?
   /// Rooms not occupied: the clearance decision.
   public var clearance: ClearanceStatus?
+  /// Occupied rooms: the patient's release eligibility and prediction.
+  public var release: ReleaseStatus?
 
   enum CodingKeys: String, CodingKey {
-    case id, kind, state, reasons, alarm, detectors, nuclide, packages, clearance
+    case id, kind, state, reasons, alarm, detectors, nuclide, packages, clearance, release
     case energyCorrected = "energy_corrected"
     case energyCorrection = "energy_correction"
     case doseRateUSvH = "dose_rate_usv_h"

@@ -7,7 +7,10 @@ extension ConfigLoader {
     "id", "kind", "detectors", "warn_usv_h", "alarm_usv_h", "hysteresis",
     "false_alarms_per_year",
   ]
-  static let isolationRoomKeys = ["state", "clear_usv_h", "nuclide"]
+  static let isolationRoomKeys = [
+    "state", "clear_usv_h", "nuclide", "release_preset", "release_limit_usv_h",
+    "release_distance_m", "release_limit_source", "geometry_factor",
+  ]
   static let wasteStoreKeys = ["release_surface_usv_h", "package"]
   static let packageKeys = ["id", "nuclide", "nuclides", "sealed_at", "surface_usv_h"]
 
@@ -126,6 +129,49 @@ extension ConfigLoader {
       location.clearUSvH = clear
     }
     location.nuclide = try optionalNuclide(table, "nuclide")?.symbol
+    location.release = try parseReleaseRule(table, nuclide: location.nuclide)
+    if let factor = try table.number("geometry_factor") {
+      try table.require(
+        factor > 0 && factor.isFinite, "geometry_factor",
+        "must be greater than 0, found \(fmt(factor))")
+      location.geometryFactor = factor
+    }
+  }
+
+  /// `release_preset`, or a site limit from `release_limit_usv_h`, `release_distance_m` and
+  /// `release_limit_source` (all three: no silent default).
+  static func parseReleaseRule(_ table: ConfigTable, nuclide: String?) throws(ConfigError)
+    -> ReleaseRule?
+  {
+    let siteKeys = ["release_limit_usv_h", "release_distance_m", "release_limit_source"]
+    if let preset = try table.string("release_preset") {
+      for key in siteKeys where table.has(key) {
+        throw table.error(key, "give either release_preset or a site limit, not both")
+      }
+      let known = ReleaseLimitPreset.allCases.map(\.rawValue).joined(separator: ", ")
+      guard ReleaseLimitPreset(rawValue: preset) != nil else {
+        throw table.error(
+          "release_preset", "unknown release preset '\(preset)' (expected one of: \(known))")
+      }
+      if let nuclide {
+        do {
+          _ = try ReleaseLimit.resolve(preset, forNuclide: nuclide)
+        } catch {
+          throw table.error("release_preset", error.description)
+        }
+      }
+      return .preset(preset)
+    }
+    guard siteKeys.contains(where: table.has) else { return nil }
+    let value = try table.requiredNumber("release_limit_usv_h")
+    let distance = try table.requiredNumber("release_distance_m", hint: "1 or 2")
+    let source = try table.requiredString(
+      "release_limit_source", hint: "the licence condition or rule the limit comes from")
+    do {
+      return .site(try ReleaseLimit.site(limitUSvH: value, distanceM: distance, source: source))
+    } catch {
+      throw table.error("release_limit_usv_h", error.description)
+    }
   }
 
   static func parseWasteStore(

@@ -226,6 +226,12 @@ public struct LocationConfig: Sendable {
   public var initialOccupancy: RoomOccupancy = .awaitingClearance
   /// Isolation rooms: ambient dose rate a clear room must stay below, µSv/h.
   public var clearUSvH: Double = 0.5
+  /// Rooms: the patient-release rule, a preset resolved for the patient's nuclide at
+  /// admission, or a site limit; nil = none configured (release is then never "eligible").
+  public var release: ReleaseRule?
+  /// Rooms: a commissioning geometry factor (detector → 1 m from the patient) used until a
+  /// handheld calibration at admission replaces it.
+  public var geometryFactor: Double?
   /// Isolation rooms: nuclide of the current patient, if any (informational for now).
   public var nuclide: String?
   /// Waste stores: predicted surface dose rate at which a package is due for survey, µSv/h.
@@ -241,5 +247,24 @@ public struct LocationConfig: Sendable {
     self.detectors = detectors
     self.warnUSvH = warnUSvH
     self.alarmUSvH = alarmUSvH
+  }
+}
+
+/// A room's patient-release rule as configured.
+public enum ReleaseRule: Sendable, Equatable {
+  /// `release_preset`: resolved for each patient's nuclide (`ReleaseLimit.resolve`).
+  case preset(String)
+  /// `release_limit_usv_h` + `release_distance_m` + `release_limit_source`.
+  case site(ReleaseLimit)
+
+  /// The limit for a patient's nuclide, or why there is none.
+  public func limit(for nuclide: String) -> Result<ReleaseLimit, ReleaseLimitError> {
+    switch self {
+    case .site(let limit): .success(limit)
+    case .preset(let name):
+      Result { () throws(ReleaseLimitError) in
+        try ReleaseLimit.resolve(name, forNuclide: nuclide)
+      }
+    }
   }
 }

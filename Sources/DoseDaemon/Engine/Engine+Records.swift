@@ -15,11 +15,45 @@ extension Engine {
       locations[index].setOccupancy(occupancy)
       let admission = try state.admissionID.flatMap { try store.admission(id: $0) }
       roomRecords[state.room] = (state.since, admission)
+      if occupancy == .occupied, let admission {
+        releaseTrackers[state.room] = try restoredRelease(
+          room: index, admission: admission, store: store)
+      }
     }
     record(
       StoredEvent(
         time: clock.now().wallTime, kind: "start",
         message: "dosed \(ProtocolInfo.softwareVersion) started"))
+  }
+
+  /// Rebuilds an occupied room's clearance series from the minute records since admission:
+  /// each minute the highest of its detectors' mean dose rates (energy-corrected as the room
+  /// serves them), weighted by that detector's counts.
+  private func restoredRelease(room index: Int, admission: AdmissionRecord, store: RecordStore)
+    throws -> RoomReleaseTracker
+  {
+    let config = locations[index].config
+    let corrections = locations[index].room?.corrections ?? [:]
+    var best: [Date: (dose: Double, counts: UInt64)] = [:]
+    for detector in config.detectors {
+      for minute in try store.aggregates(detector: detector, since: admission.admittedAt) {
+        guard let mean = minute.doseMeanUSvH else { continue }
+        let dose = corrections[detector]?.corrected(mean) ?? mean
+        if dose > (best[minute.minute]?.dose ?? -.infinity) {
+          best[minute.minute] = (dose, minute.counts)
+        }
+      }
+    }
+    var tracker = RoomReleaseTracker()
+    for (minute, value) in best.sorted(by: { $0.key < $1.key }) where value.dose > 0 {
+      let t = minute.addingTimeInterval(30).timeIntervalSince(admission.admittedAt)
+      guard t >= 0 else { continue }
+      tracker.samples.append(
+        value.counts > 0
+          ? ClearanceSample(timeSeconds: t, doseRateUSvH: value.dose, counts: Double(value.counts))
+          : ClearanceSample(timeSeconds: t, doseRateUSvH: value.dose))
+    }
+    return tracker
   }
 
   /// Runs without records (the database could not be opened): a `storage` alarm says so.

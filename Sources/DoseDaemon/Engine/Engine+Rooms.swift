@@ -46,6 +46,7 @@ extension Engine {
     _ = try change(
       index, action: .admit, admission: admission, at: time, actor: actor,
       message: "admitted patient \(reference) (\(nuclide.symbol)\(activity))")
+    releaseTrackers[id] = RoomReleaseTracker()
     return detail(index)
   }
 
@@ -125,6 +126,31 @@ extension Engine {
         at1mUSvH / detectorDose, at1mUSvH, detectorDose),
       data: MeasurementRecord(assessment).json)
     return detail(index)
+  }
+
+  /// The release status of an occupied room with a recorded patient, updating its clearance
+  /// series; nil for anything else.
+  func release(
+    of config: LocationConfig, assessment: LocationAssessment, counts: UInt64?, at time: Date
+  )
+    -> ReleaseStatus?
+  {
+    guard config.kind == .isolationRoom,
+      locations.first(where: { $0.config.id == config.id })?.room?.occupancy == .occupied,
+      let admission = roomRecords[config.id]?.admission
+    else {
+      releaseTrackers[config.id] = nil
+      releaseStatuses[config.id] = nil
+      return nil
+    }
+    var tracker = releaseTrackers[config.id] ?? RoomReleaseTracker()
+    tracker.sample(assessment, admittedAt: admission.admittedAt, at: time, counts: counts)
+    let status = tracker.status(
+      admission: admission, rule: config.release, configGeometry: config.geometryFactor,
+      assessment: assessment, at: time)
+    releaseTrackers[config.id] = tracker
+    releaseStatuses[config.id] = status
+    return status
   }
 
   // MARK: Helpers
@@ -223,6 +249,14 @@ extension Engine {
     detail.doseRateUSvH = assessment?.doseRateUSvH.flatMap(StatusMapping.finite)
     detail.ci95USvH = StatusMapping.interval(assessment?.doseRateInterval)
     detail.clearance = assessment?.clearance.map(StatusMapping.clearance)
+    // Fresh, so a room just admitted or calibrated answers at once.
+    if occupancy == .occupied, let assessment {
+      detail.release = release(
+        of: config, assessment: assessment,
+        counts: assessment.doseRateDetector.flatMap {
+          detectors[$0]?.assess(now: clock.now().monotonicSeconds).estimate?.counts
+        }, at: clock.now().wallTime)
+    }
     detail.reasons = assessment.flatMap { $0.reasons.isEmpty ? nil : $0.reasons }
     return detail
   }

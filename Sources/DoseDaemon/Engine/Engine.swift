@@ -20,6 +20,9 @@ public actor Engine {
   /// Each room's current admission and when its occupancy last changed.
   var roomRecords: [String: (since: Date?, admission: AdmissionRecord?)] = [:]
   var aggregator = MinuteAggregator()
+  /// Occupied rooms' release questions, and the last answers.
+  var releaseTrackers: [String: RoomReleaseTracker] = [:]
+  var releaseStatuses: [String: ReleaseStatus] = [:]
   /// Alarm keys active at the last evaluation, for recording raise and clear events.
   var activeAlarms: [String: AlarmStatus] = [:]
   private var hub = EventHub()
@@ -162,7 +165,12 @@ public actor Engine {
       let inputs = config.detectors.compactMap { detectorAssessments[$0] }
       let assessment = locations[index].assess(detectors: inputs, at: now.wallTime)
       lastAssessments[config.id] = assessment
-      locationStatuses.append(StatusMapping.location(assessment, config: config))
+      var locationStatus = StatusMapping.location(assessment, config: config)
+      locationStatus.release = release(
+        of: config, assessment: assessment,
+        counts: assessment.doseRateDetector.flatMap { detectorAssessments[$0]?.estimate?.counts },
+        at: now.wallTime)
+      locationStatuses.append(locationStatus)
       if !settling { noteLocationState(assessment, at: now.wallTime) }
       for level in [AlarmLevel.warn, .alarm] where assessment.doseAlarm < level {
         alarmSince.removeValue(forKey: "dose:\(config.id):\(level.rawValue)")
