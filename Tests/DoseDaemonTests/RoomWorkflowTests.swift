@@ -71,8 +71,8 @@ private let ward = """
         id: .number(5), room: "room-1", patient: "P", nuclide: "Lu-999", activityBq: nil,
         at: nil), code: .badRequest, containing: "unknown nuclide")
 
-    try await eventually("the room has a dose rate") {
-      try await daemon.status().locations.first?.doseRateUSvH ?? 0 > 5
+    try await eventually("the patient is in the room") {
+      try await daemon.status().locations.first?.doseRateUSvH ?? 0 > 25
     }
     let calibrated = try await daemon.send(
       RoomCalibrateRequest(id: .number(6), room: "room-1", at1mUSvH: 27), as: RoomReply.self
