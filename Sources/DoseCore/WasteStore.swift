@@ -70,16 +70,33 @@ public enum PackageState: String, Sendable, Hashable, Codable, CaseIterable {
   case holding
   /// Decay predicts the surface reading is at the release level: survey it for release.
   case releaseDue = "release_due"
-  /// Holds a nuclide with T½ > 120 d: decay-in-storage release is not allowed.
+  /// The store's rule refuses it (e.g. a nuclide with T½ > 120 d under decay-in-storage).
   case notEligible = "not_eligible"
+  /// Released after a passed survey (kept in the records).
+  case released
 }
 
 public struct PackageAssessment: Sendable, Hashable {
   public let id: String
   public let state: PackageState
   public let nuclides: [String]
-  public let surfaceUSvHNow: Double
+  /// Predicted surface dose rate now; nil when the package's data cannot predict it.
+  public let surfaceUSvHNow: Double?
   public let releaseDueAt: Date?
+  /// Why it is not eligible or has no date, or notes of the rule.
+  public var reasons: [String] = []
+
+  public init(
+    id: String, state: PackageState, nuclides: [String], surfaceUSvHNow: Double?,
+    releaseDueAt: Date?, reasons: [String] = []
+  ) {
+    self.id = id
+    self.state = state
+    self.nuclides = nuclides
+    self.surfaceUSvHNow = surfaceUSvHNow
+    self.releaseDueAt = releaseDueAt
+    self.reasons = reasons
+  }
 }
 
 /// Rules of a waste store: ambient dose-rate alarms, and per package a holding/release_due state
@@ -123,12 +140,14 @@ public struct WasteStoreMonitor: Sendable {
       surfaceUSvHNow: now, releaseDueAt: due)
   }
 
-  public mutating func assess(detectors: [DetectorAssessment], at date: Date)
-    -> LocationAssessment
-  {
+  /// - Parameter packageStates: the packages as the engine assessed them (records and the
+  ///   store's rule); nil = this monitor's configured `packages`.
+  public mutating func assess(
+    detectors: [DetectorAssessment], at date: Date, packageStates: [PackageAssessment]? = nil
+  ) -> LocationAssessment {
     let summary = DetectorSummary(detectors, expected: detectorIDs)
     alarms.update(interval: summary.doseInterval, fired: summary.firedTests(location: id))
-    let packageStates = packages.map { assess(package: $0, at: date) }
+    let packageStates = packageStates ?? packages.map { assess(package: $0, at: date) }
     if let over = summary.overRangeDetectors.first {
       alarms.raise(
         to: .alarm,

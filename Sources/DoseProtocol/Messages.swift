@@ -26,11 +26,18 @@ public enum Command: String, Sendable, CaseIterable {
   case roomCalibrate = "room_calibrate"
   case events
   case history
+  case wasteAdd = "waste_add"
+  case wasteList = "waste_list"
+  case wasteShow = "waste_show"
+  case wasteSurvey = "waste_survey"
+  case wasteRelease = "waste_release"
 
   /// Commands that change state: recorded with the requester's identity.
   public var isControl: Bool {
     switch self {
-    case .roomAdmit, .roomDischarge, .roomClear, .roomCalibrate: true
+    case .roomAdmit, .roomDischarge, .roomClear, .roomCalibrate, .wasteAdd, .wasteSurvey,
+      .wasteRelease:
+      true
     default: false
     }
   }

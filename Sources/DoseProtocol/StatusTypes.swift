@@ -223,18 +223,21 @@ public struct PackageStatus: Codable, Sendable, Hashable {
   /// `holding`, `release_due` or `not_eligible`.
   public var state: String
   public var nuclides: [String]
-  /// Surface dose rate predicted by decay from the reading at sealing.
-  public var surfaceUSvHNow: Double
+  /// Surface dose rate predicted by decay from the reading at sealing; omitted when the
+  /// package's data cannot predict it.
+  public var surfaceUSvHNow: Double?
   public var releaseDueAt: Date?
+  /// Why it is not eligible or has no date, or the rule's notes.
+  public var reasons: [String]?
 
   enum CodingKeys: String, CodingKey {
-    case id, state, nuclides
+    case id, state, nuclides, reasons
     case surfaceUSvHNow = "surface_usv_h_now"
     case releaseDueAt = "release_due_at"
   }
 
   public init(
-    id: String, state: String, nuclides: [String], surfaceUSvHNow: Double, releaseDueAt: Date?
+    id: String, state: String, nuclides: [String], surfaceUSvHNow: Double?, releaseDueAt: Date?
   ) {
     self.id = id
     self.state = state

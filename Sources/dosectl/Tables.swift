@@ -116,7 +116,7 @@ enum Tables {
     let rows = packages.map { store, package in
       [
         store, package.id, package.nuclides.joined(separator: "+"), package.state,
-        Format.number(package.surfaceUSvHNow), Format.date(package.releaseDueAt),
+        Format.optional(package.surfaceUSvHNow), Format.date(package.releaseDueAt),
       ]
     }
     return render(

@@ -11,7 +11,10 @@ extension ConfigLoader {
     "state", "clear_usv_h", "nuclide", "release_preset", "release_limit_usv_h",
     "release_distance_m", "release_limit_source", "geometry_factor",
   ]
-  static let wasteStoreKeys = ["release_surface_usv_h", "package"]
+  static let wasteStoreKeys = [
+    "release_surface_usv_h", "package", "release_rule", "survey_detector", "survey_seconds",
+    "survey_max_detection_limit_usv_h",
+  ]
   static let packageKeys = ["id", "nuclide", "nuclides", "sealed_at", "surface_usv_h"]
 
   /// Largest allowed `hysteresis`: clearing at half the threshold is already very sticky.
@@ -32,6 +35,18 @@ extension ConfigLoader {
     var firstIndex: [String: Int] = [:]
     for (index, table) in tables.enumerated() {
       let location = try parseLocation(table, detectorIDs: detectorIDs)
+      if let survey = location.surveyDetector {
+        guard let detector = detectors.first(where: { $0.id == survey }) else {
+          throw table.error(
+            "survey_detector",
+            "unknown detector '\(survey)' (configured detectors: "
+              + "\(detectorIDs.joined(separator: ", ")))")
+        }
+        try table.require(
+          detector.calibration.background != nil, "survey_detector",
+          "detector '\(survey)' needs a [detector.background]: a survey compares the surface "
+            + "count with the background counted in place")
+      }
       if let first = firstIndex[location.id] {
         throw table.error("id", "duplicate location id '\(location.id)' (also location[\(first)])")
       }
@@ -182,6 +197,27 @@ extension ConfigLoader {
         release > 0, "release_surface_usv_h", "must be greater than 0, found \(fmt(release))")
       location.releaseSurfaceUSvH = release
     }
+    if let name = try table.string("release_rule") {
+      guard let rule = WasteRule(rawValue: name) else {
+        let known = WasteRule.allCases.map(\.rawValue).joined(separator: ", ")
+        throw table.error(
+          "release_rule", "unknown release rule '\(name)' (expected one of: \(known))")
+      }
+      location.wasteRule = rule
+    }
+    if let seconds = try table.number("survey_seconds") {
+      try table.require(
+        seconds >= 1 && seconds <= 3600, "survey_seconds",
+        "must be between 1 and 3600, found \(fmt(seconds))")
+      location.surveySeconds = seconds
+    }
+    if let limit = try table.number("survey_max_detection_limit_usv_h") {
+      try table.require(
+        limit > 0, "survey_max_detection_limit_usv_h",
+        "must be greater than 0, found \(fmt(limit))")
+      location.surveyMaxDetectionLimitUSvH = limit
+    }
+    location.surveyDetector = try table.string("survey_detector")
     var firstIndex: [String: Int] = [:]
     for (index, packageTable) in try table.tableArray("package").enumerated() {
       let package = try parsePackage(packageTable)

@@ -238,6 +238,22 @@ public struct LocationConfig: Sendable {
   public var releaseSurfaceUSvH: Double = 0.2
   /// Waste stores: the packages held.
   public var packages: [WastePackage] = []
+  /// Waste stores: the release rule every package is judged by. Default US decay-in-storage
+  /// (10 CFR 35.92), the rule dosed applied before rules were configurable.
+  public var wasteRule: WasteRule = .usDecayInStorage
+  /// Waste stores: the detector packages are surveyed at (needs a [detector.background]).
+  public var surveyDetector: String?
+  /// Waste stores: how long a release survey counts, clock seconds. Default 60: project choice
+  /// (a minute, as with a handheld on its most sensitive scale).
+  public var surveySeconds: Double = 60
+  /// Waste stores: the largest detection limit a survey may have and still pass, µSv/h;
+  /// default half of `release_surface_usv_h` (MDC 10–50 % of the limit, HPS q5387 via
+  /// health-physics.md §6.4).
+  public var surveyMaxDetectionLimitUSvH: Double?
+
+  public var effectiveSurveyMaxDetectionLimitUSvH: Double {
+    surveyMaxDetectionLimitUSvH ?? 0.5 * releaseSurfaceUSvH
+  }
 
   public init(
     id: String, kind: LocationKind, detectors: [String], warnUSvH: Double, alarmUSvH: Double

@@ -8,6 +8,7 @@ extension Engine {
   /// admission. Call once, before the first evaluation.
   public func attach(store: RecordStore) throws {
     self.store = store
+    try loadWaste(from: store)
     for state in try store.roomStates() {
       guard let index = roomIndex(state.room),
         let occupancy = RoomOccupancy(rawValue: state.occupancy)

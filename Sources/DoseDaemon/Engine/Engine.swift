@@ -23,10 +23,16 @@ public actor Engine {
   /// Occupied rooms' release questions, and the last answers.
   var releaseTrackers: [String: RoomReleaseTracker] = [:]
   var releaseStatuses: [String: ReleaseStatus] = [:]
+  /// Waste packages (records, or the configuration's without a database).
+  var wastePackages: [WastePackageRecord] = []
+  var packageCache:
+    [String: (at: Date, record: WastePackageRecord, assessment: PackageAssessment)] = [:]
+  /// Release surveys in progress, by detector.
+  var surveySessions: [String: SurveySession] = [:]
   /// Alarm keys active at the last evaluation, for recording raise and clear events.
   var activeAlarms: [String: AlarmStatus] = [:]
   private var hub = EventHub()
-  private var identities: [String: DeviceIdentity] = [:]
+  var identities: [String: DeviceIdentity] = [:]
   private var deviceView = DeviceView()
   private var linkCounters: [String: LinkCounters] = [:]
 
@@ -64,6 +70,7 @@ public actor Engine {
       LocationMonitor(config: $0, calibrations: calibrations)
     }
     let now = clock.now()
+    wastePackages = Self.configuredPackages(locations, at: now.wallTime)
     latest = StatusReply(
       id: nil, time: now.wallTime, version: ProtocolInfo.softwareVersion, uptimeSeconds: 0,
       timeScale: clock.scale, detectors: [], locations: [], alarms: [])
@@ -116,6 +123,7 @@ public actor Engine {
       let assessment = monitor.assess(now: now.monotonicSeconds)
       let dose = assessment.state == .ok ? assessment.estimate?.doseRateUSvH : nil
       if let minute = aggregator.add(reading, doseRateUSvH: dose) { save([minute]) }
+      feedSurvey(reading, monitor: monitor)
       var watch = WatchEvent(event: "reading", time: reading.wallTime)
       watch.detector = reading.detectorID
       watch.state = assessment.state.rawValue
@@ -159,11 +167,15 @@ public actor Engine {
         alarmSince.removeValue(forKey: "fault:\(id)")
       }
     }
+    checkSurveys(now: now.monotonicSeconds)
     var locationStatuses: [LocationStatus] = []
     for index in locations.indices {
       let config = locations[index].config
       let inputs = config.detectors.compactMap { detectorAssessments[$0] }
-      let assessment = locations[index].assess(detectors: inputs, at: now.wallTime)
+      let packages =
+        config.kind == .wasteStore ? packageStates(of: config, at: now.wallTime) : nil
+      let assessment = locations[index].assess(
+        detectors: inputs, at: now.wallTime, packages: packages)
       lastAssessments[config.id] = assessment
       var locationStatus = StatusMapping.location(assessment, config: config)
       locationStatus.release = release(

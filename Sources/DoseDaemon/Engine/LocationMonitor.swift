@@ -88,14 +88,16 @@ enum LocationMonitor: Sendable {
     }
   }
 
-  mutating func assess(detectors: [DetectorAssessment], at date: Date) -> LocationAssessment {
+  mutating func assess(
+    detectors: [DetectorAssessment], at date: Date, packages: [PackageAssessment]? = nil
+  ) -> LocationAssessment {
     switch self {
     case .room(var monitor, let config):
       let result = monitor.assess(detectors: detectors)
       self = .room(monitor, config)
       return result
     case .store(var monitor, let config):
-      let result = monitor.assess(detectors: detectors, at: date)
+      let result = monitor.assess(detectors: detectors, at: date, packageStates: packages)
       self = .store(monitor, config)
       return result
     }

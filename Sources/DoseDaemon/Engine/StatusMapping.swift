@@ -93,12 +93,17 @@ enum StatusMapping {
       status.clearance = assessment.clearance.map(clearance)
     case .wasteStore:
       status.releaseSurfaceUSvH = config.releaseSurfaceUSvH
-      status.packages = assessment.packages.map {
-        PackageStatus(
-          id: $0.id, state: $0.state.rawValue, nuclides: $0.nuclides,
-          surfaceUSvHNow: $0.surfaceUSvHNow, releaseDueAt: $0.releaseDueAt)
-      }
+      status.packages = assessment.packages.map(package)
     }
+    return status
+  }
+
+  static func package(_ assessment: PackageAssessment) -> PackageStatus {
+    var status = PackageStatus(
+      id: assessment.id, state: assessment.state.rawValue, nuclides: assessment.nuclides,
+      surfaceUSvHNow: assessment.surfaceUSvHNow.flatMap(finite),
+      releaseDueAt: assessment.releaseDueAt)
+    status.reasons = assessment.reasons.isEmpty ? nil : assessment.reasons
     return status
   }
 

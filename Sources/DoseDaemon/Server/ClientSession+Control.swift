@@ -43,6 +43,29 @@ extension ClientSession {
       case .history:
         let request = try ControlRequests.decode(HistoryRequest.self, from: bytes, id: id).get()
         return try await engine.history(request)
+      case .wasteAdd:
+        let request = try ControlRequests.decode(WasteAddRequest.self, from: bytes, id: id).get()
+        return WasteReply(id: id, package: try await engine.addWaste(request, actor: actor))
+      case .wasteList:
+        let request = try ControlRequests.decode(WasteRequest.self, from: bytes, id: id).get()
+        return WasteListReply(id: id, packages: try await engine.wasteList(store: request.store))
+      case .wasteShow, .wasteRelease:
+        let request = try ControlRequests.decode(WasteRequest.self, from: bytes, id: id).get()
+        guard let package = request.package else {
+          return ErrorReply(id: id, code: .badRequest, message: "missing 'package'")
+        }
+        let detail =
+          command == .wasteShow
+          ? try await engine.wasteDetail(package)
+          : try await engine.releaseWaste(package, actor: actor)
+        return WasteReply(id: id, package: detail)
+      case .wasteSurvey:
+        let request = try ControlRequests.decode(WasteSurveyRequest.self, from: bytes, id: id)
+          .get()
+        return WasteReply(
+          id: id,
+          package: try await engine.surveyWaste(
+            package: request.package, surveyor: request.surveyor, actor: actor))
       default:
         return ErrorReply(id: id, code: .internalError, message: "not a control command")
       }

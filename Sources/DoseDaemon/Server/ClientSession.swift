@@ -69,7 +69,8 @@ struct ClientSession: Sendable {
       case .watch:
         try await stream(id: id, outbound: outbound)
         return false
-      case .roomShow, .roomAdmit, .roomDischarge, .roomClear, .roomCalibrate, .events, .history:
+      case .roomShow, .roomAdmit, .roomDischarge, .roomClear, .roomCalibrate, .events, .history,
+        .wasteAdd, .wasteList, .wasteShow, .wasteSurvey, .wasteRelease:
         let reply = await control(command, id: id, bytes: bytes)
         try await outbound.write(Self.buffer(reply))
       }

@@ -52,6 +52,42 @@ enum StoreSchema {
         t.column("geometry_set_at", .datetime)
       }
     }
+    migrator.registerMigration("v2: waste packages and release surveys") { db in
+      try db.create(table: "waste_package") { t in
+        t.primaryKey("id", .text)
+        t.column("store", .text).notNull().indexed()
+        t.column("rule", .text).notNull()
+        t.column("sealed_at", .datetime).notNull()
+        t.column("activities", .text).notNull()  // JSON {nuclide: Bq at sealing}
+        t.column("mass_g", .double)
+        t.column("surface_usv_h", .double)
+        t.column("surface_shares", .text)  // JSON {nuclide: share of the sealing dose rate}
+        t.column("added_at", .datetime).notNull()
+        t.column("origin", .text).notNull()  // "config" or "dosectl"
+        t.column("released_at", .datetime)
+      }
+      // 10 CFR 35.2092: date, instrument, background, surface reading, surveyor; plus the
+      // counts and the ISO 11929 decision they rest on.
+      try db.create(table: "survey") { t in
+        t.autoIncrementedPrimaryKey("id")
+        t.column("package", .text).notNull().indexed()
+        t.column("time", .datetime).notNull()
+        t.column("detector", .text).notNull()
+        t.column("instrument", .text).notNull()
+        t.column("surveyor", .text).notNull()
+        t.column("gross_counts", .integer).notNull()
+        t.column("gross_s", .double).notNull()
+        t.column("background_counts", .integer).notNull()
+        t.column("background_s", .double).notNull()
+        t.column("background_usv_h", .double).notNull()
+        t.column("surface_usv_h", .double).notNull()
+        t.column("net_usv_h", .double).notNull()
+        t.column("decision_threshold_usv_h", .double).notNull()
+        t.column("detection_limit_usv_h", .double).notNull()
+        t.column("passed", .boolean).notNull()
+        t.column("reason", .text)
+      }
+    }
     return migrator
   }
 }

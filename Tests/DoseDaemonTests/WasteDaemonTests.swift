@@ -1,0 +1,177 @@
+import DoseProtocol
+import Foundation
+import Testing
+
+@testable import DoseDaemon
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// Two stores: store-a under US decay-in-storage, surveyed at a detector that reads only
+/// background; store-b under the German clearance levels, surveyed at a detector with a source
+/// in front of it (a package that is not background).
+private let ward = """
+  [[detector]]
+  id = "survey-a"
+  driver = "simulated"
+  tube = "SBM-20"
+  background = { counts = 1060, seconds = 6000 }
+    [detector.simulated]
+    background_usv_h = 0.1
+
+  [[detector]]
+  id = "survey-b"
+  driver = "simulated"
+  tube = "SBM-20"
+  background = { counts = 1060, seconds = 6000 }
+    [detector.simulated]
+    background_usv_h = 0.1
+    [[detector.simulated.source]]
+    dose_rate_usv_h = 5.0
+    half_life_h = 1000.0
+
+  [[location]]
+  id = "store-a"
+  kind = "waste_store"
+  detectors = ["survey-a"]
+  warn_usv_h = 50.0
+  alarm_usv_h = 100.0
+  release_rule = "us-dis"
+  survey_detector = "survey-a"
+  survey_seconds = 300
+
+  [[location]]
+  id = "store-b"
+  kind = "waste_store"
+  detectors = ["survey-b"]
+  warn_usv_h = 50.0
+  alarm_usv_h = 100.0
+  release_rule = "clearance-de"
+  survey_detector = "survey-b"
+  survey_seconds = 300
+  """
+
+@Suite(.serialized) struct WasteDaemonTests {
+  @Test func addHoldSurveyReleaseAreRecordedAndSurviveRestart() async throws {
+    var daemon = try await TestDaemon.start(ward, timeScale: 600)
+    let directory = daemon.directory
+    try await eventually("the survey detectors are ok") {
+      try await daemon.status().detectors.allSatisfy { $0.state == "ok" }
+    }
+    let now = try await daemon.status().time
+
+    // Lu-177m (T½ 160.4 d) cannot go into decay-in-storage.
+    await expectError(
+      daemon,
+      WasteAddRequest(
+        id: .number(1), package: "W-0", store: "store-a",
+        activitiesBq: ["Lu-177": 5e7, "Lu-177m": 1e4], massG: nil, at: nil, surfaceUSvH: 3),
+      code: .refused, containing: "Lu-177m")
+
+    // Sealed 200 days ago: long decayed, due for its survey.
+    let old = try await daemon.send(
+      WasteAddRequest(
+        id: .number(2), package: "W-1", store: "store-a", activitiesBq: ["Lu-177": 5e7],
+        massG: 1000, at: now.addingTimeInterval(-200 * 86_400), surfaceUSvH: 3),
+      as: WasteReply.self
+    ).package
+    #expect(old.state == "release_due")
+    #expect(old.rule == "us-dis")
+    let constituent = try #require(old.constituents?.first { $0.nuclide == "Lu-177" })
+    // 200 d = 30.09 half-lives of 6.647 d.
+    #expect(abs(constituent.activityBqNow / 5e7 - pow(0.5, 200 / 6.647)) < 1e-3 * pow(0.5, 30))
+
+    // Sealed now at 20 µSv/h: holding, due when decay reaches 0.2 µSv/h (log2(100) T½).
+    let fresh = try await daemon.send(
+      WasteAddRequest(
+        id: .number(3), package: "W-2", store: "store-a", activitiesBq: ["Lu-177": 2e8],
+        massG: nil, at: now, surfaceUSvH: 20), as: WasteReply.self
+    ).package
+    #expect(fresh.state == "holding")
+    let due = try #require(fresh.predictedReleaseAt).timeIntervalSince(now) / 86_400
+    #expect(abs(due - 6.647 * log2(100)) < 0.5, "\(due) d")
+
+    await expectError(
+      daemon, WasteRequest(id: .number(4), command: .wasteRelease, package: "W-1"),
+      code: .refused, containing: "no release survey")
+
+    let surveyed = try await daemon.send(
+      WasteSurveyRequest(id: .number(5), package: "W-1", surveyor: "A. Surveyor"),
+      as: WasteReply.self
+    ).package
+    let survey = try #require(surveyed.surveys?.last)
+    #expect(survey.passed, "\(survey.reason ?? "")")
+    #expect(survey.surveyor == "A. Surveyor")
+    #expect(survey.detector == "survey-a")
+    #expect(survey.grossSeconds >= 300)
+    #expect(survey.detectionLimitUSvH <= 0.1)
+    #expect(survey.instrument.contains("SBM-20"))
+
+    let released = try await daemon.send(
+      WasteRequest(id: .number(6), command: .wasteRelease, package: "W-1"), as: WasteReply.self
+    ).package
+    #expect(released.state == "released")
+    #expect(released.releasedAt != nil)
+
+    // store-b: 10⁶ Bq Lu-177 in 10 g is 10⁵ Bq/g against 100 Bq/g; and its survey detector
+    // sees a source, so the survey fails and release is refused.
+    let cleared = try await daemon.send(
+      WasteAddRequest(
+        id: .number(7), package: "W-3", store: "store-b", activitiesBq: ["Lu-177": 1e6],
+        massG: 10, at: now, surfaceUSvH: nil), as: WasteReply.self
+    ).package
+    #expect(cleared.state == "holding")
+    let clearanceDays = try #require(cleared.predictedReleaseAt).timeIntervalSince(now) / 86_400
+    #expect(abs(clearanceDays - 6.647 * log2(1e5 / 100)) < 0.01, "\(clearanceDays) d")
+    let failed = try await daemon.send(
+      WasteSurveyRequest(id: .number(8), package: "W-3", surveyor: "A. Surveyor"),
+      as: WasteReply.self
+    ).package
+    #expect(failed.surveys?.last?.passed == false)
+    #expect(failed.surveys?.last?.reason?.contains("distinguishable") == true)
+    await expectError(
+      daemon, WasteRequest(id: .number(9), command: .wasteRelease, package: "W-3"),
+      code: .refused, containing: "did not pass")
+
+    let events = try await daemon.send(EventsRequest(id: .number(10)), as: EventsReply.self).events
+    let waste = events.filter { $0.kind.hasPrefix("waste_") }
+    #expect(
+      waste.map(\.kind) == [
+        "waste_add", "waste_add", "waste_survey", "waste_release", "waste_add", "waste_survey",
+      ])
+    #expect(waste.allSatisfy { $0.actor?.uid == getuid() })
+
+    // The store's status lists the packages with their states.
+    let store = try #require(try await daemon.status().locations.first { $0.id == "store-a" })
+    #expect(store.packages?.map(\.state) == ["released", "holding"])
+
+    await daemon.stop(keepFiles: true)
+    daemon = try await TestDaemon.start(ward, timeScale: 600, directory: directory)
+    let list = try await daemon.send(
+      WasteRequest(id: .number(11), command: .wasteList), as: WasteListReply.self
+    ).packages
+    #expect(list.map(\.id) == ["W-1", "W-2", "W-3"])
+    #expect(list.first?.state == "released")
+    let shown = try await daemon.send(
+      WasteRequest(id: .number(12), command: .wasteShow, package: "W-1"), as: WasteReply.self
+    ).package
+    #expect(shown.surveys?.count == 1)
+    await daemon.stop()
+  }
+}
+
+private func expectError(
+  _ daemon: TestDaemon, _ request: some Encodable & Sendable, code: ErrorCode,
+  containing fragment: String, sourceLocation: SourceLocation = #_sourceLocation
+) async {
+  do {
+    _ = try await daemon.send(request, as: WasteReply.self)
+    Issue.record("expected \(code.rawValue)", sourceLocation: sourceLocation)
+  } catch let reply as ErrorReply {
+    #expect(reply.code == code, "\(reply.message)", sourceLocation: sourceLocation)
+    #expect(reply.message.contains(fragment), "\(reply.message)", sourceLocation: sourceLocation)
+  } catch {
+    Issue.record("unexpected \(error)", sourceLocation: sourceLocation)
+  }
+}
