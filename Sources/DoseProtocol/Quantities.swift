@@ -23,6 +23,21 @@ public enum Quantities {
     return try quantity(text, units: units, what: "a dose rate such as 27uSv/h")
   }
 
+  /// Mass in g: g, kg, mg.
+  public static func mass(_ text: String) throws -> Double {
+    let units: [(String, Double)] = [("kg", 1000), ("mg", 1e-3), ("g", 1)]
+    return try quantity(text, units: units, what: "a mass such as 1kg or 250g")
+  }
+
+  /// `Lu-177=50MBq`: a nuclide and its activity in Bq.
+  public static func nuclideActivity(_ text: String) throws -> (nuclide: String, bq: Double) {
+    let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
+    guard parts.count == 2, !parts[0].isEmpty else {
+      throw Failure(description: "'\(text)' is not NUCLIDE=ACTIVITY such as Lu-177=50MBq")
+    }
+    return (parts[0], try activity(parts[1]))
+  }
+
   /// A duration in seconds: 90s, 30m, 24h, 7d.
   public static func duration(_ text: String) throws -> Double {
     let units: [(String, Double)] = [("s", 1), ("m", 60), ("h", 3600), ("d", 86_400)]

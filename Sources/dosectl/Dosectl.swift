@@ -17,7 +17,7 @@ struct Dosectl: ParsableCommand {
     version: ProtocolInfo.softwareVersion,
     subcommands: [
       Status.self, Detectors.self, Locations.self, Devices.self, Watch.self, Room.self,
-      Events.self, History.self, Export.self,
+      Events.self, History.self, Export.self, Waste.self,
     ])
 
   /// ArgumentParser's own usage errors exit 64; the documented code is 2.
@@ -86,10 +86,12 @@ func query(_ command: String, options: CommonOptions) throws -> (DoseClient, Dat
 }
 
 /// Connects, sends one request object (commands with arguments) and returns the raw reply line.
-func query(_ request: some Encodable, options: CommonOptions) throws -> (DoseClient, Data) {
+func query(_ request: some Encodable, options: CommonOptions, timeout: Double? = 10) throws
+  -> (DoseClient, Data)
+{
   let client: DoseClient
   do {
-    client = try DoseClient(path: options.socketPath)
+    client = try DoseClient(path: options.socketPath, timeout: timeout)
   } catch {
     FileHandle.standardError.write(Data("dosectl: \(error)\n".utf8))
     throw ExitCode(ExitCodes.unreachable)

@@ -182,3 +182,59 @@ extension Tables {
     return render(["TIME (UTC)", "EVENT", "WHERE", "WHO", "WHAT"], rows)
   }
 }
+
+extension Tables {
+  static func packageList(_ packages: [WastePackageDetail], style: TerminalStyle) -> String {
+    let rows = packages.map { package in
+      [
+        package.store, package.id, package.rule, package.state,
+        Format.optional(package.surfaceUSvHNow), Format.date(package.predictedReleaseAt),
+        (package.reasons ?? []).joined(separator: "; "),
+      ]
+    }
+    return render(
+      ["STORE", "PACKAGE", "RULE", "STATE", "SURFACE µSv/h", "RELEASE (UTC)", "WHY"], rows,
+      paint: [3: { style.paint($0, for: $0) }])
+  }
+
+  /// One package, as label/value lines, then its inventory and surveys.
+  static func package(_ package: WastePackageDetail, style: TerminalStyle) -> String {
+    var lines = [
+      "package:    \(package.id) in \(package.store)",
+      "state:      \(style.paint(package.state, for: package.state)) (rule \(package.rule))",
+      "sealed:     \(Format.time(package.sealedAt))",
+      "release:    " + Format.date(package.predictedReleaseAt),
+    ]
+    if let surface = package.surfaceUSvHNow {
+      lines.append("surface:    \(Format.number(surface)) µSv/h predicted now")
+    }
+    if let mass = package.massG { lines.append("mass:       \(Format.number(mass)) g") }
+    if let released = package.releasedAt { lines.append("released:   \(Format.time(released))") }
+    for reason in package.reasons ?? [] { lines.append("why:        \(reason)") }
+    if let constituents = package.constituents {
+      lines.append("")
+      lines.append(
+        render(
+          ["NUCLIDE", "Bq AT SEALING", "Bq NOW"],
+          constituents.map {
+            [
+              $0.nuclide, String(format: "%.3g", $0.activityBqAtSeal),
+              String(format: "%.3g", $0.activityBqNow),
+            ]
+          }))
+    }
+    if let surveys = package.surveys, !surveys.isEmpty {
+      lines.append("")
+      lines.append(
+        render(
+          ["SURVEY (UTC)", "SURVEYOR", "INSTRUMENT", "BG µSv/h", "SURFACE µSv/h", "RESULT"],
+          surveys.map {
+            [
+              Format.time($0.time), $0.surveyor, $0.instrument, Format.number($0.backgroundUSvH),
+              Format.number($0.surfaceUSvH), $0.passed ? "passed" : "failed: \($0.reason ?? "")",
+            ]
+          }))
+    }
+    return lines.joined(separator: "\n")
+  }
+}

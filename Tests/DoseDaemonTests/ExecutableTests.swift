@@ -214,4 +214,42 @@ import Testing
       return minutes.stdout.contains("\"detector\":\"r1\"")
     }
   }
+
+  @Test func dosectlRunsTheWasteCommands() async throws {
+    let daemon = try await TestDaemon.start(smallWard, timeScale: 60)
+    defer { Task { await daemon.stop() } }
+    let socket = ["--socket", daemon.socketPath]
+    // The contract: exit 1 with the reason when the store's rule cannot accept the package.
+    let refused = try await run(
+      "dosectl",
+      [
+        "waste", "add", "W-9", "--store", "store", "--nuclide", "Lu-177=50MBq", "--nuclide",
+        "Lu-177m=10kBq", "--surface", "3uSv/h",
+      ] + socket)
+    #expect(refused.status == 1)
+    #expect(refused.stderr.contains("Lu-177m"))
+    let added = try await run(
+      "dosectl",
+      [
+        "waste", "add", "W-8", "--store", "store", "--nuclide", "Lu-177=50MBq", "--mass", "1kg",
+        "--at", "2026-01-01T00:00:00Z", "--surface", "3uSv/h",
+      ] + socket)
+    #expect(added.status == 0, "\(added.stderr)")
+    let show = try await run("dosectl", ["waste", "show", "W-8", "--json"] + socket)
+    #expect(show.status == 0)
+    let object = try #require(
+      try JSONSerialization.jsonObject(with: Data(show.stdout.utf8)) as? [String: Any])
+    let package = try #require(object["package"] as? [String: Any])
+    for key in ["id", "store", "state", "rule", "predicted_release_at", "constituents"] {
+      #expect(package[key] != nil, "waste show --json has \(key)")
+    }
+    #expect(package["rule"] as? String == "us-dis")
+    let list = try await run(
+      "dosectl", ["waste", "list", "--store", "store"] + socket, environment: ["NO_COLOR": "1"])
+    #expect(list.status == 0)
+    #expect(list.stdout.contains("W-8"))
+    let release = try await run("dosectl", ["waste", "release", "W-8"] + socket)
+    #expect(release.status == 1)
+    #expect(release.stderr.contains("no release survey"))
+  }
 }

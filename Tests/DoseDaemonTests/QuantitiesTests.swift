@@ -34,4 +34,14 @@ import Testing
     #expect(try Quantities.time("2026-11-27T11:00:00+01:00") == tenUTC)
     #expect(throws: Quantities.Failure.self) { try Quantities.time("2026-11-27 10:00") }
   }
+
+  @Test func massesAndNuclideActivities() throws {
+    #expect(try Quantities.mass("1kg") == 1000)
+    #expect(try Quantities.mass("250 g") == 250)
+    #expect(throws: Quantities.Failure.self) { try Quantities.mass("1lb") }
+    let pair = try Quantities.nuclideActivity("Lu-177m=10kBq")
+    #expect(pair.nuclide == "Lu-177m" && pair.bq == 1e4)
+    #expect(throws: Quantities.Failure.self) { try Quantities.nuclideActivity("Lu-177") }
+    #expect(throws: Quantities.Failure.self) { try Quantities.nuclideActivity("=5MBq") }
+  }
 }
