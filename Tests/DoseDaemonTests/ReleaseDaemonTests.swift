@@ -106,9 +106,10 @@ private let ward = """
       error("release_preset = \"de-i131\"\nnuclide = \"Lu-177\"")?.message.contains("I-131") == true
     )
     #expect(error("release_preset = \"eu\"")?.message.contains("unknown release preset") == true)
+    #expect(error("release_limit_usv_h = 20.0") == nil, "the contract's minimal site limit")
     #expect(
-      error("release_limit_usv_h = 20.0\nrelease_distance_m = 1.0")?.keyPath
-        == "location[0].release_limit_source")
+      error("release_distance_m = 1.0")?.keyPath == "location[0].release_limit_usv_h",
+      "a distance without a limit")
     #expect(
       error(
         "release_limit_usv_h = 20.0\nrelease_distance_m = 3.0\nrelease_limit_source = \"licence\"")

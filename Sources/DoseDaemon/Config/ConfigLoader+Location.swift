@@ -153,8 +153,8 @@ extension ConfigLoader {
     }
   }
 
-  /// `release_preset`, or a site limit from `release_limit_usv_h`, `release_distance_m` and
-  /// `release_limit_source` (all three: no silent default).
+  /// `release_preset`, or a site limit from `release_limit_usv_h` (required), with
+  /// `release_distance_m` (default 1 m) and `release_limit_source`.
   static func parseReleaseRule(_ table: ConfigTable, nuclide: String?) throws(ConfigError)
     -> ReleaseRule?
   {
@@ -178,10 +178,12 @@ extension ConfigLoader {
       return .preset(preset)
     }
     guard siteKeys.contains(where: table.has) else { return nil }
+    // The value itself has no default; the distance defaults to 1 m (the usual reference
+    // distance, 10 CFR 35.75 guidance) and the source to a plain statement that the site set it.
     let value = try table.requiredNumber("release_limit_usv_h")
-    let distance = try table.requiredNumber("release_distance_m", hint: "1 or 2")
-    let source = try table.requiredString(
-      "release_limit_source", hint: "the licence condition or rule the limit comes from")
+    let distance = try table.number("release_distance_m") ?? 1
+    let source =
+      try table.string("release_limit_source") ?? "site limit (configured, no source given)"
     do {
       return .site(try ReleaseLimit.site(limitUSvH: value, distanceM: distance, source: source))
     } catch {

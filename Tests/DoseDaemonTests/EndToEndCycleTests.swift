@@ -1,0 +1,171 @@
+import DoseProtocol
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// The whole ward cycle through the real `dosed` and `dosectl` binaries under --time-scale:
+/// admission → decay → release eligible → discharge → clearance, and a waste package's add →
+/// hold → survey → release, with the daemon killed (SIGKILL) and restarted in the middle.
+@Suite(.serialized) struct EndToEndCycleTests {
+  /// A Lu-177 patient at 150 µSv/h from 2 to 8 simulated hours (2–8 s real at 3600×),
+  /// clearing with a 5 h effective half-life; a survey bench reading background.
+  static let ward = """
+    [[detector]]
+    id = "r1"
+    driver = "simulated"
+    tube = "SBM-20"
+    background = { counts = 1060, seconds = 6000 }
+      [detector.simulated]
+      background_usv_h = 0.1
+      [[detector.simulated.source]]
+      dose_rate_usv_h = 150.0
+      half_life_h = 5.0
+      start_h = 2.0
+      end_h = 8.0
+
+    [[detector]]
+    id = "bench"
+    driver = "simulated"
+    tube = "LND-7317"
+    background = { counts = 2526, seconds = 6000 }
+      [detector.simulated]
+      background_usv_h = 0.1
+
+    [[location]]
+    id = "room-1"
+    kind = "isolation_room"
+    detectors = ["r1"]
+    warn_usv_h = 500.0
+    alarm_usv_h = 1000.0
+    state = "clear"
+    release_preset = "us-default"
+
+    [[location]]
+    id = "store"
+    kind = "waste_store"
+    detectors = ["bench"]
+    warn_usv_h = 50.0
+    alarm_usv_h = 100.0
+    release_rule = "us-dis"
+    survey_detector = "bench"
+    survey_seconds = 600
+    """
+
+  let directory = "/tmp/dosed-e2e-\(UUID().uuidString.prefix(8))"
+  var socket: String { directory + "/dosed.sock" }
+
+  func dosed(_ config: String) throws -> Process {
+    let process = Process()
+    process.executableURL = ExecutableTests.binaries.appendingPathComponent("dosed")
+    process.arguments = [
+      "--config", config, "--time-scale", "3600", "--socket", socket, "--state-dir",
+      directory + "/state",
+    ]
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    return process
+  }
+
+  func dosectl(_ arguments: [String]) async throws -> ExecutableTests.Run {
+    try await ExecutableTests().run("dosectl", arguments + ["--socket", socket])
+  }
+
+  func json(_ arguments: [String]) async throws -> [String: Any] {
+    let result = try await dosectl(arguments + ["--json"])
+    #expect(result.status == 0, "\(arguments): \(result.stderr)")
+    return try #require(
+      try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+  }
+
+  func room() async throws -> [String: Any] {
+    try #require(try await json(["room", "show", "room-1"])["room"] as? [String: Any])
+  }
+
+  @Test func admissionToClearanceAndWasteReleaseSurviveAKill() async throws {
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let config = directory + "/ward.toml"
+    try Self.ward.write(toFile: config, atomically: true, encoding: .utf8)
+    var daemon = try dosed(config)
+    defer { if daemon.isRunning { kill(daemon.processIdentifier, SIGKILL) } }
+    try await eventually("dosed answers") { try await dosectl(["status", "--json"]).status == 0 }
+
+    #expect(
+      try await dosectl([
+        "room", "admit", "room-1", "--patient", "P-0042", "--nuclide", "Lu-177", "--activity",
+        "7.4GBq",
+      ]).status == 0)
+    #expect(
+      try await dosectl([
+        "waste", "add", "W-1", "--store", "store", "--nuclide", "Lu-177=50MBq", "--at",
+        "2026-01-01T00:00:00Z", "--surface", "3uSv/h",
+      ]).status == 0)
+
+    // SIGKILL while the patient is in: nothing recorded so far may be lost.
+    try await eventually("the patient is in the room") {
+      (try await room()["dose_rate_usv_h"] as? Double ?? 0) > 100
+    }
+    kill(daemon.processIdentifier, SIGKILL)
+    daemon.waitUntilExit()
+    daemon = try dosed(config)
+    try await eventually("dosed answers again") {
+      try await dosectl(["status", "--json"]).status == 0
+    }
+    let restored = try await room()
+    #expect(restored["occupancy"] as? String == "occupied")
+    #expect((restored["patient"] as? [String: Any])?["reference"] as? String == "P-0042")
+    let waste = try #require(try await json(["waste", "show", "W-1"])["package"] as? [String: Any])
+    #expect(waste["state"] as? String == "release_due")
+
+    // The simulated patient restarts with the daemon: calibrate once it is in again.
+    var reading = 0.0
+    try await eventually("the patient is in the room again") {
+      reading = try await room()["dose_rate_usv_h"] as? Double ?? 0
+      return reading > 120
+    }
+    #expect(
+      try await dosectl(["room", "calibrate", "room-1", "--at-1m", "\(reading)uSv/h"]).status == 0)
+    try await eventually("release eligible as the patient clears", seconds: 30) {
+      let release = try await room()["release"] as? [String: Any]
+      return release?["eligible"] as? Bool == true
+    }
+    let release = try #require(try await room()["release"] as? [String: Any])
+    #expect(release["limit_usv_h"] as? Double ?? 0 > 86)
+    #expect(release["predicted_at"] != nil)
+
+    try await eventually("the patient has left", seconds: 30) {
+      (try await room()["dose_rate_usv_h"] as? Double ?? 100) < 0.3
+    }
+    #expect(try await dosectl(["room", "discharge", "room-1"]).status == 0)
+    try await eventually("the room is decided below its clearance level", seconds: 30) {
+      let clearance = try await room()["clearance"] as? [String: Any]
+      return clearance?["decision"] as? String == "below"
+    }
+    #expect(
+      try await dosectl(["room", "clear", "room-1", "--wipe-test", "10 wipes < 200 dpm/100 cm2"])
+        .status == 0)
+    #expect(try await room()["occupancy"] as? String == "clear")
+
+    #expect(try await dosectl(["waste", "survey", "W-1", "--surveyor", "J. Smith"]).status == 0)
+    #expect(try await dosectl(["waste", "release", "W-1"]).status == 0)
+
+    // Every step is in the records, with who did it.
+    let csv = try await dosectl(["export", "events", "--from", "30d"])
+    let kinds = csv.stdout.split(separator: "\n").dropFirst().map {
+      $0.split(separator: ",", omittingEmptySubsequences: false)[2]
+    }
+    for kind in [
+      "admit", "waste_add", "calibrate", "discharge", "clear", "waste_survey", "waste_release",
+    ] {
+      #expect(kinds.contains(Substring(kind)), "\(kind) recorded")
+    }
+    #expect(kinds.filter { $0 == "admit" }.count == 1)
+    kill(daemon.processIdentifier, SIGTERM)
+    daemon.waitUntilExit()
+    #expect(daemon.terminationStatus == 0)
+  }
+}
