@@ -59,5 +59,26 @@ struct History: ParsableCommand {
     }
     let reply = try decode(HistoryReply.self, line)
     print(Chart.render(reply.points))
+    // For an occupied room, when the patient is predicted to reach the release limit.
+    // (Asked quietly: for a detector or a store there is simply nothing to add.)
+    if reply.detectors != [id], let client = try? DoseClient(path: options.socketPath),
+      let roomLine = try? client.request(
+        RoomRequest(id: .number(2), command: .roomShow, room: id)),
+      WireCoding.messageClass(of: roomLine) == "room",
+      let room = try? WireCoding.decoder().decode(RoomReply.self, from: roomLine).room,
+      let release = room.release
+    {
+      var text = "release: " + (release.eligible ? "eligible now" : "not yet eligible")
+      if let limit = release.limitUSvH, let distance = release.distanceM {
+        text += " (limit \(Format.number(limit)) µSv/h at \(Format.number(distance)) m)"
+      }
+      if let predicted = release.predictedAt {
+        text += "; predicted " + Format.time(predicted)
+        text +=
+          " (95 %: " + (release.predictedEarliest.map(Format.time) ?? "?") + " – "
+          + (release.predictedLatest.map(Format.time) ?? "not shown by the data") + ")"
+      }
+      print(text)
+    }
   }
 }
