@@ -26,4 +26,6 @@ public enum ErrorCode: String, Codable, Sendable, CaseIterable {
   case notFound = "not_found"
   /// The daemon cannot do it at all (e.g. no database).
   case unavailable
+  /// A control command from a caller outside the admin group; the message names the group.
+  case permissionDenied = "permission_denied"
 }

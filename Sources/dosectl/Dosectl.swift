@@ -3,7 +3,7 @@ import DoseProtocol
 import Foundation
 
 /// `dosectl`: the operators' view of dosed. Exit codes: 0 ok, 1 error reply, 2 usage,
-/// 4 daemon unreachable.
+/// 3 permission denied, 4 daemon unreachable.
 @main
 struct Dosectl: ParsableCommand {
   static let configuration = CommandConfiguration(
@@ -12,7 +12,8 @@ struct Dosectl: ParsableCommand {
     discussion: """
       The socket is --socket, else $DOSED_SOCKET, else \(ProtocolInfo.defaultSocketPath).
       Exit codes: 0 ok, 1 the daemon answered with an error, 2 usage error,
-      4 the daemon could not be reached.
+      3 permission denied (control commands need the admin group), 4 the daemon could not be
+      reached.
       """,
     version: ProtocolInfo.softwareVersion,
     subcommands: [
@@ -76,6 +77,7 @@ struct CommonOptions: ParsableArguments {
 /// Exit codes of dosectl.
 enum ExitCodes {
   static let errorReply: Int32 = 1
+  static let permissionDenied: Int32 = 3
   static let unreachable: Int32 = 4
 }
 
@@ -110,7 +112,8 @@ func query(_ request: some Encodable, options: CommonOptions, timeout: Double? =
       FileHandle.standardError.write(
         Data("dosectl: \(reply.code.rawValue): \(reply.message)\n".utf8))
     }
-    throw ExitCode(ExitCodes.errorReply)
+    let denied = (try? WireCoding.decoder().decode(ErrorReply.self, from: line))?.code
+    throw ExitCode(denied == .permissionDenied ? ExitCodes.permissionDenied : ExitCodes.errorReply)
   }
   return (client, line)
 }

@@ -21,7 +21,9 @@ import Testing
   func run(_ name: String, _ arguments: [String], environment: [String: String] = [:])
     async throws -> Run
   {
-    let url = Self.binaries.appendingPathComponent(name)
+    let url =
+      name.hasPrefix("/")
+      ? URL(fileURLWithPath: name) : Self.binaries.appendingPathComponent(name)
     try #require(
       FileManager.default.isExecutableFile(atPath: url.path),
       "build \(name) first (make test does)")

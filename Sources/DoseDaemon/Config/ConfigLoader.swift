@@ -53,7 +53,13 @@ public enum ConfigLoader {
   static func parseDaemon(_ document: ConfigTable) throws(ConfigError) -> DaemonSection {
     var section = DaemonSection()
     guard let table = try document.subtable("daemon") else { return section }
-    try table.checkKeys(["socket", "state_dir", "log_level", "hotplug", "retention_days"])
+    try table.checkKeys([
+      "socket", "state_dir", "log_level", "hotplug", "retention_days", "admin_group",
+    ])
+    if let group = try table.string("admin_group") {
+      try table.require(!group.isEmpty, "admin_group", "must not be empty")
+      section.adminGroup = group
+    }
     if let days = try table.integer("retention_days") {
       try table.require(
         days >= DaemonSection.minRetentionDays, "retention_days",

@@ -40,6 +40,9 @@ public struct DaemonSection: Sendable, Equatable {
   /// Days records are kept before they are pruned. Default and minimum 1096 (three years with a
   /// leap day): 10 CFR 35.2092 and 35.2070 records are kept for 3 years.
   public var retentionDays: Int = DaemonSection.minRetentionDays
+  /// Members of this group (and root) may run control commands; everyone who can connect may
+  /// read. Default "dosed-admin" (systemd/dosed.sysusers).
+  public var adminGroup: String = "dosed-admin"
   public static let minRetentionDays = 1096
   public init() {}
 }

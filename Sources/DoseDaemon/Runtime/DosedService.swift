@@ -124,7 +124,9 @@ public struct DosedService: Service {
       ?? Self.makeMonitor(config.daemon.hotplug, logger: logger)
     let (deviceViews, deviceSink) = AsyncStream<DeviceView>.makeStream(
       bufferingPolicy: .bufferingNewest(4))
-    let server = SocketServer(path: config.daemon.socketPath, engine: engine, logger: logger)
+    let server = SocketServer(
+      path: config.daemon.socketPath, engine: engine, logger: logger,
+      adminGroup: config.daemon.adminGroup)
     await openRecords()
     await engine.evaluate()
     do {

@@ -7,6 +7,15 @@ import Foundation
 extension ClientSession {
   func control(_ command: Command, id: RequestID?, bytes: [UInt8]) async -> any Encodable {
     let actor = peer.map(PeerCredentials.identity)
+    if command.isControl, let refusal = access.refusal(for: peer, command: command.rawValue) {
+      logger.notice(
+        "control request denied",
+        metadata: [
+          "cmd": "\(command.rawValue)", "uid": "\(peer?.uid.description ?? "?")",
+          "pid": "\(peer?.pid.description ?? "?")",
+        ])
+      return ErrorReply(id: id, code: .permissionDenied, message: refusal)
+    }
     do {
       switch command {
       case .roomShow:

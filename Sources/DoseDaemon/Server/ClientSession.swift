@@ -9,6 +9,8 @@ struct ClientSession: Sendable {
   let logger: Logger
   /// The client process, from `SO_PEERCRED`; recorded with every control action.
   var peer: PeerCred? = nil
+  /// Who may run control commands.
+  var access = AccessPolicy(adminGroup: "dosed-admin")
 
   func serve(_ client: NIOAsyncChannel<LineFrame, ByteBuffer>) async {
     do {

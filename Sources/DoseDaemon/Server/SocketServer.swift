@@ -29,11 +29,13 @@ public struct SocketServer: Sendable {
   let path: String
   let engine: Engine
   let logger: Logger
+  let access: AccessPolicy
 
-  public init(path: String, engine: Engine, logger: Logger) {
+  public init(path: String, engine: Engine, logger: Logger, adminGroup: String = "dosed-admin") {
     self.path = path
     self.engine = engine
     self.logger = logger
+    access = AccessPolicy(adminGroup: adminGroup)
   }
 
   /// Binds, calls `onListening`, and serves until cancelled. Removes the socket file on exit.
@@ -66,7 +68,8 @@ public struct SocketServer: Sendable {
       try await server.executeThenClose { clients in
         for try await (client, peer) in clients {
           group.addTask {
-            await ClientSession(engine: engine, logger: logger, peer: peer).serve(client)
+            await ClientSession(engine: engine, logger: logger, peer: peer, access: access)
+              .serve(client)
           }
         }
       }
