@@ -248,7 +248,8 @@ extension Engine {
     }
     detail.doseRateUSvH = assessment?.doseRateUSvH.flatMap(StatusMapping.finite)
     detail.ci95USvH = StatusMapping.interval(assessment?.doseRateInterval)
-    detail.clearance = assessment?.clearance.map(StatusMapping.clearance)
+    detail.clearance =
+      occupancy == .occupied ? nil : assessment?.clearance.map(StatusMapping.clearance)
     // Fresh, so a room just admitted or calibrated answers at once.
     if occupancy == .occupied, let assessment {
       detail.release = release(
