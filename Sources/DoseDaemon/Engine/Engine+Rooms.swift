@@ -131,10 +131,9 @@ extension Engine {
   /// The release status of an occupied room with a recorded patient, updating its clearance
   /// series; nil for anything else.
   func release(
-    of config: LocationConfig, assessment: LocationAssessment, counts: UInt64?, at time: Date
-  )
-    -> ReleaseStatus?
-  {
+    of config: LocationConfig, assessment: LocationAssessment, counts: UInt64?, at time: Date,
+    measuredAt: Date? = nil
+  ) -> ReleaseStatus? {
     guard config.kind == .isolationRoom,
       locations.first(where: { $0.config.id == config.id })?.room?.occupancy == .occupied,
       let admission = roomRecords[config.id]?.admission
@@ -144,7 +143,9 @@ extension Engine {
       return nil
     }
     var tracker = releaseTrackers[config.id] ?? RoomReleaseTracker()
-    tracker.sample(assessment, admittedAt: admission.admittedAt, at: time, counts: counts)
+    tracker.sample(
+      assessment, admittedAt: admission.admittedAt, at: time, counts: counts,
+      measuredAt: measuredAt)
     let status = tracker.status(
       admission: admission, rule: config.release, configGeometry: config.geometryFactor,
       assessment: assessment, at: time)

@@ -178,10 +178,17 @@ public actor Engine {
         detectors: inputs, at: now.wallTime, packages: packages)
       lastAssessments[config.id] = assessment
       var locationStatus = StatusMapping.location(assessment, config: config)
+      let source = assessment.doseRateDetector.flatMap { detectorAssessments[$0] }
+      // The middle of the window behind the value, in wall time.
+      let measuredAt = source.flatMap { detector in
+        detector.lastReading.map { reading in
+          reading.wallTime.addingTimeInterval(
+            -((detector.estimate.map { $0.windowEnd - $0.windowStart } ?? 0) / 2))
+        }
+      }
       locationStatus.release = release(
-        of: config, assessment: assessment,
-        counts: assessment.doseRateDetector.flatMap { detectorAssessments[$0]?.estimate?.counts },
-        at: now.wallTime)
+        of: config, assessment: assessment, counts: source?.estimate?.counts, at: now.wallTime,
+        measuredAt: measuredAt)
       locationStatuses.append(locationStatus)
       if !settling { noteLocationState(assessment, at: now.wallTime) }
       for level in [AlarmLevel.warn, .alarm] where assessment.doseAlarm < level {

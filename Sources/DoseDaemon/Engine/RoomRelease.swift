@@ -22,15 +22,19 @@ struct RoomReleaseTracker: Sendable {
   private var lastFitAt: Date?
 
   /// Adds the room's current dose rate as a sample (at most once per `sampleEvery`).
+  /// - Parameter measuredAt: when the value was measured (the middle of its averaging window;
+  ///   for a decaying source the window mean is its value there), default `time`.
   mutating func sample(
-    _ assessment: LocationAssessment, admittedAt: Date, at time: Date, counts: UInt64?
+    _ assessment: LocationAssessment, admittedAt: Date, at time: Date, counts: UInt64?,
+    measuredAt: Date? = nil
   ) {
     guard assessment.state != .fault, let dose = assessment.doseRateUSvH, dose > 0,
       dose.isFinite
     else { return }
     if let last = lastSampleAt, time.timeIntervalSince(last) < Self.sampleEvery { return }
     lastSampleAt = time
-    let t = time.timeIntervalSince(admittedAt)
+    let t = (measuredAt ?? time).timeIntervalSince(admittedAt)
+    if let last = samples.last, t <= last.timeSeconds { return }
     guard t >= 0 else { return }
     if let counts, counts > 0 {
       samples.append(ClearanceSample(timeSeconds: t, doseRateUSvH: dose, counts: Double(counts)))
