@@ -65,6 +65,12 @@ public final class DoseClient {
     self.fd = fd
     setTimeout(timeout)
     guard let line = try readLine() else { throw .closed }
+    // Turned away at the door (too many clients): say why.
+    if let refusal = try? WireCoding.decoder().decode(ErrorReply.self, from: line),
+      refusal.class == "error"
+    {
+      throw .unreachable(path: path, reason: "\(refusal.code.rawValue): \(refusal.message)")
+    }
     guard let hello = try? WireCoding.decoder().decode(Hello.self, from: line),
       hello.class == "hello"
     else {

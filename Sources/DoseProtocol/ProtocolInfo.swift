@@ -28,4 +28,8 @@ public enum ErrorCode: String, Codable, Sendable, CaseIterable {
   case unavailable
   /// A control command from a caller outside the admin group; the message names the group.
   case permissionDenied = "permission_denied"
+  /// More clients than `[daemon] max_clients` are connected; the connection is closed.
+  case tooManyClients = "too_many_clients"
+  /// No request within `[daemon] idle_timeout_s`; the connection is closed.
+  case idleTimeout = "idle_timeout"
 }

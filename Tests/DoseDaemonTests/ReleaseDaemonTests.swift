@@ -45,8 +45,9 @@ private let ward = """
       ).room.release)
     #expect(!uncalibrated.eligible)
     #expect(isClose(uncalibrated.limitUSvH, 86.96, rel: 1e-3))
+    // (Loose: under load the patient may already have decayed a while when we look.)
     try await eventually("the patient is in the room") {
-      try await daemon.status().locations.first?.doseRateUSvH ?? 0 > 100
+      try await daemon.status().locations.first?.doseRateUSvH ?? 0 > 60
     }
     let reading = try #require(try await daemon.status().locations.first?.doseRateUSvH)
     _ = try await daemon.send(

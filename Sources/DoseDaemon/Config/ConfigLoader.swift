@@ -55,7 +55,19 @@ public enum ConfigLoader {
     guard let table = try document.subtable("daemon") else { return section }
     try table.checkKeys([
       "socket", "state_dir", "log_level", "hotplug", "retention_days", "admin_group",
+      "max_clients", "idle_timeout_s",
     ])
+    if let clients = try table.integer("max_clients") {
+      try table.require(
+        clients >= 1 && clients <= 10_000, "max_clients",
+        "must be between 1 and 10000, found \(clients)")
+      section.maxClients = clients
+    }
+    if let idle = try table.number("idle_timeout_s") {
+      try table.require(
+        idle >= 1, "idle_timeout_s", "must be at least 1 s, found \(fmt(idle))")
+      section.idleTimeoutSeconds = idle
+    }
     if let group = try table.string("admin_group") {
       try table.require(!group.isEmpty, "admin_group", "must not be empty")
       section.adminGroup = group

@@ -43,6 +43,12 @@ public struct DaemonSection: Sendable, Equatable {
   /// Members of this group (and root) may run control commands; everyone who can connect may
   /// read. Default "dosed-admin" (systemd/dosed.sysusers).
   public var adminGroup: String = "dosed-admin"
+  /// Most clients connected at once; more are refused with `too_many_clients`. Default 64:
+  /// project choice (a ward has a handful of operators, scripts and a metrics scraper).
+  public var maxClients: Int = 64
+  /// A client that sends nothing for this long is closed (`watch` clients excepted). Default
+  /// 300 s: project choice.
+  public var idleTimeoutSeconds: Double = 300
   public static let minRetentionDays = 1096
   public init() {}
 }

@@ -126,7 +126,8 @@ public struct DosedService: Service {
       bufferingPolicy: .bufferingNewest(4))
     let server = SocketServer(
       path: config.daemon.socketPath, engine: engine, logger: logger,
-      adminGroup: config.daemon.adminGroup)
+      adminGroup: config.daemon.adminGroup, maxClients: config.daemon.maxClients,
+      idleTimeout: config.daemon.idleTimeoutSeconds)
     await openRecords()
     await engine.evaluate()
     do {

@@ -27,7 +27,8 @@ struct ClientSession: Sendable {
                     + "closing the connection")))
             return
           case .line(let line):
-            let keepGoing = try await answer(Array(line.readableBytesView), outbound: outbound)
+            let keepGoing = try await answer(
+              Array(line.readableBytesView), outbound: outbound, channel: client.channel)
             if !keepGoing { return }
           }
         }
@@ -39,9 +40,9 @@ struct ClientSession: Sendable {
   }
 
   /// Answers one line; returns false when the session should end.
-  private func answer(_ bytes: [UInt8], outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>)
-    async throws -> Bool
-  {
+  private func answer(
+    _ bytes: [UInt8], outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>, channel: Channel
+  ) async throws -> Bool {
     switch RequestParser.parse(bytes) {
     case .empty:
       return true
@@ -69,6 +70,8 @@ struct ClientSession: Sendable {
       case .devices:
         try await outbound.write(Self.buffer(await engine.devices(id: id)))
       case .watch:
+        // A watcher only listens: it must not be closed as idle.
+        try? await channel.pipeline.removeHandler(name: IdleCloser.timerName).get()
         try await stream(id: id, outbound: outbound)
         return false
       case .roomShow, .roomAdmit, .roomDischarge, .roomClear, .roomCalibrate, .events, .history,

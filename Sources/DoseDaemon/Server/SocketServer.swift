@@ -30,12 +30,19 @@ public struct SocketServer: Sendable {
   let engine: Engine
   let logger: Logger
   let access: AccessPolicy
+  let maxClients: Int
+  let idleTimeout: Double
 
-  public init(path: String, engine: Engine, logger: Logger, adminGroup: String = "dosed-admin") {
+  public init(
+    path: String, engine: Engine, logger: Logger, adminGroup: String = "dosed-admin",
+    maxClients: Int = 64, idleTimeout: Double = 300
+  ) {
     self.path = path
     self.engine = engine
     self.logger = logger
     access = AccessPolicy(adminGroup: adminGroup)
+    self.maxClients = maxClients
+    self.idleTimeout = idleTimeout
   }
 
   /// Binds, calls `onListening`, and serves until cancelled. Removes the socket file on exit.
@@ -48,6 +55,12 @@ public struct SocketServer: Sendable {
         .childChannelOption(.allowRemoteHalfClosure, value: true)
         .bind(unixDomainSocketPath: path, cleanupExistingSocketFile: false) { child in
           PeerCredentials.read(child).flatMapThrowing { peer in
+            let idle = self.idleTimeout
+            try child.pipeline.syncOperations.addHandler(
+              IdleStateHandler(readTimeout: .milliseconds(Int64(idle * 1000))),
+              name: IdleCloser.timerName)
+            try child.pipeline.syncOperations.addHandler(
+              IdleCloser(seconds: idle), name: IdleCloser.handlerName)
             try child.pipeline.syncOperations.addHandler(
               ByteToMessageHandler(LineFrameDecoder()))
             return (
@@ -66,10 +79,24 @@ public struct SocketServer: Sendable {
     await onListening()
     try await withThrowingDiscardingTaskGroup { group in
       try await server.executeThenClose { clients in
+        let count = ClientCount()
         for try await (client, peer) in clients {
+          let limit = maxClients
           group.addTask {
+            guard await count.enter(limit: limit) else {
+              logger.warning("client refused: too many clients", metadata: ["max": "\(limit)"])
+              try? await client.executeThenClose { _, outbound in
+                try await outbound.write(
+                  ClientSession.buffer(
+                    ErrorReply(
+                      id: nil, code: .tooManyClients,
+                      message: "\(limit) clients are connected already (max_clients); try later")))
+              }
+              return
+            }
             await ClientSession(engine: engine, logger: logger, peer: peer, access: access)
               .serve(client)
+            await count.leave()
           }
         }
       }

@@ -1,0 +1,48 @@
+import DoseProtocol
+import Foundation
+import NIOCore
+
+/// How many clients are connected, so that one more than `max_clients` is turned away instead
+/// of starving the others (and the engine) of threads and memory.
+actor ClientCount {
+  private(set) var current = 0
+
+  /// Takes a place if one is free.
+  func enter(limit: Int) -> Bool {
+    guard current < limit else { return false }
+    current += 1
+    return true
+  }
+
+  func leave() {
+    current = Swift.max(0, current - 1)
+  }
+}
+
+/// Closes a connection that sent nothing for the idle timeout, after telling it why. Removed
+/// from the pipeline when the client starts `watch` (a watcher only listens).
+final class IdleCloser: ChannelInboundHandler, RemovableChannelHandler, Sendable {
+  typealias InboundIn = ByteBuffer
+  typealias InboundOut = ByteBuffer
+  static let handlerName = "dosed-idle"
+  static let timerName = "dosed-idle-timer"
+
+  let seconds: Double
+
+  init(seconds: Double) {
+    self.seconds = seconds
+  }
+
+  func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+    guard let idle = event as? IdleStateHandler.IdleStateEvent, idle == .read else {
+      context.fireUserInboundEventTriggered(event)
+      return
+    }
+    let reply = ErrorReply(
+      id: nil, code: .idleTimeout,
+      message: "no request for \(Int(seconds)) s; closing the connection")
+    let line = (try? WireCoding.line(reply)) ?? Data()
+    context.writeAndFlush(NIOAny(ByteBuffer(bytes: line)), promise: nil)
+    context.close(promise: nil)
+  }
+}

@@ -1,0 +1,63 @@
+import DoseProtocol
+import Foundation
+import Testing
+
+@testable import DoseDaemon
+
+@Suite(.serialized) struct ClientLimitTests {
+  /// The small ward with at most 2 clients and a 1 s idle timeout.
+  static var ward: String {
+    "[daemon]\nmax_clients = 2\nidle_timeout_s = 1\n\n" + smallWard
+  }
+
+  @Test func excessClientsAreRefusedAndPlacesFreeUp() async throws {
+    let daemon = try await TestDaemon.start(Self.ward)
+    defer { Task { await daemon.stop() } }
+    let path = daemon.socketPath
+    try await offPool {
+      let first = try DoseClient(path: path)
+      var second: DoseClient? = try DoseClient(path: path)
+      #expect(throws: DoseClient.Failure.self) { _ = try DoseClient(path: path) }
+      do {
+        _ = try DoseClient(path: path)
+      } catch {
+        #expect("\(error)".contains("too_many_clients"))
+      }
+      // The others are still served.
+      #expect(WireCoding.messageClass(of: try first.request("version")) == "version")
+      second = nil
+      _ = second
+      // Once a place is free (the daemon notices the close), a new client gets in.
+      var admitted = false
+      for _ in 0..<40 where !admitted {
+        admitted = (try? DoseClient(path: path)) != nil
+        if !admitted { Thread.sleep(forTimeInterval: 0.05) }
+      }
+      #expect(admitted)
+    }
+  }
+
+  @Test func idleClientsAreClosedButWatchersStay() async throws {
+    let daemon = try await TestDaemon.start(Self.ward)
+    defer { Task { await daemon.stop() } }
+    let path = daemon.socketPath
+    try await offPool {
+      let idle = try DoseClient(path: path, timeout: 5)
+      let watcher = try DoseClient(path: path, timeout: 5)
+      try watcher.send(Request(id: .number(1), cmd: "watch"))
+      #expect(WireCoding.messageClass(of: try #require(try watcher.readLine())) == "watch")
+      // After the 1 s idle timeout the idle client is told why and closed.
+      let line = try #require(try idle.readLine())
+      let reply = try WireCoding.decoder().decode(ErrorReply.self, from: line)
+      #expect(reply.code == .idleTimeout)
+      #expect(try idle.readLine() == nil)
+      // The watcher still gets events well after it.
+      Thread.sleep(forTimeInterval: 1.5)
+      var events = 0
+      while events < 3, let event = try watcher.readLine() {
+        if WireCoding.messageClass(of: event) == "event" { events += 1 }
+      }
+      #expect(events == 3)
+    }
+  }
+}
