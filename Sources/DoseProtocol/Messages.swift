@@ -31,12 +31,14 @@ public enum Command: String, Sendable, CaseIterable {
   case wasteShow = "waste_show"
   case wasteSurvey = "waste_survey"
   case wasteRelease = "waste_release"
+  case alarms
+  case alarmAck = "alarm_ack"
 
   /// Commands that change state: recorded with the requester's identity.
   public var isControl: Bool {
     switch self {
     case .roomAdmit, .roomDischarge, .roomClear, .roomCalibrate, .wasteAdd, .wasteSurvey,
-      .wasteRelease:
+      .wasteRelease, .alarmAck:
       true
     default: false
     }

@@ -259,6 +259,17 @@ public struct AlarmStatus: Codable, Sendable, Hashable {
   public var since: Date
   /// Dose alarms: the statistical evidence that raised the level.
   public var evidence: AlarmEvidenceStatus?
+  /// Stable id of this alarm while it lasts (`fault:DETECTOR`, `dose:LOCATION:LEVEL`,
+  /// `storage`), for `alarm_ack`.
+  public var alarmID: String?
+  /// Who acknowledged it, when, and their note. Acknowledging silences, never hides: the alarm
+  /// stays listed until its cause is gone, and one that clears and recurs is new.
+  public var acknowledged: AcknowledgementStatus?
+
+  enum CodingKeys: String, CodingKey {
+    case kind, level, location, detector, message, since, evidence, acknowledged
+    case alarmID = "alarm_id"
+  }
 
   public init(
     kind: String, level: String, location: String?, detector: String?, message: String,
@@ -356,5 +367,47 @@ public struct DeviceEntry: Codable, Sendable, Hashable {
 
   public init(devnode: String) {
     self.devnode = devnode
+  }
+}
+
+public struct AcknowledgementStatus: Codable, Sendable, Hashable {
+  public var user: String
+  public var uid: UInt32?
+  public var at: Date
+  public var note: String?
+
+  public init(user: String, uid: UInt32?, at: Date, note: String?) {
+    self.user = user
+    self.uid = uid
+    self.at = at
+    self.note = note
+  }
+}
+
+/// `alarm_ack`: `{"cmd":"alarm_ack","alarm":"fault:room-2-door","note":"tube replaced"}`.
+public struct AlarmAckRequest: Codable, Sendable, Hashable {
+  public var id: RequestID?
+  public var cmd = Command.alarmAck.rawValue
+  public var alarm: String
+  public var note: String?
+
+  public init(id: RequestID?, alarm: String, note: String?) {
+    self.id = id
+    self.alarm = alarm
+    self.note = note
+  }
+}
+
+/// Reply to `alarms` and `alarm_ack`: the active alarms.
+public struct AlarmsReply: Codable, Sendable, Hashable {
+  public var `class` = "alarms"
+  public var id: RequestID?
+  public var time: Date
+  public var alarms: [AlarmStatus]
+
+  public init(id: RequestID?, time: Date, alarms: [AlarmStatus]) {
+    self.id = id
+    self.time = time
+    self.alarms = alarms
   }
 }

@@ -18,7 +18,8 @@ struct Dosectl: ParsableCommand {
     version: ProtocolInfo.softwareVersion,
     subcommands: [
       Status.self, Detectors.self, Locations.self, Devices.self, Watch.self, Room.self,
-      Events.self, History.self, Export.self, Waste.self,
+      Events.self, History.self, Export.self, Waste.self, Alarms.self, Version.self,
+      WaitReady.self,
     ])
 
   /// ArgumentParser's own usage errors exit 64; the documented code is 2.

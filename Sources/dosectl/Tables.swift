@@ -103,12 +103,12 @@ enum Tables {
     if alarms.isEmpty { return "No active alarms." }
     let rows = alarms.map { alarm in
       [
-        alarm.level, alarm.kind, alarm.location ?? alarm.detector ?? "-", Format.date(alarm.since),
-        alarm.message,
+        alarm.level, alarm.alarmID ?? alarm.kind, Format.date(alarm.since),
+        alarm.acknowledged.map { "ack " + $0.user } ?? "-", alarm.message,
       ]
     }
     return render(
-      ["LEVEL", "KIND", "WHERE", "SINCE (UTC)", "MESSAGE"], rows,
+      ["LEVEL", "ALARM", "SINCE (UTC)", "ACK", "MESSAGE"], rows,
       paint: [0: { style.paint($0, for: $0) }])
   }
 

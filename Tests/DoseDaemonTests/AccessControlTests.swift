@@ -57,6 +57,7 @@ import Testing
         "1uSv/h",
       ],
       ["waste", "release", "P1"],
+      ["alarms", "ack", "fault:r1"],
     ]
     for arguments in control {
       let result = try await asNobody(arguments)

@@ -254,4 +254,57 @@ import Testing
     #expect(release.status == 1)
     #expect(release.stderr.contains("no release survey"))
   }
+
+  @Test func dosectlListsAndAcknowledgesAlarmsAndWaitsForTheDaemon() async throws {
+    let ward = """
+      [[detector]]
+      id = "hot"
+      driver = "simulated"
+      tube = "SBM-20"
+        [detector.simulated]
+        [[detector.simulated.source]]
+        dose_rate_usv_h = 50.0
+        half_life_h = 1000.0
+
+      [[location]]
+      id = "room"
+      kind = "isolation_room"
+      detectors = ["hot"]
+      warn_usv_h = 5.0
+      alarm_usv_h = 20.0
+      state = "occupied"
+      """
+    let daemon = try await TestDaemon.start(ward, timeScale: 60)
+    defer { Task { await daemon.stop() } }
+    let socket = ["--socket", daemon.socketPath]
+    #expect(try await run("dosectl", ["wait-ready", "--timeout", "5"] + socket).status == 0)
+    let gone = try await run(
+      "dosectl", ["wait-ready", "--timeout", "0.5", "--socket", "/nonexistent/dosed.sock"])
+    #expect(gone.status == 4)
+    let version = try await run("dosectl", ["version"] + socket)
+    #expect(version.stdout.contains("dosectl \(ProtocolInfo.softwareVersion)"))
+    #expect(version.stdout.contains("protocol \(ProtocolInfo.version)"))
+
+    try await eventually("the dose alarm is raised") {
+      try await daemon.status().alarms.contains { $0.alarmID == "dose:room:alarm" }
+    }
+    let list = try await run("dosectl", ["alarms"] + socket, environment: ["NO_COLOR": "1"])
+    #expect(list.status == 0)
+    #expect(list.stdout.contains("dose:room:alarm"))
+    let ack = try await run(
+      "dosectl", ["alarms", "ack", "dose:room:alarm", "--note", "patient in room"] + socket)
+    #expect(ack.status == 0, "\(ack.stderr)")
+    // Acknowledged, and still listed (silenced, never hidden).
+    let status = try await daemon.status()
+    let alarm = try #require(status.alarms.first { $0.alarmID == "dose:room:alarm" })
+    #expect(alarm.acknowledged?.uid == getuid())
+    #expect(alarm.acknowledged?.note == "patient in room")
+    let unknown = try await run("dosectl", ["alarms", "ack", "fault:nothing"] + socket)
+    #expect(unknown.status == 1)
+    #expect(unknown.stderr.contains("no active alarm"))
+    let events = try await daemon.send(EventsRequest(id: .number(1)), as: EventsReply.self).events
+    let recorded = try #require(events.first { $0.kind == "alarm_ack" })
+    #expect(recorded.actor?.uid == getuid())
+    #expect(recorded.message.contains("patient in room"))
+  }
 }

@@ -69,6 +69,7 @@ import Testing
       _ = try decoder.decode(WasteRequest.self, from: data)
     case .events: _ = try decoder.decode(EventsRequest.self, from: data)
     case .history: _ = try decoder.decode(HistoryRequest.self, from: data)
+    case .alarmAck: _ = try decoder.decode(AlarmAckRequest.self, from: data)
     default: _ = try decoder.decode(Request.self, from: data)
     }
   }
@@ -90,6 +91,7 @@ import Testing
     case "waste_list": type = WasteListReply.self
     case "events": type = EventsReply.self
     case "history": type = HistoryReply.self
+    case "alarms": type = AlarmsReply.self
     case .some(let other):
       Issue.record("documented class '\(other)' has no wire type")
       return

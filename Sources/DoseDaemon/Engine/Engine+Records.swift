@@ -105,9 +105,7 @@ extension Engine {
   func recordAlarmChanges(_ alarms: [AlarmStatus], at time: Date) {
     var current: [String: AlarmStatus] = [:]
     for alarm in alarms {
-      current[
-        [alarm.kind, alarm.level, alarm.location ?? "", alarm.detector ?? ""].joined(
-          separator: "|")] = alarm
+      current[alarm.alarmID ?? Self.alarmID(alarm)] = alarm
     }
     for (key, alarm) in current where activeAlarms[key] == nil {
       record(

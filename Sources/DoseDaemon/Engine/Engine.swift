@@ -39,7 +39,9 @@ public actor Engine {
   private var detectorStates: [String: DetectorState] = [:]
   private var locationStates: [String: (state: LocationState, alarm: AlarmLevel)] = [:]
   private var alarmSince: [String: Date] = [:]
-  private var latest: StatusReply
+  var latest: StatusReply
+  /// Acknowledged alarm occurrences, by alarm id.
+  var acknowledgements: [String: Acknowledgement] = [:]
 
   public init(config: DaemonConfig, clock: DoseClock) {
     self.clock = clock
@@ -228,6 +230,9 @@ public actor Engine {
     } else {
       alarmSince.removeValue(forKey: "storage")
     }
+    alarms = identify(alarms)
+    forgetAcknowledgements(keeping: alarms)
+    alarms = identify(alarms)
     if !settling { recordAlarmChanges(alarms, at: now.wallTime) }
     latest = StatusReply(
       id: nil, time: now.wallTime, version: ProtocolInfo.softwareVersion,

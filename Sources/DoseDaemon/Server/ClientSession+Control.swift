@@ -75,6 +75,14 @@ extension ClientSession {
           id: id,
           package: try await engine.surveyWaste(
             package: request.package, surveyor: request.surveyor, actor: actor))
+      case .alarms:
+        return await engine.alarms(id: id)
+      case .alarmAck:
+        let request = try ControlRequests.decode(AlarmAckRequest.self, from: bytes, id: id).get()
+        var reply = try await engine.acknowledge(
+          alarm: request.alarm, note: request.note, actor: actor)
+        reply.id = id
+        return reply
       default:
         return ErrorReply(id: id, code: .internalError, message: "not a control command")
       }

@@ -75,7 +75,7 @@ struct ClientSession: Sendable {
         try await stream(id: id, outbound: outbound)
         return false
       case .roomShow, .roomAdmit, .roomDischarge, .roomClear, .roomCalibrate, .events, .history,
-        .wasteAdd, .wasteList, .wasteShow, .wasteSurvey, .wasteRelease:
+        .wasteAdd, .wasteList, .wasteShow, .wasteSurvey, .wasteRelease, .alarms, .alarmAck:
         let reply = await control(command, id: id, bytes: bytes)
         try await outbound.write(Self.buffer(reply))
       }
