@@ -6,7 +6,8 @@ DEMO_SCALE ?= 60
 DEMO_CONFIG ?= config/demo-ward.toml
 SUDO       := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: all deps test-deps build release demo test bench bench-check lint format check-config clean
+.PHONY: all deps test-deps build release demo test bench bench-check lint format check-config clean \
+  man install install-files uninstall
 
 all: build
 
@@ -54,6 +55,7 @@ test-deps: deps
 
 test: test-deps
 	$(SWIFT) build --build-tests
+	$(MAKE) man
 	.build/debug/dosed --check-config --config config/dosed.toml
 	.build/debug/dosed --check-config --config config/demo-ward.toml
 	$(SWIFT) test
@@ -67,6 +69,66 @@ bench: deps
 bench-check: deps
 	$(SWIFT) build -c release --product dosebench
 	.build/release/dosebench --only detect_step,clearance --check
+
+# --- Installation ----------------------------------------------------------------------------
+# make install [DESTDIR=…] [PREFIX=/usr]: a release build with the Swift runtime linked in
+# statically (runs on a host without a Swift toolchain), the systemd unit and sysusers file, the
+# udev rule, the example configuration (never over an existing one), shell completions and man
+# pages, in FHS places. INSTALL_CONFIG=debug installs the debug build instead (tests use it).
+PREFIX        ?= /usr/local
+SYSCONFDIR    ?= /etc
+BINDIR        ?= $(PREFIX)/bin
+MANDIR        ?= $(PREFIX)/share/man
+UNITDIR       ?= $(PREFIX)/lib/systemd/system
+SYSUSERSDIR   ?= $(PREFIX)/lib/sysusers.d
+UDEVRULESDIR  ?= $(PREFIX)/lib/udev/rules.d
+BASHCOMPDIR   ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR    ?= $(PREFIX)/share/zsh/site-functions
+FISHCOMPDIR   ?= $(PREFIX)/share/fish/vendor_completions.d
+INSTALL_CONFIG ?= release
+INSTALL_BIN    = .build/$(INSTALL_CONFIG)
+MAN_OUT        = .build/plugins/GenerateManual/outputs
+
+# Man pages from the argument parsers (swift-argument-parser's generate-manual plugin, on the
+# debug build: the help text is the same). dosed is a daemon: section 8.
+man:
+	$(SWIFT) package generate-manual --configuration debug >/dev/null
+	sed -i 's/^\.Dt DOSED 1$$/.Dt DOSED 8/' $(MAN_OUT)/dosed/dosed.1
+
+install: deps
+	$(SWIFT) build -c release --static-swift-stdlib
+	$(MAKE) man
+	$(MAKE) install-files INSTALL_CONFIG=release
+
+install-files:
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man8 \
+	  $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(UDEVRULESDIR) \
+	  $(DESTDIR)$(SYSCONFDIR)/dosed $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) \
+	  $(DESTDIR)$(FISHCOMPDIR)
+	install -m 0755 $(INSTALL_BIN)/dosed $(INSTALL_BIN)/dosectl $(INSTALL_BIN)/dose-emulate \
+	  $(DESTDIR)$(BINDIR)/
+	sed 's|/usr/bin/dosed|$(BINDIR)/dosed|g' systemd/dosed.service > $(DESTDIR)$(UNITDIR)/dosed.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/dosed.service
+	install -m 0644 systemd/dosed.sysusers $(DESTDIR)$(SYSUSERSDIR)/dosed.conf
+	install -m 0644 systemd/60-dosed.rules $(DESTDIR)$(UDEVRULESDIR)/60-dosed.rules
+	install -m 0644 config/dosed.toml $(DESTDIR)$(SYSCONFDIR)/dosed/dosed.toml.example
+	[ -e $(DESTDIR)$(SYSCONFDIR)/dosed/dosed.toml ] || \
+	  install -m 0644 config/dosed.toml $(DESTDIR)$(SYSCONFDIR)/dosed/dosed.toml
+	install -m 0644 $(MAN_OUT)/dosectl/dosectl.1 $(DESTDIR)$(MANDIR)/man1/dosectl.1
+	install -m 0644 $(MAN_OUT)/dose-emulate/dose-emulate.1 $(DESTDIR)$(MANDIR)/man1/dose-emulate.1
+	install -m 0644 $(MAN_OUT)/dosed/dosed.1 $(DESTDIR)$(MANDIR)/man8/dosed.8
+	$(INSTALL_BIN)/dosectl --generate-completion-script bash > $(DESTDIR)$(BASHCOMPDIR)/dosectl
+	$(INSTALL_BIN)/dosectl --generate-completion-script zsh > $(DESTDIR)$(ZSHCOMPDIR)/_dosectl
+	$(INSTALL_BIN)/dosectl --generate-completion-script fish > $(DESTDIR)$(FISHCOMPDIR)/dosectl.fish
+
+# Removes what install put there, except the configuration in use (dosed.toml) and the records.
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/dosed $(DESTDIR)$(BINDIR)/dosectl $(DESTDIR)$(BINDIR)/dose-emulate \
+	  $(DESTDIR)$(UNITDIR)/dosed.service $(DESTDIR)$(SYSUSERSDIR)/dosed.conf \
+	  $(DESTDIR)$(UDEVRULESDIR)/60-dosed.rules $(DESTDIR)$(SYSCONFDIR)/dosed/dosed.toml.example \
+	  $(DESTDIR)$(MANDIR)/man1/dosectl.1 $(DESTDIR)$(MANDIR)/man1/dose-emulate.1 \
+	  $(DESTDIR)$(MANDIR)/man8/dosed.8 $(DESTDIR)$(BASHCOMPDIR)/dosectl \
+	  $(DESTDIR)$(ZSHCOMPDIR)/_dosectl $(DESTDIR)$(FISHCOMPDIR)/dosectl.fish
 
 lint:
 	$(SWIFT) format lint --strict --recursive Sources Tests Package.swift

@@ -307,4 +307,67 @@ import Testing
     #expect(recorded.actor?.uid == getuid())
     #expect(recorded.message.contains("patient in room"))
   }
+
+  /// `make install-files` (what `make install` runs after its release build) puts binaries,
+  /// unit, sysusers, udev rule, example config, man pages and completions in FHS places, and
+  /// the installed programs run. (`make test` generates the man pages first.)
+  @Test func installPutsEverythingInFHSPlacesAndItRuns() async throws {
+    let root = Self.binaries.deletingLastPathComponent().deletingLastPathComponent().path
+    let destdir = "/tmp/dosed-install-\(UUID().uuidString.prefix(8))"
+    defer { try? FileManager.default.removeItem(atPath: destdir) }
+    let make = try await run(
+      "/usr/bin/make",
+      [
+        "-s", "-C", root, "install-files", "DESTDIR=\(destdir)", "PREFIX=/usr",
+        "INSTALL_CONFIG=debug",
+      ])
+    #expect(make.status == 0, "\(make.stderr)")
+    for file in [
+      "/usr/bin/dosed", "/usr/bin/dosectl", "/usr/lib/systemd/system/dosed.service",
+      "/usr/lib/sysusers.d/dosed.conf", "/usr/lib/udev/rules.d/60-dosed.rules",
+      "/etc/dosed/dosed.toml", "/etc/dosed/dosed.toml.example",
+      "/usr/share/man/man1/dosectl.1", "/usr/share/man/man8/dosed.8",
+      "/usr/share/bash-completion/completions/dosectl", "/usr/share/zsh/site-functions/_dosectl",
+      "/usr/share/fish/vendor_completions.d/dosectl.fish",
+    ] {
+      #expect(FileManager.default.fileExists(atPath: destdir + file), "\(file) installed")
+    }
+    let manual = try String(
+      contentsOfFile: destdir + "/usr/share/man/man8/dosed.8", encoding: .utf8)
+    #expect(manual.contains(".Dt DOSED 8"))
+    let dosectlManual = try String(
+      contentsOfFile: destdir + "/usr/share/man/man1/dosectl.1", encoding: .utf8)
+    #expect(dosectlManual.contains("wait-ready"))
+    let bash = try String(
+      contentsOfFile: destdir + "/usr/share/bash-completion/completions/dosectl", encoding: .utf8)
+    #expect(bash.contains("room") && bash.contains("waste") && bash.contains("alarms"))
+    let unit = try String(
+      contentsOfFile: destdir + "/usr/lib/systemd/system/dosed.service", encoding: .utf8)
+    #expect(unit.contains("ExecStart=/usr/bin/dosed "))
+
+    let help = try await run(destdir + "/usr/bin/dosectl", ["--help"])
+    #expect(help.status == 0)
+    #expect(help.stdout.contains("room"))
+    let check = try await run(
+      destdir + "/usr/bin/dosed", ["--check-config", "--config", destdir + "/etc/dosed/dosed.toml"])
+    #expect(check.status == 0, "\(check.stderr)")
+
+    // A second install keeps the configuration in use; uninstall leaves it and the records.
+    try "# site config\n".write(
+      toFile: destdir + "/etc/dosed/dosed.toml", atomically: true, encoding: .utf8)
+    _ = try await run(
+      "/usr/bin/make",
+      [
+        "-s", "-C", root, "install-files", "DESTDIR=\(destdir)", "PREFIX=/usr",
+        "INSTALL_CONFIG=debug",
+      ])
+    #expect(
+      try String(contentsOfFile: destdir + "/etc/dosed/dosed.toml", encoding: .utf8)
+        == "# site config\n")
+    let uninstall = try await run(
+      "/usr/bin/make", ["-s", "-C", root, "uninstall", "DESTDIR=\(destdir)", "PREFIX=/usr"])
+    #expect(uninstall.status == 0)
+    #expect(!FileManager.default.fileExists(atPath: destdir + "/usr/bin/dosed"))
+    #expect(FileManager.default.fileExists(atPath: destdir + "/etc/dosed/dosed.toml"))
+  }
 }
