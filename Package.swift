@@ -42,7 +42,7 @@ let package = Package(
         "DeviceEmulators", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     // Benchmarks of the measurement science (issue 5): simulations over DoseCore only.
-    .target(name: "DoseBench", dependencies: ["DoseCore"]),
+    .target(name: "DoseBench", dependencies: ["DoseCore", "DoseProtocol"]),
     .executableTarget(
       name: "dosebench",
       dependencies: [

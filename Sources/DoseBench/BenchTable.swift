@@ -43,6 +43,13 @@ public enum BenchTable {
     return out
   }
 
+  public static func render(_ load: SocketLoadResult, _ start: DosectlStartResult) -> String {
+    "socket: \(load.detectors) detectors, \(load.clients) clients: \(f(load.requestsPerSecond)) "
+      + "status/s, latency p50 \(f(load.latencyMsP50)) ms, p99 \(f(load.latencyMsP99)) ms; "
+      + "dosed resident \(f(load.rssMBIdle)) MB idle, \(f(load.rssMBAfterLoad)) MB after load\n"
+      + "dosectl status: \(f(start.medianMs)) ms median over \(start.runs) runs (start to exit)\n"
+  }
+
   static func f(_ value: Double) -> String {
     guard value.isFinite else { return "-" }
     return String(format: "%.3g", value)

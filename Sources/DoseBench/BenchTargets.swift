@@ -48,5 +48,23 @@ public enum BenchTargets {
     return failures
   }
 
+  /// Issue 7: ≥ 10 000 status/s from 32 clients with p99 ≤ 5 ms, RSS ≤ 20 MB with 16
+  /// detectors, dosectl status ≤ 30 ms median.
+  public static func failures(socket: SocketLoadResult, start: DosectlStartResult) -> [String] {
+    var failures: [String] = []
+    if socket.requestsPerSecond < 10_000 {
+      failures.append("socket: \(fmt(socket.requestsPerSecond)) status/s < 10000")
+    }
+    if socket.latencyMsP99 > 5 {
+      failures.append("socket: p99 latency \(fmt(socket.latencyMsP99)) ms > 5 ms")
+    }
+    let rss = Swift.max(socket.rssMBIdle, socket.rssMBAfterLoad)
+    if !(rss <= 20) { failures.append("socket: resident memory \(fmt(rss)) MB > 20 MB") }
+    if start.medianMs > 30 {
+      failures.append("dosectl status: median \(fmt(start.medianMs)) ms > 30 ms")
+    }
+    return failures
+  }
+
   static func fmt(_ value: Double) -> String { String(format: "%.3g", value) }
 }

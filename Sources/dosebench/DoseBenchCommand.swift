@@ -14,8 +14,11 @@ struct DoseBenchCommand: ParsableCommand {
   @Flag(help: "One JSON object per line instead of tables.")
   var json = false
 
-  @Option(help: "Benches to run: detect_step, clearance, throughput (comma separated).")
-  var only: String = "detect_step,clearance,throughput"
+  @Option(
+    help: ArgumentHelp(
+      "Benches to run: detect_step, clearance, throughput, socket (comma separated; socket "
+        + "starts the dosed and dosectl built beside dosebench)."))
+  var only: String = "detect_step,clearance,throughput,socket"
 
   @Option(help: "Step trials per tube.")
   var trials = 1000
@@ -56,10 +59,26 @@ struct DoseBenchCommand: ParsableCommand {
       throughput = result
       if json { emit(result) }
     }
-    let failures = BenchTargets.failures(
+    var socket: (SocketLoadResult, DosectlStartResult)?
+    if selected.contains("socket") {
+      // The daemon and CLI built beside this benchmark (same configuration).
+      let directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+      let bench = SocketBench(
+        dosed: directory.appendingPathComponent("dosed").path,
+        dosectl: directory.appendingPathComponent("dosectl").path)
+      let result = try bench.run()
+      socket = result
+      if json {
+        emit(result.0)
+        emit(result.1)
+      }
+    }
+    var failures = BenchTargets.failures(
       steps: steps, clearance: clearance, throughput: throughput)
+    if let socket { failures += BenchTargets.failures(socket: socket.0, start: socket.1) }
     if !json {
       print(BenchTable.render(steps: steps, clearance: clearance, throughput: throughput))
+      if let (load, start) = socket { print(BenchTable.render(load, start)) }
       print(failures.isEmpty ? "targets: all met" : "targets missed:")
       for failure in failures { print("  - \(failure)") }
     }

@@ -39,7 +39,11 @@ public actor Engine {
   private var detectorStates: [String: DetectorState] = [:]
   private var locationStates: [String: (state: LocationState, alarm: AlarmLevel)] = [:]
   private var alarmSince: [String: Date] = [:]
-  var latest: StatusReply
+  var latest: StatusReply {
+    didSet { encodedStatus = nil }
+  }
+  /// `latest`, encoded on first demand (see `EncodedStatus`).
+  private var encodedStatus: EncodedStatus?
   /// Acknowledged alarm occurrences, by alarm id.
   var acknowledgements: [String: Acknowledgement] = [:]
 
@@ -313,6 +317,13 @@ public actor Engine {
     var reply = latest
     reply.id = id
     return reply
+  }
+
+  /// The `status` reply line (newline included) for a request id, encoded once per snapshot.
+  public func statusLine(id: RequestID?) -> Data {
+    if encodedStatus == nil { encodedStatus = EncodedStatus(latest) }
+    if let line = encodedStatus?.line(id: id) { return line }
+    return (try? WireCoding.line(status(id: id))) ?? Data()
   }
 
   public func subscribe() -> (UUID, AsyncStream<WatchEvent>) {

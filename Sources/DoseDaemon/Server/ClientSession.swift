@@ -53,7 +53,7 @@ struct ClientSession: Sendable {
     case .command(let command, let id):
       switch command {
       case .status:
-        try await outbound.write(Self.buffer(await engine.status(id: id)))
+        try await outbound.write(ByteBuffer(bytes: await engine.statusLine(id: id)))
       case .detectors:
         let status = await engine.status(id: id)
         try await outbound.write(
