@@ -15,9 +15,10 @@ struct TestDaemon {
 
   /// - Parameter directory: reuse a stopped daemon's directory (and so its database) to test a
   ///   restart; a new one by default.
-  static func start(_ toml: String, timeScale: Double = 1, directory: String? = nil)
-    async throws -> TestDaemon
-  {
+  static func start(
+    _ toml: String, timeScale: Double = 1, directory: String? = nil,
+    environment: [String: String] = [:]
+  ) async throws -> TestDaemon {
     // sun_path holds 108 bytes: keep the directory short.
     let directory = directory ?? "/tmp/dosed-test-\(UUID().uuidString.prefix(8))"
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -25,7 +26,8 @@ struct TestDaemon {
     config.daemon.socketPath = directory + "/dosed.sock"
     config.daemon.stateDirectory = directory + "/state"
     let logger = Logger(label: "dosed-test") { _ in SwiftLogNoOpLogHandler() }
-    let service = DosedService(config: config, timeScale: timeScale, logger: logger)
+    let service = DosedService(
+      config: config, timeScale: timeScale, logger: logger, environment: environment)
     let task = Task { try await service.run() }
     let daemon = TestDaemon(
       directory: directory, socketPath: config.daemon.socketPath, service: service, task: task)

@@ -18,6 +18,9 @@ public struct DosedService: Service {
   /// Replaces the configured hotplug source (tests inject events).
   let hotplugEvents: (any HotplugEvents)?
 
+  /// `NOTIFY_SOCKET`, `WATCHDOG_USEC`: how systemd wants to hear from us.
+  let environment: [String: String]
+
   /// Real seconds between evaluations (staleness, locations, alarms, snapshot).
   static let evaluationPeriod = 0.25
 
@@ -25,8 +28,10 @@ public struct DosedService: Service {
     config: DaemonConfig, timeScale: Double = 1, logger: Logger,
     onReady: @escaping @Sendable () async -> Void = {},
     deviceScanner: @escaping DeviceWatcher.Scanner = DeviceWatcher.udevScanner,
-    hotplugEvents: (any HotplugEvents)? = nil
+    hotplugEvents: (any HotplugEvents)? = nil,
+    environment: [String: String] = ProcessInfo.processInfo.environment
   ) {
+    self.environment = environment
     self.deviceScanner = deviceScanner
     self.hotplugEvents = hotplugEvents
     self.config = config
@@ -161,10 +166,34 @@ public struct DosedService: Service {
                 await detector.run(clock: clock) { sink.yield($0) }
               }
             }
+            let notifier = SystemdNotifier(environment: environment)
+            let liveness = EvaluationClock()
             group.addTask {
+              var lastStatus = ""
               while !Task.isCancelled {
                 await engine.evaluate()
+                await liveness.tick()
+                // STATUS= kept current: one line systemctl status shows.
+                let summary = await engine.summaryLine()
+                if summary != lastStatus, notifier.socketPath != nil {
+                  notifier.notify("STATUS=\(summary)")
+                  lastStatus = summary
+                }
                 try? await Task.sleep(for: .seconds(Self.evaluationPeriod))
+              }
+            }
+            if let every = Watchdog(environment: environment).pingEvery {
+              group.addTask {
+                while !Task.isCancelled {
+                  // Asking the engine proves the actor answers; the evaluation clock proves the
+                  // loop runs. Either stalled: no ping, and systemd restarts us.
+                  _ = await engine.summaryLine()
+                  let alive = Watchdog.engineAlive(
+                    secondsSinceEvaluation: await liveness.age(), period: Self.evaluationPeriod,
+                    pingEvery: every)
+                  if alive { notifier.notify("WATCHDOG=1") }
+                  try? await Task.sleep(for: .seconds(every))
+                }
               }
             }
             group.addTask {
@@ -183,7 +212,7 @@ public struct DosedService: Service {
                     "detectors": "\(detectors.count)", "locations": "\(config.locations.count)",
                     "time_scale": "\(clock.scale)",
                   ])
-                SystemdNotifier().notify(
+                SystemdNotifier(environment: environment).notify(
                   "READY=1\nSTATUS=monitoring \(detectors.count) detectors, "
                     + "\(config.locations.count) locations")
                 await onReady()
@@ -193,12 +222,14 @@ public struct DosedService: Service {
         }
       } onGracefulShutdown: {
         // Tell systemd at once that the stop has begun, not when it has finished.
-        SystemdNotifier().notify("STOPPING=1")
+        SystemdNotifier(environment: environment).notify("STOPPING=1")
       }
     } catch is CancellationError {
       // Shutdown (SIGTERM/SIGINT or the caller cancelling us) is the normal way to stop.
     }
     sink.finish()
+    // Also when stopped by cancellation rather than a signal (tests, embedding).
+    SystemdNotifier(environment: environment).notify("STOPPING=1")
     await engine.closeRecords()
     logger.info("dosed stopped")
   }
