@@ -6,7 +6,7 @@ DEMO_SCALE ?= 60
 DEMO_CONFIG ?= config/demo-ward.toml
 SUDO       := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: all deps test-deps build release demo test bench bench-check lint format check-config clean \
+.PHONY: all deps test-deps prometheus-deps build release demo test bench bench-check lint format check-config clean \
   man install install-files uninstall check-units
 
 all: build
@@ -53,7 +53,7 @@ test-deps: deps
 	  python3 -m pip install -q "glowgreen==0.1.1" 2>/dev/null \
 	  || python3 -m pip install -q --break-system-packages "glowgreen==0.1.1"; }
 
-test: test-deps
+test: test-deps prometheus-deps
 	$(SWIFT) build --build-tests
 	$(MAKE) man
 	.build/debug/dosed --check-config --config config/dosed.toml
@@ -143,6 +143,12 @@ check-units: build
 	@systemd-analyze security --offline=true --threshold=15 systemd/dosed.service \
 	  > .build/unit-check/security.txt; status=$$?; tail -1 .build/unit-check/security.txt; \
 	  exit $$status
+
+# promtool and prometheus for the metrics tests (Debian package prometheus).
+prometheus-deps:
+	@command -v promtool >/dev/null && command -v prometheus >/dev/null || { \
+	  echo "installing prometheus (promtool and a real scraper for the metrics tests)"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq prometheus; }
 
 lint:
 	$(SWIFT) format lint --strict --recursive Sources Tests Package.swift

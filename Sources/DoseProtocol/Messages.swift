@@ -33,6 +33,7 @@ public enum Command: String, Sendable, CaseIterable {
   case wasteRelease = "waste_release"
   case alarms
   case alarmAck = "alarm_ack"
+  case metrics
 
   /// Commands that change state: recorded with the requester's identity.
   public var isControl: Bool {
@@ -156,5 +157,17 @@ public struct WatchReply: Codable, Sendable, Hashable {
 
   public init(id: RequestID?) {
     self.id = id
+  }
+}
+
+/// Reply to `metrics`: the Prometheus text exposition, as the HTTP endpoint would serve it.
+public struct MetricsReply: Codable, Sendable, Hashable {
+  public var `class` = "metrics"
+  public var id: RequestID?
+  public var text: String
+
+  public init(id: RequestID?, text: String) {
+    self.id = id
+    self.text = text
   }
 }

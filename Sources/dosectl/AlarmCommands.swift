@@ -98,3 +98,19 @@ struct WaitReady: ParsableCommand {
     }
   }
 }
+
+/// `dosectl metrics`: the Prometheus exposition over the socket (no HTTP listener needed).
+struct Metrics: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "The daemon's metrics in the Prometheus text format.")
+  @OptionGroup var options: CommonOptions
+
+  func run() throws {
+    let (_, line) = try query("metrics", options: options)
+    if options.json {
+      print(String(decoding: line, as: UTF8.self))
+      return
+    }
+    print(try decode(MetricsReply.self, line).text, terminator: "")
+  }
+}

@@ -454,7 +454,7 @@ private func repositoryConfig(_ name: String) -> String {
       [detectors]
       id = "d"
       """, keyPath: "detectors", line: 4,
-      "unknown key 'detectors' (expected one of: daemon, simulation, detector, location)")
+      "unknown key 'detectors' (expected one of: daemon, simulation, detector, location, metrics)")
   }
 
   @Test func singleTableInsteadOfArrayOfTables() {

@@ -37,9 +37,19 @@ public enum ConfigLoader {
     }
     let context = ConfigContext(file: path, locator: TOMLLineLocator(source: text))
     let document = ConfigTable(table: root, keyPath: "", context: context)
-    try document.checkKeys(["daemon", "simulation", "detector", "location"])
+    try document.checkKeys(["daemon", "simulation", "detector", "location", "metrics"])
 
-    let daemon = try parseDaemon(document)
+    var daemon = try parseDaemon(document)
+    if let metrics = try document.subtable("metrics") {
+      try metrics.checkKeys(["listen"])
+      if let listen = try metrics.string("listen") {
+        guard let endpoint = MetricsServer.parse(listen) else {
+          throw metrics.error(
+            "listen", "must be host:port such as \"127.0.0.1:9853\", found \"\(listen)\"")
+        }
+        daemon.metricsListen = endpoint
+      }
+    }
     let detectors = try parseDetectors(document)
     let simulation = try parseSimulation(document, detectors: detectors)
     let locations = try parseLocations(document, detectors: detectors)

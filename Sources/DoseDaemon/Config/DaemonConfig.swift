@@ -49,6 +49,18 @@ public struct DaemonSection: Sendable, Equatable {
   /// A client that sends nothing for this long is closed (`watch` clients excepted). Default
   /// 300 s: project choice.
   public var idleTimeoutSeconds: Double = 300
+  /// `[metrics] listen`: where the Prometheus endpoint listens ("127.0.0.1:9853"); nil = off
+  /// (the default).
+  public var metricsListen: (host: String, port: Int)?
+
+  public static func == (lhs: DaemonSection, rhs: DaemonSection) -> Bool {
+    lhs.socketPath == rhs.socketPath && lhs.stateDirectory == rhs.stateDirectory
+      && lhs.logLevel == rhs.logLevel && lhs.hotplug == rhs.hotplug
+      && lhs.retentionDays == rhs.retentionDays && lhs.adminGroup == rhs.adminGroup
+      && lhs.maxClients == rhs.maxClients && lhs.idleTimeoutSeconds == rhs.idleTimeoutSeconds
+      && lhs.metricsListen?.host == rhs.metricsListen?.host
+      && lhs.metricsListen?.port == rhs.metricsListen?.port
+  }
   public static let minRetentionDays = 1096
   public init() {}
 }

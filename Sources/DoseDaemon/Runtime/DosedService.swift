@@ -182,6 +182,21 @@ public struct DosedService: Service {
                 try? await Task.sleep(for: .seconds(Self.evaluationPeriod))
               }
             }
+            if let endpoint = config.daemon.metricsListen {
+              group.addTask {
+                do {
+                  try await MetricsServer(
+                    host: endpoint.host, port: endpoint.port, engine: engine, logger: logger
+                  ).run()
+                } catch is CancellationError {
+                } catch {
+                  // Monitoring goes on without metrics; the admin sees why.
+                  logger.error(
+                    "metrics endpoint failed",
+                    metadata: ["listen": "\(endpoint.host):\(endpoint.port)", "error": "\(error)"])
+                }
+              }
+            }
             if let every = Watchdog(environment: environment).pingEvery {
               group.addTask {
                 while !Task.isCancelled {

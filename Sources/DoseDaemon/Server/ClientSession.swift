@@ -69,6 +69,9 @@ struct ClientSession: Sendable {
               id: id, version: ProtocolInfo.softwareVersion, protocol: ProtocolInfo.version)))
       case .devices:
         try await outbound.write(Self.buffer(await engine.devices(id: id)))
+      case .metrics:
+        let text = MetricsExposition.render(await engine.status(id: nil))
+        try await outbound.write(Self.buffer(MetricsReply(id: id, text: text)))
       case .watch:
         // A watcher only listens: it must not be closed as idle.
         try? await channel.pipeline.removeHandler(name: IdleCloser.timerName).get()
