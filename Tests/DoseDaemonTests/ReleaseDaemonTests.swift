@@ -26,6 +26,7 @@ private let ward = """
   warn_usv_h = 500.0
   alarm_usv_h = 1000.0
   state = "clear"
+  clear_usv_h = 500.0  # never reverts by itself, however late the test admits the patient
   release_preset = "us-default"
   """
 

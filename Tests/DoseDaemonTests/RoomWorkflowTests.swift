@@ -32,7 +32,10 @@ private let ward = """
   warn_usv_h = 100.0
   alarm_usv_h = 200.0
   state = "clear"
-  clear_usv_h = 0.5
+  # Above the simulated patient's 30 µSv/h: the clear room must not revert to
+  # awaiting_clearance by itself if the patient "arrives" before the test admits them (a loaded
+  # machine can start the daemon slowly).
+  clear_usv_h = 50.0
   """
 
 @Suite(.serialized) struct RoomWorkflowTests {

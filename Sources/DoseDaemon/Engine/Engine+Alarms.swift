@@ -14,12 +14,26 @@ extension Engine {
     }
   }
 
+  /// Clock seconds after start in which an alarm active at the last stop, when it is raised
+  /// again, continues that occurrence (same `since`, same acknowledgement) instead of being a
+  /// new one: the statistical tests need some counting after a restart before they fire again.
+  /// 300 s: project choice.
+  static let restoredAlarmGraceSeconds = 300.0
+
   /// Gives each alarm its id and its acknowledgement (if it is for this occurrence).
   func identify(_ alarms: [AlarmStatus]) -> [AlarmStatus] {
     alarms.map { alarm in
       var alarm = alarm
       let id = Self.alarmID(alarm)
       alarm.alarmID = id
+      if let restored = restoredAlarms.removeValue(forKey: id) {
+        // The occurrence from before the restart continues.
+        alarm.since = restored.since
+        alarmSince[id] = restored.since
+        if let ack = restored.acknowledgement {
+          acknowledgements[id] = Acknowledgement(since: restored.since, status: ack)
+        }
+      }
       if let ack = acknowledgements[id], ack.since == alarm.since {
         alarm.acknowledged = ack.status
       }
@@ -71,6 +85,10 @@ extension Engine {
     }
     acknowledgements[id] = ack
     latest.alarms = identify(latest.alarms)
+    if let acknowledged = latest.alarms.first(where: { $0.alarmID == id }) {
+      persistAlarm(acknowledged, id: id)
+      activeAlarms[id] = acknowledged
+    }
     return alarms(id: nil)
   }
 }

@@ -9,6 +9,12 @@ extension Engine {
   public func attach(store: RecordStore) throws {
     self.store = store
     try loadWaste(from: store)
+    // Alarm occurrences active at the last stop continue (same `since`, same acknowledgement)
+    // if they are still active; the next evaluations record them as cleared otherwise.
+    for record in try store.activeAlarms() {
+      restoredAlarms[record.id] = record
+      activeAlarms[record.id] = record.alarm
+    }
     for state in try store.roomStates() {
       guard let index = roomIndex(state.room),
         let occupancy = RoomOccupancy(rawValue: state.occupancy)
@@ -107,6 +113,14 @@ extension Engine {
     for alarm in alarms {
       current[alarm.alarmID ?? Self.alarmID(alarm)] = alarm
     }
+    // Written when an occurrence starts or is acknowledged (not for every message update: the
+    // "no counts for N s" text changes at every evaluation).
+    for (key, alarm) in current
+    where activeAlarms[key]?.since != alarm.since
+      || activeAlarms[key]?.acknowledged != alarm.acknowledged
+    {
+      persistAlarm(alarm, id: key)
+    }
     for (key, alarm) in current where activeAlarms[key] == nil {
       record(
         StoredEvent(
@@ -114,13 +128,28 @@ extension Engine {
           level: alarm.level, message: "\(alarm.kind): \(alarm.message)",
           data: alarm.evidence.flatMap { StatusMapping.json($0) }))
     }
+    let graceOver = clock.now().monotonicSeconds > Self.restoredAlarmGraceSeconds
+    if graceOver { restoredAlarms.removeAll() }
     for (key, alarm) in activeAlarms where current[key] == nil {
+      // A restored occurrence gets the grace period to come back before it counts as cleared.
+      if restoredAlarms[key] != nil { continue }
+      if let store { try? store.deleteAlarm(id: key) }
       record(
         StoredEvent(
           time: time, kind: "alarm_cleared", location: alarm.location, detector: alarm.detector,
           level: alarm.level, message: "\(alarm.kind) alarm cleared: \(alarm.message)"))
     }
     activeAlarms = current
+  }
+
+  /// Keeps the alarm's row current (raised, message changed, acknowledged).
+  func persistAlarm(_ alarm: AlarmStatus, id: String) {
+    guard let store else { return }
+    do {
+      try store.save(alarm: AlarmStateRecord(alarm, id: id))
+    } catch {
+      storageProblem = "\(error)"
+    }
   }
 
   func roomIndex(_ id: String) -> Int? {

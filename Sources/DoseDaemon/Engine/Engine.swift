@@ -38,12 +38,15 @@ public actor Engine {
 
   private var detectorStates: [String: DetectorState] = [:]
   private var locationStates: [String: (state: LocationState, alarm: AlarmLevel)] = [:]
-  private var alarmSince: [String: Date] = [:]
+  var alarmSince: [String: Date] = [:]
   var latest: StatusReply {
     didSet { encodedStatus = nil }
   }
   /// `latest`, encoded on first demand (see `EncodedStatus`).
   private var encodedStatus: EncodedStatus?
+  /// Alarm occurrences active at the last stop, waiting to be raised again (see
+  /// `restoredAlarmGraceSeconds`).
+  var restoredAlarms: [String: AlarmStateRecord] = [:]
   /// Acknowledged alarm occurrences, by alarm id.
   var acknowledgements: [String: Acknowledgement] = [:]
 

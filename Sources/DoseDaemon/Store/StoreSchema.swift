@@ -88,6 +88,23 @@ enum StoreSchema {
         t.column("reason", .text)
       }
     }
+    migrator.registerMigration("v3: active alarms and their acknowledgements") { db in
+      // One row per active alarm occurrence, so that a restart continues it (same `since`)
+      // and keeps its acknowledgement; deleted when the alarm clears.
+      try db.create(table: "alarm_state") { t in
+        t.primaryKey("id", .text)
+        t.column("since", .datetime).notNull()
+        t.column("kind", .text).notNull()
+        t.column("level", .text).notNull()
+        t.column("location", .text)
+        t.column("detector", .text)
+        t.column("message", .text).notNull()
+        t.column("ack_user", .text)
+        t.column("ack_uid", .integer)
+        t.column("ack_at", .datetime)
+        t.column("ack_note", .text)
+      }
+    }
     return migrator
   }
 }
