@@ -106,8 +106,8 @@ install-files:
 	  $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(UDEVRULESDIR) \
 	  $(DESTDIR)$(SYSCONFDIR)/dosed $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) \
 	  $(DESTDIR)$(FISHCOMPDIR)
-	install -m 0755 $(INSTALL_BIN)/dosed $(INSTALL_BIN)/dosectl $(INSTALL_BIN)/dose-emulate \
-	  $(DESTDIR)$(BINDIR)/
+	install -m 0755 $(if $(filter release,$(INSTALL_CONFIG)),-s) $(INSTALL_BIN)/dosed \
+	  $(INSTALL_BIN)/dosectl $(INSTALL_BIN)/dose-emulate $(DESTDIR)$(BINDIR)/
 	sed 's|/usr/bin/dosed|$(BINDIR)/dosed|g' systemd/dosed.service > $(DESTDIR)$(UNITDIR)/dosed.service
 	chmod 0644 $(DESTDIR)$(UNITDIR)/dosed.service
 	install -m 0644 systemd/dosed.sysusers $(DESTDIR)$(SYSUSERSDIR)/dosed.conf
