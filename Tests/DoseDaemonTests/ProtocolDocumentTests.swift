@@ -92,6 +92,7 @@ import Testing
     case "events": type = EventsReply.self
     case "history": type = HistoryReply.self
     case "alarms": type = AlarmsReply.self
+    case "metrics": type = MetricsReply.self
     case .some(let other):
       Issue.record("documented class '\(other)' has no wire type")
       return
