@@ -82,6 +82,7 @@ BINDIR        ?= $(PREFIX)/bin
 MANDIR        ?= $(PREFIX)/share/man
 UNITDIR       ?= $(PREFIX)/lib/systemd/system
 SYSUSERSDIR   ?= $(PREFIX)/lib/sysusers.d
+TMPFILESDIR   ?= $(PREFIX)/lib/tmpfiles.d
 UDEVRULESDIR  ?= $(PREFIX)/lib/udev/rules.d
 BASHCOMPDIR   ?= $(PREFIX)/share/bash-completion/completions
 ZSHCOMPDIR    ?= $(PREFIX)/share/zsh/site-functions
@@ -103,7 +104,8 @@ install: deps
 
 install-files:
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man8 \
-	  $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(UDEVRULESDIR) \
+	  $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(TMPFILESDIR) \
+	  $(DESTDIR)$(UDEVRULESDIR) \
 	  $(DESTDIR)$(SYSCONFDIR)/dosed $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) \
 	  $(DESTDIR)$(FISHCOMPDIR)
 	install -m 0755 $(if $(filter release,$(INSTALL_CONFIG)),-s) $(INSTALL_BIN)/dosed \
@@ -111,6 +113,7 @@ install-files:
 	sed 's|/usr/bin/dosed|$(BINDIR)/dosed|g' systemd/dosed.service > $(DESTDIR)$(UNITDIR)/dosed.service
 	chmod 0644 $(DESTDIR)$(UNITDIR)/dosed.service
 	install -m 0644 systemd/dosed.sysusers $(DESTDIR)$(SYSUSERSDIR)/dosed.conf
+	install -m 0644 systemd/dosed.tmpfiles $(DESTDIR)$(TMPFILESDIR)/dosed.conf
 	install -m 0644 systemd/60-dosed.rules $(DESTDIR)$(UDEVRULESDIR)/60-dosed.rules
 	install -m 0644 config/dosed.toml $(DESTDIR)$(SYSCONFDIR)/dosed/dosed.toml.example
 	[ -e $(DESTDIR)$(SYSCONFDIR)/dosed/dosed.toml ] || \
@@ -126,6 +129,7 @@ install-files:
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/dosed $(DESTDIR)$(BINDIR)/dosectl $(DESTDIR)$(BINDIR)/dose-emulate \
 	  $(DESTDIR)$(UNITDIR)/dosed.service $(DESTDIR)$(SYSUSERSDIR)/dosed.conf \
+	  $(DESTDIR)$(TMPFILESDIR)/dosed.conf \
 	  $(DESTDIR)$(UDEVRULESDIR)/60-dosed.rules $(DESTDIR)$(SYSCONFDIR)/dosed/dosed.toml.example \
 	  $(DESTDIR)$(MANDIR)/man1/dosectl.1 $(DESTDIR)$(MANDIR)/man1/dose-emulate.1 \
 	  $(DESTDIR)$(MANDIR)/man8/dosed.8 $(DESTDIR)$(BASHCOMPDIR)/dosectl \

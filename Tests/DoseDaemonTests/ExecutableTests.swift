@@ -324,7 +324,8 @@ import Testing
     #expect(make.status == 0, "\(make.stderr)")
     for file in [
       "/usr/bin/dosed", "/usr/bin/dosectl", "/usr/lib/systemd/system/dosed.service",
-      "/usr/lib/sysusers.d/dosed.conf", "/usr/lib/udev/rules.d/60-dosed.rules",
+      "/usr/lib/sysusers.d/dosed.conf", "/usr/lib/tmpfiles.d/dosed.conf",
+      "/usr/lib/udev/rules.d/60-dosed.rules",
       "/etc/dosed/dosed.toml", "/etc/dosed/dosed.toml.example",
       "/usr/share/man/man1/dosectl.1", "/usr/share/man/man8/dosed.8",
       "/usr/share/bash-completion/completions/dosectl", "/usr/share/zsh/site-functions/_dosectl",

@@ -43,11 +43,29 @@ public struct DosedService: Service {
 
   /// Device news for the admin: attach and loss at info/warning, wire trouble (junk lines,
   /// dropped bytes, resyncs, checksum failures) at debug.
-  static func log(_ event: DriverEvent, to logger: Logger) {
+  static func log(_ event: DriverEvent, to logger: Logger, limiter: inout DeviceLogLimiter) {
+    func allowed(_ id: String) -> Bool {
+      let now = ProcessInfo.processInfo.systemUptime
+      switch limiter.check(id, now: now) {
+      case .suppress: return false
+      case .log(let suppressed):
+        if suppressed > 0 {
+          logger.warning(
+            "device messages suppressed",
+            metadata: [
+              "id": "\(id)", "suppressed": "\(suppressed)",
+              "window_s": "\(Int(limiter.window))",
+            ])
+        }
+        return true
+      }
+    }
     switch event {
     case .connected(let id, let identity):
+      guard allowed(id) else { return }
       logger.info("detector connected", metadata: ["id": "\(id)", "device": "\(identity.summary)"])
     case .disconnected(let id, let reason):
+      guard allowed(id) else { return }
       logger.warning("detector disconnected", metadata: ["id": "\(id)", "reason": "\(reason)"])
     case .counters(let id, let counters):
       logger.debug(
@@ -129,6 +147,8 @@ public struct DosedService: Service {
       ?? Self.makeMonitor(config.daemon.hotplug, logger: logger)
     let (deviceViews, deviceSink) = AsyncStream<DeviceView>.makeStream(
       bufferingPolicy: .bufferingNewest(4))
+    // READY=1 waits for the first device enumeration (and the socket).
+    let firstScan = Gate()
     let server = SocketServer(
       path: config.daemon.socketPath, engine: engine, logger: logger,
       adminGroup: config.daemon.adminGroup, maxClients: config.daemon.maxClients,
@@ -140,8 +160,9 @@ public struct DosedService: Service {
         try await cancelWhenGracefulShutdown {
           try await withThrowingDiscardingTaskGroup { group in
             group.addTask {
+              var limiter = DeviceLogLimiter()
               for await event in events {
-                Self.log(event, to: logger)
+                Self.log(event, to: logger, limiter: &limiter)
                 await engine.handle(event)
               }
             }
@@ -159,6 +180,7 @@ public struct DosedService: Service {
                     metadata: ["problems": "\(view.problems.joined(separator: "; "))"])
                 }
                 await engine.updateDevices(view)
+                await firstScan.open()
               }
             }
             for detector in detectors {
@@ -221,6 +243,7 @@ public struct DosedService: Service {
             }
             group.addTask {
               try await server.run {
+                await firstScan.wait()
                 logger.info(
                   "dosed ready",
                   metadata: [
