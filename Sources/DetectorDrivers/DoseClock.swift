@@ -1,3 +1,4 @@
+import DoseCore
 import Foundation
 
 /// The daemon's notion of time, handed to drivers and the engine as an input.
@@ -25,9 +26,7 @@ public struct DoseClock: Sendable {
 
   public func now() -> Now {
     let elapsed = ContinuousClock.now - origin
-    let seconds =
-      (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
-      * scale
+    let seconds = elapsed.inSeconds * scale
     return Now(monotonicSeconds: seconds, wallTime: wallOrigin.addingTimeInterval(seconds))
   }
 

@@ -1,3 +1,4 @@
+import DoseCore
 import DoseProtocol
 import Foundation
 
@@ -136,16 +137,14 @@ public struct SocketBench: Sendable {
             return
           }
           let elapsed = begin.duration(to: clock.now)
-          mine.append(
-            Double(elapsed.components.seconds) * 1000
-              + Double(elapsed.components.attoseconds) * 1e-15)
+          mine.append(elapsed.inSeconds * 1000)
         }
         results.lock.withLock { results.latencies += mine }
       }.start()
     }
     group.wait()
     let wall = started.duration(to: clock.now)
-    let total = Double(wall.components.seconds) + Double(wall.components.attoseconds) * 1e-18
+    let total = wall.inSeconds
     guard results.failures == 0 else {
       throw Failure(description: "\(results.failures) clients failed during the load test")
     }
@@ -170,8 +169,7 @@ public struct SocketBench: Sendable {
       guard status == 0 else {
         throw Failure(description: "dosectl status exited \(status)")
       }
-      times.append(
-        Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) * 1e-15)
+      times.append(elapsed.inSeconds * 1000)
     }
     times.sort()
     return DosectlStartResult(runs: dosectlRuns, medianMs: times[times.count / 2])

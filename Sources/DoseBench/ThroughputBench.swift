@@ -35,8 +35,7 @@ public struct ThroughputBench: Sendable {
       let started = clock.now
       for reading in input { monitor.ingest(reading) }
       let elapsed = started.duration(to: clock.now)
-      let seconds =
-        Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+      let seconds = elapsed.inSeconds
       best = Swift.max(best, Double(readings) / seconds)
       // Keep the work observable so the optimiser cannot drop it.
       checksum += monitor.windowTotals?.counts ?? 0

@@ -42,25 +42,6 @@ enum DecayOracle {
   }
 
   static func generate(parents: [String]) throws -> Data {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3", script] + parents
-    let output = Pipe()
-    let errors = Pipe()
-    process.standardOutput = output
-    process.standardError = errors
-    process.standardInput = FileHandle.nullDevice
-    do { try process.run() } catch {
-      throw Failure(description: "cannot run python3 (\(error)); then \(install)")
-    }
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else {
-      throw Failure(
-        description: "decay_vectors.py exited \(process.terminationStatus): \(message) — \(install)"
-      )
-    }
-    return data
+    try PythonPeer.run(script: script, arguments: parents, install: install)
   }
 }

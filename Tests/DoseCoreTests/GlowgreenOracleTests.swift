@@ -89,25 +89,6 @@ enum GlowgreenVectors {
   }
 
   static func generate() throws -> Data {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3", script]
-    let output = Pipe()
-    let errors = Pipe()
-    process.standardOutput = output
-    process.standardError = errors
-    process.standardInput = FileHandle.nullDevice
-    do { try process.run() } catch {
-      throw Failure(description: "cannot run python3 (\(error)); then \(install)")
-    }
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else {
-      throw Failure(
-        description:
-          "glowgreen_vectors.py exited \(process.terminationStatus): \(message) — \(install)")
-    }
-    return data
+    try PythonPeer.run(script: script, install: install)
   }
 }

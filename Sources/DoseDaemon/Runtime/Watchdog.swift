@@ -1,3 +1,4 @@
+import DoseCore
 import Foundation
 
 /// When to ping systemd's watchdog: only while the engine evaluates (a stalled engine stops the
@@ -41,7 +42,6 @@ actor EvaluationClock {
   /// Seconds since the last evaluation, nil before the first.
   func age() -> Double? {
     guard let last else { return nil }
-    let components = last.duration(to: .now).components
-    return Double(components.seconds) + Double(components.attoseconds) * 1e-18
+    return last.duration(to: .now).inSeconds
   }
 }
