@@ -18,7 +18,9 @@ private let ward = """
   tube = "SBM-20"
   background = { counts = 1060, seconds = 6000 }
     [detector.simulated]
-    background_usv_h = 0.1
+    # A little below the counted 0.1 µSv/h: at true background the ISO 11929 decision calls
+    # 5 % of surveys distinguishable (α), which a test must not depend on.
+    background_usv_h = 0.08
 
   [[detector]]
   id = "survey-b"
