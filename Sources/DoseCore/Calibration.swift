@@ -75,6 +75,15 @@ public struct Calibration: Sendable, Hashable {
   public func trueRate(observedCPS: Double) -> Double? {
     deadTimeModel.trueRate(observedCPS: observedCPS, tau: deadTimeSeconds)
   }
+
+  /// The background measurement's true count rate, cps; nil without one.
+  public var backgroundCPS: Double? {
+    guard let background, background.seconds > 0 else { return nil }
+    return trueRate(observedCPS: background.rateCPS)
+  }
+
+  /// The background measurement as a dose rate, µSv/h; nil without one.
+  public var backgroundUSvH: Double? { backgroundCPS.map(doseRate(cps:)) }
 }
 
 /// A counter's response to a nuclide relative to its calibration nuclide (reading ÷ true

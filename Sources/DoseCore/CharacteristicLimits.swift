@@ -55,7 +55,7 @@ public struct NetRate: Sendable, Hashable {
     let calibration = estimate.calibration
     guard let background = calibration.background, background.seconds > 0,
       let gross = estimate.cps, let grossInterval = estimate.cpsInterval,
-      let backgroundTrue = calibration.trueRate(observedCPS: background.rateCPS)
+      let backgroundTrue = calibration.backgroundCPS
     else { return nil }
     let poisson = PoissonInterval(counts: Double(background.counts), confidence: confidence)
     let low = calibration.trueRate(observedCPS: poisson.lower / background.seconds) ?? 0

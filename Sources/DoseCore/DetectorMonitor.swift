@@ -194,8 +194,7 @@ public struct DetectorMonitor: Sendable {
     }
     limitTests = limits.map { new in
       if let old = limitTests.first(where: { $0.key == new.key }),
-        old.test.limitCPS == new.test.limitCPS, old.test.alpha == new.test.alpha,
-        old.test.ratios == new.test.ratios
+        old.test.sameDesign(as: new.test)
       {
         return old
       }

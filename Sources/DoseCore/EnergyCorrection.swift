@@ -21,13 +21,12 @@ public struct EnergyCorrection: Sendable, Hashable {
   public init?(calibration: Calibration, nuclide: String?) {
     guard let nuclide, let response = calibration.energyResponse,
       let factor = response.factors[nuclide], factor > 0,
-      let background = calibration.background, background.seconds > 0,
-      let backgroundTrue = calibration.trueRate(observedCPS: background.rateCPS)
+      let background = calibration.backgroundUSvH
     else { return nil }
     self.nuclide = nuclide
     self.factor = factor
     self.source = response.source
-    backgroundUSvH = calibration.doseRate(cps: backgroundTrue)
+    backgroundUSvH = background
   }
 
   /// The location's dose rate from the detector's reading.

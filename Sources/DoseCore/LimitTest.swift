@@ -45,6 +45,11 @@ public struct LimitTest: Sendable, Hashable {
     decisionValue = log(Double(ratios.count) / alpha)
   }
 
+  /// Same design (level, error rate, ratios), whatever the counts so far.
+  public func sameDesign(as other: LimitTest) -> Bool {
+    limitCPS == other.limitCPS && alpha == other.alpha && ratios == other.ratios
+  }
+
   public mutating func update(counts c: Double, seconds t: Double) {
     counts += c
     seconds += t

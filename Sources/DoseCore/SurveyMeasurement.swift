@@ -52,7 +52,7 @@ public struct SurveyResult: Sendable, Hashable {
     self.background = background
     self.maxDetectionLimitUSvH = maxDetectionLimitUSvH
     let grossRate = calibration.trueRate(observedCPS: Double(grossCounts) / grossSeconds)
-    let backgroundRate = calibration.trueRate(observedCPS: background.rateCPS) ?? 0
+    let backgroundRate = calibration.backgroundCPS ?? 0
     // A saturated counter at the surface is certainly not background.
     let gross = grossRate ?? .infinity
     surfaceUSvH = calibration.doseRate(cps: gross)

@@ -14,6 +14,7 @@ public struct EventsRequest: Codable, Sendable, Hashable {
   /// At most this many: the newest, returned oldest first. Default and maximum: `maxEvents`.
   public var limit: Int?
 
+  /// 10 000: project choice, a reply of a few MB at most; page with `since`/`until` for more.
   public static let maxEvents = 10_000
 
   enum CodingKeys: String, CodingKey {

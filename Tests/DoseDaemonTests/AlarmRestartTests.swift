@@ -5,29 +5,10 @@ import Testing
 @testable import DoseDaemon
 
 @Suite(.serialized) struct AlarmRestartTests {
-  static let ward = """
-    [[detector]]
-    id = "hot"
-    driver = "simulated"
-    tube = "SBM-20"
-      [detector.simulated]
-      [[detector.simulated.source]]
-      dose_rate_usv_h = 50.0
-      half_life_h = 1000.0
-
-    [[location]]
-    id = "room"
-    kind = "isolation_room"
-    detectors = ["hot"]
-    warn_usv_h = 5.0
-    alarm_usv_h = 20.0
-    state = "occupied"
-    """
-
   /// An acknowledged alarm that is still active after a restart is the same occurrence: same
   /// `since`, same acknowledgement; the records hold one raise, not two.
   @Test func acknowledgedAlarmsContinueAcrossARestart() async throws {
-    let daemon = try await TestDaemon.start(Self.ward, timeScale: 60)
+    let daemon = try await TestDaemon.start(alarmingWard, timeScale: 60)
     let directory = daemon.directory
     try await eventually("the dose alarm is raised") {
       try await daemon.status().alarms.contains { $0.alarmID == "dose:room:alarm" }
@@ -40,7 +21,7 @@ import Testing
     #expect(before.acknowledged?.note == "known patient")
 
     await daemon.stop(keepFiles: true)
-    let restarted = try await TestDaemon.start(Self.ward, timeScale: 60, directory: directory)
+    let restarted = try await TestDaemon.start(alarmingWard, timeScale: 60, directory: directory)
     defer { Task { await restarted.stop() } }
     try await eventually("the alarm is back after the restart") {
       try await restarted.status().alarms.contains { $0.alarmID == "dose:room:alarm" }

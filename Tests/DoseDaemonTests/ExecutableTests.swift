@@ -256,25 +256,7 @@ import Testing
   }
 
   @Test func dosectlListsAndAcknowledgesAlarmsAndWaitsForTheDaemon() async throws {
-    let ward = """
-      [[detector]]
-      id = "hot"
-      driver = "simulated"
-      tube = "SBM-20"
-        [detector.simulated]
-        [[detector.simulated.source]]
-        dose_rate_usv_h = 50.0
-        half_life_h = 1000.0
-
-      [[location]]
-      id = "room"
-      kind = "isolation_room"
-      detectors = ["hot"]
-      warn_usv_h = 5.0
-      alarm_usv_h = 20.0
-      state = "occupied"
-      """
-    let daemon = try await TestDaemon.start(ward, timeScale: 60)
+    let daemon = try await TestDaemon.start(alarmingWard, timeScale: 60)
     defer { Task { await daemon.stop() } }
     let socket = ["--socket", daemon.socketPath]
     #expect(try await run("dosectl", ["wait-ready", "--timeout", "5"] + socket).status == 0)

@@ -163,3 +163,24 @@ let smallWard = """
     sealed_at = 2099-01-01T00:00:00Z
     surface_usv_h = 5.0
   """
+
+/// One occupied room whose detector reads 50 µSv/h against an alarm level of 20: the dose alarm
+/// `dose:room:alarm` is raised within seconds at 60×.
+let alarmingWard = """
+  [[detector]]
+  id = "hot"
+  driver = "simulated"
+  tube = "SBM-20"
+    [detector.simulated]
+    [[detector.simulated.source]]
+    dose_rate_usv_h = 50.0
+    half_life_h = 1000.0
+
+  [[location]]
+  id = "room"
+  kind = "isolation_room"
+  detectors = ["hot"]
+  warn_usv_h = 5.0
+  alarm_usv_h = 20.0
+  state = "occupied"
+  """

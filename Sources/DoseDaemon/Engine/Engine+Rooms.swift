@@ -27,6 +27,7 @@ extension Engine {
   ) throws(ControlFailure) -> RoomDetail {
     guard let index = roomIndex(id) else { throw unknownRoom(id) }
     let reference = patient.trimmingCharacters(in: .whitespacesAndNewlines)
+    // 128 characters: project choice, room for any site's reference scheme.
     guard !reference.isEmpty, reference.count <= 128 else {
       throw ControlFailure(.badRequest, "patient must be a reference of 1 to 128 characters")
     }
@@ -163,14 +164,10 @@ extension Engine {
   /// A detector's background dose rate: its background measurement, else its lowest plausible
   /// background (`min_background_usv_h`).
   private func backgroundUSvH(of detector: String?) -> Double {
-    guard let detector, let config = detectorConfigs[detector] else { return 0.05 }
-    let calibration = config.calibration
-    if let background = calibration.background, background.seconds > 0,
-      let rate = calibration.trueRate(observedCPS: background.rateCPS)
-    {
-      return calibration.doseRate(cps: rate)
+    guard let detector, let config = detectorConfigs[detector] else {
+      return DetectorMonitor.Settings().minBackgroundUSvH
     }
-    return config.minBackgroundUSvH
+    return config.calibration.backgroundUSvH ?? config.minBackgroundUSvH
   }
 
   /// Checks the rules, records the change, then applies it.

@@ -239,7 +239,6 @@ public actor Engine {
     }
     alarms = identify(alarms)
     forgetAcknowledgements(keeping: alarms)
-    alarms = identify(alarms)
     if !settling { recordAlarmChanges(alarms, at: now.wallTime) }
     latest = StatusReply(
       id: nil, time: now.wallTime, version: ProtocolInfo.softwareVersion,
