@@ -66,10 +66,10 @@ struct SimulatedDetectorTests {
   }
 
   @Test func disconnectFaultReportsLossAndReturn() async {
-    // Disconnected during simulated seconds 20–40 at 20× real time: 1–2 s real, late enough
+    // Disconnected during simulated seconds 60–140 at 20× real time: 3–7 s real, late enough
     // that a slow task start on a loaded machine cannot skip the connected phase.
     let scenario = SimulatedScenario(
-      backgroundUSvH: 1, faults: [.init(kind: .disconnect, start: 60, end: 80)], seed: 2)
+      backgroundUSvH: 1, faults: [.init(kind: .disconnect, start: 60, end: 140)], seed: 2)
     let detector = SimulatedDetector(
       id: "d2", scenario: scenario, calibration: calibration, intervalSeconds: 0.2,
       minRealPeriod: 0.01)
