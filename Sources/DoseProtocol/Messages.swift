@@ -34,12 +34,13 @@ public enum Command: String, Sendable, CaseIterable {
   case alarms
   case alarmAck = "alarm_ack"
   case metrics
+  case reload
 
   /// Commands that change state: recorded with the requester's identity.
   public var isControl: Bool {
     switch self {
     case .roomAdmit, .roomDischarge, .roomClear, .roomCalibrate, .wasteAdd, .wasteSurvey,
-      .wasteRelease, .alarmAck:
+      .wasteRelease, .alarmAck, .reload:
       true
     default: false
     }

@@ -32,4 +32,7 @@ public enum ErrorCode: String, Codable, Sendable, CaseIterable {
   case tooManyClients = "too_many_clients"
   /// No request within `[daemon] idle_timeout_s`; the connection is closed.
   case idleTimeout = "idle_timeout"
+  /// `reload`: the configuration file is not valid; the message lists its errors and the
+  /// running configuration stays.
+  case invalidConfig = "invalid_config"
 }

@@ -287,7 +287,8 @@ public struct AlarmStatus: Codable, Sendable, Hashable {
 /// A line of the `watch` stream.
 public struct WatchEvent: Codable, Sendable, Hashable {
   public var `class` = "event"
-  /// `reading`, `detector_state`, `location_state`, `device_attached` or `device_detached`.
+  /// `reading`, `detector_state`, `location_state`, `device_attached`, `device_detached` or
+  /// `config_reload` (its `reason` says what changed).
   public var event: String
   public var time: Date
   public var detector: String?

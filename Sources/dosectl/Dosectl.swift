@@ -19,7 +19,7 @@ struct Dosectl: ParsableCommand {
     subcommands: [
       Status.self, Detectors.self, Locations.self, Devices.self, Watch.self, Room.self,
       Events.self, History.self, Export.self, Waste.self, Alarms.self, Version.self,
-      WaitReady.self, Metrics.self,
+      WaitReady.self, Metrics.self, Reload.self,
     ])
 
   /// ArgumentParser's own usage errors exit 64; the documented code is 2.

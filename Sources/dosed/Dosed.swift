@@ -64,7 +64,7 @@ struct Dosed: AsyncParsableCommand {
       return
     }
     do {
-      try await DaemonRunner.run(config: resolved, timeScale: timeScale ?? 1)
+      try await DaemonRunner.run(config: resolved, options: options)
     } catch {
       FileHandle.standardError.write(Data("dosed: \(error)\n".utf8))
       throw ExitCode(1)

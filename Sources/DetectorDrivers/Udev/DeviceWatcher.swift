@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Keeps the `DeviceDirectory` true to what is plugged in: scans at start, and rescans on every
 /// hotplug event (or on a fake event in tests), rebinding detectors to devices by their match.
@@ -7,8 +8,11 @@ public struct DeviceWatcher: Sendable {
   public typealias Scanner = @Sendable () throws -> [UdevDeviceInfo]
 
   public let directory: DeviceDirectory
-  public let matches: [(String, DeviceMatch)]
+  /// Detector id → match; replaced on a configuration reload (`setMatches`).
+  private let matchList: MatchList
   private let scanner: Scanner
+
+  public var matches: [(String, DeviceMatch)] { matchList.value }
 
   /// Seconds between rescans when there are no hotplug events.
   public static let pollPeriod = 2.0
@@ -21,8 +25,17 @@ public struct DeviceWatcher: Sendable {
     scanner: @escaping Scanner = DeviceWatcher.udevScanner
   ) {
     self.directory = directory
-    self.matches = matches
+    matchList = MatchList(matches)
     self.scanner = scanner
+  }
+
+  /// New matches (configuration reload), bound at once.
+  @discardableResult
+  public func setMatches(_ matches: [(String, DeviceMatch)]) -> Result<
+    DeviceMatcher.Result, any Error
+  > {
+    matchList.value = matches
+    return rescan()
   }
 
   /// Scans and rebinds; returns the new result (problems included), or the scan error.
@@ -49,12 +62,12 @@ public struct DeviceWatcher: Sendable {
     onChange(rescan())
     guard let monitor else {
       // No hotplug events: poll instead, or two counters swapped between sockets would each
-      // reopen the other's old path and report the other room's dose rate.
-      guard !matches.isEmpty else { return }
+      // reopen the other's old path and report the other room's dose rate. (Without matches
+      // there is nothing to bind, but a reload may add some.)
       while !Task.isCancelled {
         try? await Task.sleep(for: .seconds(Self.pollPeriod))
         if Task.isCancelled { break }
-        onChange(rescan())
+        if !matches.isEmpty { onChange(rescan()) }
       }
       return
     }
@@ -66,5 +79,19 @@ public struct DeviceWatcher: Sendable {
         onChange(rescan())
       }
     }
+  }
+}
+
+/// The watcher's matches, shared with the reload path.
+private final class MatchList: Sendable {
+  private let matches: Mutex<[(String, DeviceMatch)]>
+
+  init(_ matches: [(String, DeviceMatch)]) {
+    self.matches = Mutex(matches)
+  }
+
+  var value: [(String, DeviceMatch)] {
+    get { matches.withLock { $0 } }
+    set { matches.withLock { $0 = newValue } }
   }
 }

@@ -146,7 +146,7 @@ public struct LineOptions: Sendable, Equatable {
 }
 
 /// `[[detector]]`
-public struct DetectorConfig: Sendable {
+public struct DetectorConfig: Sendable, Equatable {
   public var id: String
   public var driver: DriverKind
   /// Tube name from the built-in table, when given.
@@ -232,7 +232,7 @@ public struct SimulatedFaultConfig: Sendable, Equatable {
 }
 
 /// `[[location]]`
-public struct LocationConfig: Sendable {
+public struct LocationConfig: Sendable, Equatable {
   public var id: String
   public var kind: LocationKind
   public var detectors: [String]

@@ -7,8 +7,9 @@ import Foundation
 /// (never a device, as gpsd and NUT do); watchers get its events.
 public actor Engine {
   let clock: DoseClock
-  private let detectorOrder: [String]
-  let detectorConfigs: [String: DetectorConfig]
+  /// Detector ids in configuration order; this and the configurations change on reload.
+  var detectorOrder: [String]
+  var detectorConfigs: [String: DetectorConfig]
   var detectors: [String: DetectorMonitor]
   var locations: [LocationMonitor]
   /// The latest assessment of each location, for the control commands.
@@ -31,14 +32,18 @@ public actor Engine {
   var surveySessions: [String: SurveySession] = [:]
   /// Alarm keys active at the last evaluation, for recording raise and clear events.
   var activeAlarms: [String: AlarmStatus] = [:]
-  private var hub = EventHub()
+  var hub = EventHub()
   var identities: [String: DeviceIdentity] = [:]
   private var deviceView = DeviceView()
-  private var linkCounters: [String: LinkCounters] = [:]
+  var linkCounters: [String: LinkCounters] = [:]
 
-  private var detectorStates: [String: DetectorState] = [:]
-  private var locationStates: [String: (state: LocationState, alarm: AlarmLevel)] = [:]
+  var detectorStates: [String: DetectorState] = [:]
+  var locationStates: [String: (state: LocationState, alarm: AlarmLevel)] = [:]
   var alarmSince: [String: Date] = [:]
+  /// Detectors a reload restarted (clock seconds of the reload), until their first reading:
+  /// like every detector at start-up, they are shown `stale` but their "no reading yet" is not
+  /// recorded as a fault unless it outlasts their staleness limit.
+  var restartedAt: [String: Double] = [:]
   var latest: StatusReply {
     didSet { encodedStatus = nil }
   }
@@ -56,13 +61,34 @@ public actor Engine {
     detectorConfigs = Dictionary(uniqueKeysWithValues: config.detectors.map { ($0.id, $0) })
     var monitors: [String: DetectorMonitor] = [:]
     for detector in config.detectors {
-      monitors[detector.id] = DetectorMonitor(
-        id: detector.id, calibration: detector.calibration,
-        settings: Self.settings(for: detector, clock: clock), spectrumModel: detector.spectrumModel)
+      monitors[detector.id] = Self.monitor(for: detector, clock: clock)
     }
-    let calibrations = config.detectors.reduce(into: [String: Calibration]()) {
-      $0[$1.id] = $1.calibration
+    Self.installTests(in: &monitors, config: config)
+    detectors = monitors
+    let calibrations = Self.calibrations(config)
+    locations = config.locations.map {
+      LocationMonitor(config: $0, calibrations: calibrations)
     }
+    let now = clock.now()
+    wastePackages = Self.configuredPackages(locations, at: now.wallTime)
+    latest = StatusReply(
+      id: nil, time: now.wallTime, version: ProtocolInfo.softwareVersion, uptimeSeconds: 0,
+      timeScale: clock.scale, detectors: [], locations: [], alarms: [])
+  }
+
+  static func monitor(for detector: DetectorConfig, clock: DoseClock) -> DetectorMonitor {
+    DetectorMonitor(
+      id: detector.id, calibration: detector.calibration,
+      settings: settings(for: detector, clock: clock), spectrumModel: detector.spectrumModel)
+  }
+
+  static func calibrations(_ config: DaemonConfig) -> [String: Calibration] {
+    config.detectors.reduce(into: [String: Calibration]()) { $0[$1.id] = $1.calibration }
+  }
+
+  /// Gives each detector the sequential tests its locations ask for. A test whose design is
+  /// unchanged keeps its statistics (see `DetectorMonitor.configureTests`).
+  static func installTests(in monitors: inout [String: DetectorMonitor], config: DaemonConfig) {
     for detector in config.detectors {
       var thresholds: [(key: String, test: ThresholdTest)] = []
       var limits: [(key: String, test: LimitTest)] = []
@@ -74,15 +100,6 @@ public actor Engine {
       }
       monitors[detector.id]?.configureTests(thresholds: thresholds, limits: limits)
     }
-    detectors = monitors
-    locations = config.locations.map {
-      LocationMonitor(config: $0, calibrations: calibrations)
-    }
-    let now = clock.now()
-    wastePackages = Self.configuredPackages(locations, at: now.wallTime)
-    latest = StatusReply(
-      id: nil, time: now.wallTime, version: ProtocolInfo.softwareVersion, uptimeSeconds: 0,
-      timeScale: clock.scale, detectors: [], locations: [], alarms: [])
   }
 
   /// Detector settings. Staleness defaults to three missed readings plus a second of slack; a
@@ -157,6 +174,15 @@ public actor Engine {
       monitor.assess(now: now.monotonicSeconds).ageSeconds == nil
         && now.monotonicSeconds < monitor.settings.staleAfterSeconds
     }
+    let restarting = Set(
+      restartedAt.compactMap { id, at -> String? in
+        guard let monitor = detectors[id],
+          monitor.assess(now: now.monotonicSeconds).ageSeconds == nil,
+          now.monotonicSeconds - at < monitor.settings.staleAfterSeconds
+        else { return nil }
+        return id
+      })
+    restartedAt = restartedAt.filter { restarting.contains($0.key) }
     for id in detectorOrder {
       guard let monitor = detectors[id], let config = detectorConfigs[id] else { continue }
       let assessment = monitor.assess(now: now.monotonicSeconds)
@@ -164,7 +190,7 @@ public actor Engine {
       detectorStatuses.append(
         StatusMapping.detector(
           assessment, config: config, identity: identities[id], counters: linkCounters[id]))
-      if !settling { noteDetectorState(assessment, at: now.wallTime) }
+      if !settling && !restarting.contains(id) { noteDetectorState(assessment, at: now.wallTime) }
       if assessment.state != .ok {
         alarms.append(
           AlarmStatus(
@@ -199,7 +225,9 @@ public actor Engine {
         of: config, assessment: assessment, counts: source?.estimate?.counts, at: now.wallTime,
         measuredAt: measuredAt)
       locationStatuses.append(locationStatus)
-      if !settling { noteLocationState(assessment, at: now.wallTime) }
+      if !settling && restarting.isDisjoint(with: config.detectors) {
+        noteLocationState(assessment, at: now.wallTime)
+      }
       for level in [AlarmLevel.warn, .alarm] where assessment.doseAlarm < level {
         alarmSince.removeValue(forKey: "dose:\(config.id):\(level.rawValue)")
       }
@@ -239,7 +267,13 @@ public actor Engine {
     }
     alarms = identify(alarms)
     forgetAcknowledgements(keeping: alarms)
-    if !settling { recordAlarmChanges(alarms, at: now.wallTime) }
+    if !settling {
+      // A restarting detector's fault alarm is recorded as it was before the reload.
+      let recordable =
+        alarms.filter { !($0.kind == "fault" && restarting.contains($0.detector ?? "")) }
+        + restarting.compactMap { activeAlarms["fault:\($0)"] }
+      recordAlarmChanges(recordable, at: now.wallTime)
+    }
     latest = StatusReply(
       id: nil, time: now.wallTime, version: ProtocolInfo.softwareVersion,
       uptimeSeconds: now.monotonicSeconds, timeScale: clock.scale, detectors: detectorStatuses,

@@ -5,8 +5,8 @@ import ServiceLifecycle
 
 /// Entry point used by the `dosed` executable: logging, service group, signals.
 public enum DaemonRunner {
-  /// Runs until SIGTERM or SIGINT, then shuts down gracefully.
-  public static func run(config: DaemonConfig, timeScale: Double) async throws {
+  /// Runs until SIGTERM or SIGINT, then shuts down gracefully; SIGHUP reloads `options`.
+  public static func run(config: DaemonConfig, options: DaemonOptions) async throws {
     let level = Logger.Level(rawValue: config.daemon.logLevel.rawValue) ?? .info
     LoggingSystem.bootstrap { label in
       var handler = StreamLogHandler.standardError(label: label)
@@ -20,7 +20,9 @@ public enum DaemonRunner {
         "version": "\(ProtocolInfo.softwareVersion)", "config": "\(config.sourcePath)",
         "socket": "\(config.daemon.socketPath)", "state_dir": "\(config.daemon.stateDirectory)",
       ])
-    let service = DosedService(config: config, timeScale: timeScale, logger: logger)
+    let service = DosedService(
+      config: config, timeScale: options.timeScale ?? 1, logger: logger,
+      loadConfig: { try options.resolve() }, reloadOnSIGHUP: true)
     let group = ServiceGroup(
       configuration: .init(
         services: [.init(service: service)],

@@ -4,6 +4,7 @@ import DoseProtocol
 import Foundation
 import Logging
 import ServiceLifecycle
+import UnixSignals
 
 /// The daemon as one service: detector tasks → event stream → engine, a periodic evaluation,
 /// and the socket server, all children of one task group so that shutdown cancels them together.
@@ -20,6 +21,10 @@ public struct DosedService: Service {
 
   /// `NOTIFY_SOCKET`, `WATCHDOG_USEC`: how systemd wants to hear from us.
   let environment: [String: String]
+  /// Reads the configuration again for a reload (the file plus the command-line overrides).
+  let loadConfig: @Sendable () throws -> DaemonConfig
+  /// Reload on SIGHUP. Only the real daemon traps it; tests in one process must not.
+  let reloadOnSIGHUP: Bool
 
   /// Real seconds between evaluations (staleness, locations, alarms, snapshot).
   static let evaluationPeriod = 0.25
@@ -29,9 +34,14 @@ public struct DosedService: Service {
     onReady: @escaping @Sendable () async -> Void = {},
     deviceScanner: @escaping DeviceWatcher.Scanner = DeviceWatcher.udevScanner,
     hotplugEvents: (any HotplugEvents)? = nil,
-    environment: [String: String] = ProcessInfo.processInfo.environment
+    environment: [String: String] = ProcessInfo.processInfo.environment,
+    loadConfig: (@Sendable () throws -> DaemonConfig)? = nil,
+    reloadOnSIGHUP: Bool = false
   ) {
     self.environment = environment
+    let path = config.sourcePath
+    self.loadConfig = loadConfig ?? { try ConfigLoader.load(path: path) }
+    self.reloadOnSIGHUP = reloadOnSIGHUP
     self.deviceScanner = deviceScanner
     self.hotplugEvents = hotplugEvents
     self.config = config
@@ -77,6 +87,14 @@ public struct DosedService: Service {
         ])
     case .reading:
       break
+    }
+  }
+
+  /// Detectors found by USB identity rather than a fixed path. RadiaCode detectors are USB
+  /// devices found through libusb, never tty nodes.
+  static func deviceMatches(_ config: DaemonConfig) -> [(String, DeviceMatch)] {
+    config.detectors.filter { $0.driver != .radiacode }.compactMap { detector in
+      detector.match.map { (detector.id, $0) }
     }
   }
 
@@ -135,12 +153,12 @@ public struct DosedService: Service {
     let directory = DeviceDirectory()
     let detectors = config.detectors.map { DetectorFactory.driver(for: $0, directory: directory) }
     let watcher = DeviceWatcher(
-      directory: directory,
-      // RadiaCode detectors are USB devices found through libusb, never tty nodes.
-      matches: config.detectors.filter { $0.driver != .radiacode }.compactMap { detector in
-        detector.match.map { (detector.id, $0) }
-      },
-      scanner: deviceScanner)
+      directory: directory, matches: Self.deviceMatches(config), scanner: deviceScanner)
+    let supervisor = DriverSupervisor(clock: clock) { sink.yield($0) }
+    let notifier = SystemdNotifier(environment: environment)
+    let reloader = ConfigReloader(
+      current: config, load: loadConfig, engine: engine, supervisor: supervisor,
+      watcher: watcher, notifier: notifier, logger: logger)
     // The monitor exists before the first scan, so no hotplug event falls between the two.
     let (monitor, hotplug): ((any HotplugEvents)?, String) =
       hotplugEvents.map { ($0, "injected") }
@@ -152,7 +170,8 @@ public struct DosedService: Service {
     let server = SocketServer(
       path: config.daemon.socketPath, engine: engine, logger: logger,
       adminGroup: config.daemon.adminGroup, maxClients: config.daemon.maxClients,
-      idleTimeout: config.daemon.idleTimeoutSeconds)
+      idleTimeout: config.daemon.idleTimeoutSeconds,
+      reload: { actor, id in await reloader.reload(actor: actor, trigger: "dosectl", id: id) })
     await openRecords()
     await engine.evaluate()
     do {
@@ -184,11 +203,15 @@ public struct DosedService: Service {
               }
             }
             for detector in detectors {
+              await supervisor.start(detector)
+            }
+            if reloadOnSIGHUP {
               group.addTask {
-                await detector.run(clock: clock) { sink.yield($0) }
+                for await _ in await UnixSignalsSequence(trapping: .sighup) {
+                  _ = await reloader.reload(actor: nil, trigger: "SIGHUP")
+                }
               }
             }
-            let notifier = SystemdNotifier(environment: environment)
             let liveness = EvaluationClock()
             group.addTask {
               var lastStatus = ""
@@ -265,6 +288,7 @@ public struct DosedService: Service {
     } catch is CancellationError {
       // Shutdown (SIGTERM/SIGINT or the caller cancelling us) is the normal way to stop.
     }
+    await supervisor.stopAll()
     sink.finish()
     // Also when stopped by cancellation rather than a signal (tests, embedding).
     SystemdNotifier(environment: environment).notify("STOPPING=1")

@@ -77,6 +77,14 @@ extension ClientSession {
             package: request.package, surveyor: request.surveyor, actor: actor))
       case .alarms:
         return await engine.alarms(id: id)
+      case .reload:
+        guard let reload else {
+          return ErrorReply(id: id, code: .unavailable, message: "reload is not available here")
+        }
+        switch await reload(actor, id) {
+        case .success(let reply): return reply
+        case .failure(let error): return error
+        }
       case .alarmAck:
         let request = try ControlRequests.decode(AlarmAckRequest.self, from: bytes, id: id).get()
         var reply = try await engine.acknowledge(

@@ -11,6 +11,8 @@ struct ClientSession: Sendable {
   var peer: PeerCred? = nil
   /// Who may run control commands.
   var access = AccessPolicy(adminGroup: "dosed-admin")
+  /// Re-reads the configuration for `reload`, on behalf of the requester.
+  var reload: SocketServer.Reload? = nil
 
   func serve(_ client: NIOAsyncChannel<LineFrame, ByteBuffer>) async {
     do {
@@ -78,7 +80,8 @@ struct ClientSession: Sendable {
         try await stream(id: id, outbound: outbound)
         return false
       case .roomShow, .roomAdmit, .roomDischarge, .roomClear, .roomCalibrate, .events, .history,
-        .wasteAdd, .wasteList, .wasteShow, .wasteSurvey, .wasteRelease, .alarms, .alarmAck:
+        .wasteAdd, .wasteList, .wasteShow, .wasteSurvey, .wasteRelease, .alarms, .alarmAck,
+        .reload:
         let reply = await control(command, id: id, bytes: bytes)
         try await outbound.write(Self.buffer(reply))
       }

@@ -26,17 +26,25 @@ public struct SocketServer: Sendable {
     }
   }
 
+  /// Re-reads the configuration for a `reload` request, on behalf of the requester.
+  public typealias Reload = @Sendable (ActorIdentity?, RequestID?) async -> Result<
+    ReloadReply, ErrorReply
+  >
+
   let path: String
   let engine: Engine
   let logger: Logger
   let access: AccessPolicy
   let maxClients: Int
   let idleTimeout: Double
+  /// Applies `reload` requests (the daemon's reloader); nil = reload not available here.
+  let reload: Reload?
 
   public init(
     path: String, engine: Engine, logger: Logger, adminGroup: String = "dosed-admin",
-    maxClients: Int = 64, idleTimeout: Double = 300
+    maxClients: Int = 64, idleTimeout: Double = 300, reload: Reload? = nil
   ) {
+    self.reload = reload
     self.path = path
     self.engine = engine
     self.logger = logger
@@ -94,8 +102,9 @@ public struct SocketServer: Sendable {
               }
               return
             }
-            await ClientSession(engine: engine, logger: logger, peer: peer, access: access)
-              .serve(client)
+            await ClientSession(
+              engine: engine, logger: logger, peer: peer, access: access, reload: reload
+            ).serve(client)
             await count.leave()
           }
         }
