@@ -14,8 +14,7 @@ public struct ReloadReply: Codable, Sendable, Hashable {
   public var detectors: ReloadChanges
   public var locations: ReloadChanges
 
-  public init(id: RequestID?, config: String, detectors: ReloadChanges, locations: ReloadChanges)
-  {
+  public init(id: RequestID?, config: String, detectors: ReloadChanges, locations: ReloadChanges) {
     self.id = id
     self.config = config
     self.detectors = detectors

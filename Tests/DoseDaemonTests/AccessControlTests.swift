@@ -58,6 +58,7 @@ import Testing
       ],
       ["waste", "release", "P1"],
       ["alarms", "ack", "fault:r1"],
+      ["reload"],
     ]
     for arguments in control {
       let result = try await asNobody(arguments)

@@ -93,6 +93,7 @@ import Testing
     case "history": type = HistoryReply.self
     case "alarms": type = AlarmsReply.self
     case "metrics": type = MetricsReply.self
+    case "reload": type = ReloadReply.self
     case .some(let other):
       Issue.record("documented class '\(other)' has no wire type")
       return

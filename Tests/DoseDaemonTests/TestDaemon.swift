@@ -1,6 +1,7 @@
 import DoseProtocol
 import Foundation
 import Logging
+import Synchronization
 import Testing
 
 @testable import DoseDaemon
@@ -17,7 +18,7 @@ struct TestDaemon {
   ///   restart; a new one by default.
   static func start(
     _ toml: String, timeScale: Double = 1, directory: String? = nil,
-    environment: [String: String] = [:]
+    environment: [String: String] = [:], editable: EditableConfig? = nil
   ) async throws -> TestDaemon {
     // sun_path holds 108 bytes: keep the directory short.
     let directory = directory ?? "/tmp/dosed-test-\(UUID().uuidString.prefix(8))"
@@ -26,8 +27,17 @@ struct TestDaemon {
     config.daemon.socketPath = directory + "/dosed.sock"
     config.daemon.stateDirectory = directory + "/state"
     let logger = Logger(label: "dosed-test") { _ in SwiftLogNoOpLogHandler() }
+    // A reload reads the editable text, with this daemon's socket and state directory (as the
+    // real daemon re-applies its command-line overrides).
+    let overrides = config.daemon
     let service = DosedService(
-      config: config, timeScale: timeScale, logger: logger, environment: environment)
+      config: config, timeScale: timeScale, logger: logger, environment: environment,
+      loadConfig: {
+        var next = try ConfigLoader.parse(editable?.text ?? toml, path: "test.toml")
+        next.daemon.socketPath = overrides.socketPath
+        next.daemon.stateDirectory = overrides.stateDirectory
+        return next
+      })
     let task = Task { try await service.run() }
     let daemon = TestDaemon(
       directory: directory, socketPath: config.daemon.socketPath, service: service, task: task)
@@ -73,6 +83,20 @@ struct TestDaemon {
     task.cancel()
     _ = await task.result
     if !keepFiles { try? FileManager.default.removeItem(atPath: directory) }
+  }
+}
+
+/// Configuration text a test edits between reloads.
+final class EditableConfig: Sendable {
+  private let value: Mutex<String>
+
+  init(_ text: String) {
+    value = Mutex(text)
+  }
+
+  var text: String {
+    get { value.withLock { $0 } }
+    set { value.withLock { $0 = newValue } }
   }
 }
 

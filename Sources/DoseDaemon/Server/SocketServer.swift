@@ -27,9 +27,10 @@ public struct SocketServer: Sendable {
   }
 
   /// Re-reads the configuration for a `reload` request, on behalf of the requester.
-  public typealias Reload = @Sendable (ActorIdentity?, RequestID?) async -> Result<
-    ReloadReply, ErrorReply
-  >
+  public typealias Reload =
+    @Sendable (ActorIdentity?, RequestID?) async -> Result<
+      ReloadReply, ErrorReply
+    >
 
   let path: String
   let engine: Engine
