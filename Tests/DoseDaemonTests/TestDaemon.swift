@@ -18,7 +18,8 @@ struct TestDaemon {
   ///   restart; a new one by default.
   static func start(
     _ toml: String, timeScale: Double = 1, directory: String? = nil,
-    environment: [String: String] = [:], editable: EditableConfig? = nil
+    environment: [String: String] = [:], editable: EditableConfig? = nil,
+    logger: Logger = Logger(label: "dosed-test") { _ in SwiftLogNoOpLogHandler() }
   ) async throws -> TestDaemon {
     // sun_path holds 108 bytes: keep the directory short.
     let directory = directory ?? "/tmp/dosed-test-\(UUID().uuidString.prefix(8))"
@@ -26,7 +27,6 @@ struct TestDaemon {
     var config = try ConfigLoader.parse(toml, path: "test.toml")
     config.daemon.socketPath = directory + "/dosed.sock"
     config.daemon.stateDirectory = directory + "/state"
-    let logger = Logger(label: "dosed-test") { _ in SwiftLogNoOpLogHandler() }
     // A reload reads the editable text, with this daemon's socket and state directory (as the
     // real daemon re-applies its command-line overrides).
     let overrides = config.daemon

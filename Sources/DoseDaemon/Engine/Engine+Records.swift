@@ -87,6 +87,7 @@ extension Engine {
   /// Appends an event. A failure becomes a `storage` alarm; monitoring goes on.
   @discardableResult
   func record(_ event: StoredEvent) -> StoredEvent? {
+    journal(event)
     guard let store else { return nil }
     do {
       let saved = try store.append(event)

@@ -2,6 +2,7 @@ import DetectorDrivers
 import DoseCore
 import DoseProtocol
 import Foundation
+import Logging
 
 /// Owns all mutable monitoring state. Drivers feed it events; clients read its latest snapshot
 /// (never a device, as gpsd and NUT do); watchers get its events.
@@ -44,6 +45,10 @@ public actor Engine {
   /// like every detector at start-up, they are shown `stale` but their "no reading yet" is not
   /// recorded as a fault unless it outlasts their staleness limit.
   var restartedAt: [String: Double] = [:]
+  /// Where recorded state changes and alarms are also logged (the journal); nil in tests.
+  var logger: Logger?
+  /// A flapping detector's state lines: at most a few per detector per window.
+  var journalLimiter = DeviceLogLimiter()
   var latest: StatusReply {
     didSet { encodedStatus = nil }
   }

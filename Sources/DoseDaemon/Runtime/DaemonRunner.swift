@@ -8,11 +8,8 @@ public enum DaemonRunner {
   /// Runs until SIGTERM or SIGINT, then shuts down gracefully; SIGHUP reloads `options`.
   public static func run(config: DaemonConfig, options: DaemonOptions) async throws {
     let level = Logger.Level(rawValue: config.daemon.logLevel.rawValue) ?? .info
-    LoggingSystem.bootstrap { label in
-      var handler = StreamLogHandler.standardError(label: label)
-      handler.logLevel = level
-      return handler
-    }
+    let journal = LineLogHandler.stderrIsJournal(ProcessInfo.processInfo.environment)
+    LoggingSystem.bootstrap { _ in LineLogHandler(level: level, journal: journal) }
     let logger = Logger(label: "dosed")
     logger.info(
       "starting dosed",

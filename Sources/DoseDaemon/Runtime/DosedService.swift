@@ -172,6 +172,7 @@ public struct DosedService: Service {
       adminGroup: config.daemon.adminGroup, maxClients: config.daemon.maxClients,
       idleTimeout: config.daemon.idleTimeoutSeconds,
       reload: { actor, id in await reloader.reload(actor: actor, trigger: "dosectl", id: id) })
+    await engine.setLogger(logger)
     await openRecords()
     await engine.evaluate()
     do {

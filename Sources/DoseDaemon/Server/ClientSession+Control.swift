@@ -1,6 +1,7 @@
 import DoseCore
 import DoseProtocol
 import Foundation
+import Logging
 
 /// The commands that read records or change a room: arguments decoded, engine called, failures
 /// turned into error replies.
@@ -16,6 +17,27 @@ extension ClientSession {
         ])
       return ErrorReply(id: id, code: .permissionDenied, message: refusal)
     }
+    let reply = await perform(command, id: id, bytes: bytes, actor: actor)
+    // Reloads are logged by the reloader, with what changed.
+    if command.isControl, command != .reload, !(reply is ErrorReply) {
+      let target = try? WireCoding.decoder().decode(ControlTarget.self, from: Data(bytes))
+      var metadata: Logger.Metadata = [
+        "cmd": "\(command.rawValue)", "uid": "\(actor?.uid.description ?? "?")",
+        "user": "\(actor?.name ?? "?")", "pid": "\(actor?.pid.description ?? "?")",
+      ]
+      for (key, value) in [
+        ("room", target?.room), ("package", target?.package), ("alarm", target?.alarm),
+      ] {
+        if let value { metadata[key] = "\(value)" }
+      }
+      logger.notice("control action", metadata: metadata)
+    }
+    return reply
+  }
+
+  private func perform(_ command: Command, id: RequestID?, bytes: [UInt8], actor: ActorIdentity?)
+    async -> any Encodable
+  {
     do {
       switch command {
       case .roomShow:
@@ -110,4 +132,11 @@ extension ClientSession {
       return ErrorReply(id: id, code: .internalError, message: "\(error)")
     }
   }
+}
+
+/// What a control request acts on, for its log line (patient references are left out).
+private struct ControlTarget: Decodable {
+  var room: String?
+  var package: String?
+  var alarm: String?
 }
