@@ -12,10 +12,15 @@ import Testing
       id: nil, time: Date(timeIntervalSince1970: 1_795_773_600), version: "0.1.0",
       uptimeSeconds: 12.5, timeScale: 1, detectors: [detector], locations: [], alarms: [])
     let encoded = try #require(EncodedStatus(reply))
-    for id: RequestID? in [nil, .number(1), .number(-42), .string("a\"b\\n"), .string("\u{1}")] {
+    let ids: [RequestID?] = [
+      nil, .number(1), .number(-42), .number(.max), .number(.min), .string("a\"b\\n"),
+      .string("\u{1}"), .string("a/b"), .string("tab\there\r\n"), .string("é✓\u{7F}\u{1F}"),
+      .string(""),
+    ]
+    for id in ids {
       var expected = reply
       expected.id = id
-      let line = try #require(encoded.line(id: id))
+      let line = encoded.line(id: id)
       #expect(line == (try WireCoding.line(expected)), "\(String(describing: id))")
       #expect(try WireCoding.decoder().decode(StatusReply.self, from: line) == expected)
     }

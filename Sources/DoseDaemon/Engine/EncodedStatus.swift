@@ -1,5 +1,6 @@
 import DoseProtocol
 import Foundation
+import Synchronization
 
 /// The latest `status` reply encoded once per snapshot, with a hole where the request's `id`
 /// goes: a busy socket then costs a copy per request, not a JSON encoding of every detector.
@@ -29,13 +30,61 @@ struct EncodedStatus: Sendable {
   }
 
   /// The reply line for a request id.
-  func line(id: RequestID?) -> Data? {
+  func line(id: RequestID?) -> Data {
     guard let id else { return withoutID }
-    guard let encoded = try? WireCoding.encoder().encode(id) else { return nil }
-    var line = Data(capacity: beforeID.count + encoded.count + afterID.count)
+    let encoded = Self.json(id)
+    var line = Data(capacity: beforeID.count + encoded.utf8.count + afterID.count)
     line.append(beforeID)
-    line.append(encoded)
+    line.append(contentsOf: encoded.utf8)
     line.append(afterID)
     return line
+  }
+
+  /// An id as JSON, by hand: a JSONEncoder per request would cost more than the copy.
+  static func json(_ id: RequestID) -> String {
+    switch id {
+    case .number(let number): return String(number)
+    case .string(let string):
+      var text = "\""
+      for scalar in string.unicodeScalars {
+        switch scalar {
+        case "\"": text += "\\\""
+        case "\\": text += "\\\\"
+        case "\n": text += "\\n"
+        case "\r": text += "\\r"
+        case "\t": text += "\\t"
+        case _ where scalar.value < 0x20:
+          let hex = String(scalar.value, radix: 16)
+          text += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+        default: text.unicodeScalars.append(scalar)
+        }
+      }
+      return text + "\""
+    }
+  }
+}
+
+/// The engine's latest `status`, readable by every client session without waiting for the
+/// engine actor (which may be busy with readings): set by the engine at each evaluation,
+/// encoded on the first request after that.
+final class StatusSnapshot: Sendable {
+  private struct State {
+    var reply: StatusReply?
+    var encoded: EncodedStatus?
+  }
+
+  private let state = Mutex(State())
+
+  func publish(_ reply: StatusReply) {
+    state.withLock { $0 = State(reply: reply, encoded: nil) }
+  }
+
+  /// The reply line for a request id; nil before the first evaluation.
+  func line(id: RequestID?) -> Data? {
+    let encoded: EncodedStatus? = state.withLock { state in
+      if state.encoded == nil, let reply = state.reply { state.encoded = EncodedStatus(reply) }
+      return state.encoded
+    }
+    return encoded?.line(id: id)
   }
 }

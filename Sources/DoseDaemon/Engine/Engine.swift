@@ -50,10 +50,10 @@ public actor Engine {
   /// A flapping detector's state lines: at most a few per detector per window.
   var journalLimiter = DeviceLogLimiter()
   var latest: StatusReply {
-    didSet { encodedStatus = nil }
+    didSet { snapshot.publish(latest) }
   }
-  /// `latest`, encoded on first demand (see `EncodedStatus`).
-  private var encodedStatus: EncodedStatus?
+  /// `latest` for the socket sessions, encoded on first demand (see `EncodedStatus`).
+  nonisolated let snapshot = StatusSnapshot()
   /// Alarm occurrences active at the last stop, waiting to be raised again (see
   /// `restoredAlarmGraceSeconds`).
   var restoredAlarms: [String: AlarmStateRecord] = [:]
@@ -362,8 +362,7 @@ public actor Engine {
 
   /// The `status` reply line (newline included) for a request id, encoded once per snapshot.
   public func statusLine(id: RequestID?) -> Data {
-    if encodedStatus == nil { encodedStatus = EncodedStatus(latest) }
-    if let line = encodedStatus?.line(id: id) { return line }
+    if let line = snapshot.line(id: id) { return line }
     return (try? WireCoding.line(status(id: id))) ?? Data()
   }
 

@@ -55,7 +55,10 @@ struct ClientSession: Sendable {
     case .command(let command, let id):
       switch command {
       case .status:
-        try await outbound.write(ByteBuffer(bytes: await engine.statusLine(id: id)))
+        // From the published snapshot: no wait for the engine actor.
+        var line = engine.snapshot.line(id: id)
+        if line == nil { line = await engine.statusLine(id: id) }
+        try await outbound.write(ByteBuffer(bytes: line ?? Data()))
       case .detectors:
         let status = await engine.status(id: id)
         try await outbound.write(

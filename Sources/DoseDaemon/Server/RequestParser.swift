@@ -12,6 +12,14 @@ enum RequestParser {
   }
 
   static func parse(_ bytes: [UInt8]) -> Outcome {
+    if let simple = SimpleRequestScanner.scan(bytes) {
+      return .command(simple.command, id: simple.id)
+    }
+    return parseInGeneral(bytes)
+  }
+
+  /// Any JSON: every error case with its specific reply.
+  static func parseInGeneral(_ bytes: [UInt8]) -> Outcome {
     guard let text = String(validating: bytes, as: UTF8.self) else {
       return .error(
         ErrorReply(id: nil, code: .notUTF8, message: "request is not valid UTF-8"))
