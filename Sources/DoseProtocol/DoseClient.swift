@@ -30,7 +30,11 @@ public final class DoseClient {
   }
 
   private let fd: Int32
-  private var buffer = Data()
+  /// Bytes received and not yet returned; the first `scanned` of them hold no newline.
+  private var buffer: [UInt8] = []
+  private var scanned = 0
+  /// One receive buffer for the connection's life (a status reply is about 15 kB).
+  private var chunk = [UInt8](repeating: 0, count: 65536)
   public private(set) var hello: Hello?
 
   private var timeout: Double?
@@ -126,12 +130,15 @@ public final class DoseClient {
   /// The next line from the daemon without its newline, or nil at end of stream.
   public func readLine() throws(Failure) -> Data? {
     while true {
-      if let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
-        let line = buffer[buffer.startIndex..<newline]
-        buffer.removeSubrange(buffer.startIndex...newline)
-        return Data(line)
+      // Only the new bytes are searched: a long line arriving in pieces is scanned once.
+      if let newline = buffer[scanned...].firstIndex(of: UInt8(ascii: "\n")) {
+        let line = Data(buffer[..<newline])
+        buffer.removeSubrange(...newline)
+        scanned = 0
+        return line
       }
-      var chunk = [UInt8](repeating: 0, count: 65536)
+      scanned = buffer.count
+      let fd = fd
       let count = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
       if count < 0 {
         if errno == EINTR { continue }

@@ -95,13 +95,25 @@ struct Devices: ParsableCommand {
 
 struct Watch: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Stream events (readings, state changes, alarms) until interrupted.")
+    abstract: "Live view on a terminal (status tables redrawn, recent changes below); "
+      + "otherwise one line per event (readings, state changes, alarms) until interrupted.")
   @OptionGroup var options: CommonOptions
 
-  @Flag(name: .long, help: "Leave out per-reading events; show only state changes.")
+  @Flag(
+    name: .long,
+    help: "Leave out per-reading events; show only state changes (the live view always does).")
   var changesOnly = false
 
+  @Flag(
+    name: .long,
+    help: "One line per event even on a terminal (the default when stdout is not a terminal).")
+  var lines = false
+
   func run() throws {
+    if !options.json && !lines && isatty(STDOUT_FILENO) == 1 {
+      try LiveWatch(socketPath: options.socketPath).run()
+      return
+    }
     let (client, first) = try query("watch", options: options)
     if options.json { print(String(decoding: first, as: UTF8.self)) }
     client.setTimeout(nil)
