@@ -46,7 +46,9 @@ public enum BenchTable {
   public static func render(_ load: SocketLoadResult, _ start: DosectlStartResult) -> String {
     "socket: \(load.detectors) detectors, \(load.clients) clients: \(f(load.requestsPerSecond)) "
       + "status/s, latency p50 \(f(load.latencyMsP50)) ms, p99 \(f(load.latencyMsP99)) ms; "
-      + "dosed resident \(f(load.rssMBIdle)) MB idle, \(f(load.rssMBAfterLoad)) MB after load\n"
+      + "dosed resident \(f(load.rssMBIdle)) MB idle, \(f(load.rssMBAfterLoad)) MB after load "
+      + "(\(f(load.rssAnonMBAfterLoad)) MB anonymous, \(f(load.rssFileMBAfterLoad)) MB "
+      + "file-backed code)\n"
       + "dosectl status: \(f(start.medianMs)) ms median over \(start.runs) runs (start to exit)\n"
   }
 

@@ -52,10 +52,15 @@ public struct SocketBench: Sendable {
     let start = try dosectlStart(socket)
     let load = try loadTest(socket)
     let after = residentMB(daemon.processIdentifier)
+    // What the daemon itself owns (heap, stacks) against the code and read-only data mapped
+    // from the binary and its libraries, which is shared and which the kernel can drop.
+    let anonymous = residentMB(daemon.processIdentifier, field: "RssAnon")
+    let file = residentMB(daemon.processIdentifier, field: "RssFile")
     return (
       SocketLoadResult(
         detectors: detectors, clients: clients, requestsPerSecond: load.rate,
-        latencyMsP50: load.p50, latencyMsP99: load.p99, rssMBIdle: idle, rssMBAfterLoad: after),
+        latencyMsP50: load.p50, latencyMsP99: load.p99, rssMBIdle: idle, rssMBAfterLoad: after,
+        rssAnonMBAfterLoad: anonymous, rssFileMBAfterLoad: file),
       start
     )
   }
@@ -193,9 +198,9 @@ public struct SocketBench: Sendable {
   }
 
   /// VmRSS of a process, MB.
-  func residentMB(_ pid: Int32) -> Double {
+  func residentMB(_ pid: Int32, field: String = "VmRSS") -> Double {
     guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-      let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+      let line = status.split(separator: "\n").first(where: { $0.hasPrefix(field + ":") }),
       let kb = Double(line.split(separator: " ").dropFirst().first ?? "")
     else { return .nan }
     return kb / 1024
@@ -211,6 +216,9 @@ public struct SocketLoadResult: Sendable, Hashable, Codable {
   public var latencyMsP99: Double
   public var rssMBIdle: Double
   public var rssMBAfterLoad: Double
+  /// Of `rssMBAfterLoad`: anonymous memory (heap, stacks) and file-backed pages (code).
+  public var rssAnonMBAfterLoad: Double
+  public var rssFileMBAfterLoad: Double
 
   enum CodingKeys: String, CodingKey {
     case bench, detectors, clients
@@ -219,6 +227,8 @@ public struct SocketLoadResult: Sendable, Hashable, Codable {
     case latencyMsP99 = "latency_ms_p99"
     case rssMBIdle = "rss_mb_idle"
     case rssMBAfterLoad = "rss_mb_after_load"
+    case rssAnonMBAfterLoad = "rss_anon_mb_after_load"
+    case rssFileMBAfterLoad = "rss_file_mb_after_load"
   }
 }
 
