@@ -89,23 +89,63 @@ extension Engine {
   func record(_ event: StoredEvent) -> StoredEvent? {
     journal(event)
     guard let store else { return nil }
+    guard flushBacklog(to: store) else {
+      backlog.add(event)
+      return nil
+    }
     do {
       let saved = try store.append(event)
       storageProblem = nil
       return saved
     } catch {
       storageProblem = "\(error)"
+      backlog.add(event)
       return nil
     }
   }
 
   func save(_ aggregates: [MinuteAggregate]) {
     guard let store, !aggregates.isEmpty else { return }
+    guard flushBacklog(to: store) else {
+      backlog.add(aggregates)
+      return
+    }
     do {
       try store.save(aggregates)
     } catch {
       storageProblem = "\(error)"
+      backlog.add(aggregates)
     }
+  }
+
+  /// Writes what waited for the database; true when nothing waits any more. On recovery the
+  /// storage alarm clears and a `storage_recovered` event says how many records were written
+  /// late (and lost, if the outage outlasted the backlog).
+  @discardableResult
+  func flushBacklog(to store: RecordStore) -> Bool {
+    guard !backlog.isEmpty else { return true }
+    do {
+      let (written, lost) = try backlog.flush(to: store)
+      let problem = storageProblem
+      storageProblem = nil
+      let event = StoredEvent(
+        time: clock.now().wallTime, kind: "storage_recovered",
+        message: "records can be written again (after: \(problem ?? "a write error")); "
+          + "\(written) records written late" + (lost > 0 ? ", \(lost) lost" : ""))
+      journal(event)
+      _ = try? store.append(event)
+      return true
+    } catch {
+      storageProblem = "\(error)"
+      return false
+    }
+  }
+
+  /// Retries the backlog at most once a second while the records are failing.
+  func retryStorage(now: Double) {
+    guard let store, !backlog.isEmpty, now - lastStorageRetry >= 1 else { return }
+    lastStorageRetry = now
+    flushBacklog(to: store)
   }
 
   /// Records each alarm when it appears and when it goes.

@@ -19,6 +19,9 @@ public actor Engine {
   var store: RecordStore?
   /// Why records cannot be written right now; shown as a `storage` alarm.
   var storageProblem: String?
+  /// Records waiting for the database to take writes again.
+  var backlog = StorageBacklog()
+  var lastStorageRetry = -Double.infinity
   /// Each room's current admission and when its occupancy last changed.
   var roomRecords: [String: (since: Date?, admission: AdmissionRecord?)] = [:]
   var aggregator = MinuteAggregator()
@@ -262,11 +265,16 @@ public actor Engine {
         alarms.append(alarm)
       }
     }
+    retryStorage(now: now.monotonicSeconds)
     if let problem = storageProblem {
+      let waiting =
+        backlog.isEmpty
+        ? "" : "; \(backlog.count) records wait in memory and are written when it recovers"
       alarms.append(
         AlarmStatus(
           kind: "storage", level: AlarmLevel.alarm.rawValue, location: nil, detector: nil,
-          message: "records cannot be written: \(problem)", since: since("storage", now.wallTime)))
+          message: "records cannot be written: \(problem)\(waiting)",
+          since: since("storage", now.wallTime)))
     } else {
       alarmSince.removeValue(forKey: "storage")
     }

@@ -42,6 +42,14 @@ public final class RecordStore: Sendable {
     }
   }
 
+  /// Makes the database refuse writes (`PRAGMA query_only`, SQLITE_READONLY), as a read-only
+  /// state directory would, or take them again. For fault-injection tests.
+  func refuseWrites(_ refuse: Bool) throws {
+    try pool.writeWithoutTransaction { db in
+      try db.execute(sql: "PRAGMA query_only = \(refuse ? "ON" : "OFF")")
+    }
+  }
+
   // MARK: Events
 
   @discardableResult
