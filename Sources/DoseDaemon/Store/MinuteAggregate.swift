@@ -39,3 +39,25 @@ public struct MinuteAggregate: Sendable, Hashable, Codable, FetchableRecord, Per
     self.doseMaxUSvH = doseMaxUSvH
   }
 }
+
+extension MinuteAggregate {
+  /// Two parts of the same detector-minute as one: counts, live time and readings add up; the
+  /// dose range spans both; the mean is weighted by each part's readings.
+  func merged(with other: MinuteAggregate) -> MinuteAggregate {
+    let (sum, overflow) = counts.addingReportingOverflow(other.counts)
+    var result = self
+    result.counts = overflow ? .max : sum
+    result.liveSeconds += other.liveSeconds
+    result.readings += other.readings
+    result.doseMinUSvH = [doseMinUSvH, other.doseMinUSvH].compactMap { $0 }.min()
+    result.doseMaxUSvH = [doseMaxUSvH, other.doseMaxUSvH].compactMap { $0 }.max()
+    switch (doseMeanUSvH, other.doseMeanUSvH) {
+    case (let a?, let b?):
+      let total = Double(readings + other.readings)
+      result.doseMeanUSvH =
+        total > 0 ? (a * Double(readings) + b * Double(other.readings)) / total : (a + b) / 2
+    case (let a, let b): result.doseMeanUSvH = a ?? b
+    }
+    return result
+  }
+}

@@ -84,7 +84,13 @@ public final class RecordStore: Sendable {
   public func save(_ aggregates: [MinuteAggregate]) throws {
     guard !aggregates.isEmpty else { return }
     try pool.write { db in
-      for aggregate in aggregates { try aggregate.upsert(db) }
+      for aggregate in aggregates {
+        // A minute already recorded (a restart within it, the stop's flush and the new run's
+        // first minute) is merged, not overwritten.
+        let existing = try MinuteAggregate.fetchOne(
+          db, key: ["detector": aggregate.detector, "minute": aggregate.minute])
+        try (existing.map { $0.merged(with: aggregate) } ?? aggregate).upsert(db)
+      }
     }
   }
 
