@@ -72,7 +72,8 @@ import Testing
             id: .number(1), package: package, store: "store", activitiesBq: ["Lu-177": 5e7],
             massG: nil, at: nil, surfaceUSvH: 2))
       }
-      #expect(WireCoding.messageClass(of: reply) == "waste", "\(String(decoding: reply, as: UTF8.self))")
+      #expect(
+        WireCoding.messageClass(of: reply) == "waste", "\(String(decoding: reply, as: UTF8.self))")
       acknowledged.append(package)
       // Killed at a random moment of heavy recording.
       try await Task.sleep(for: .milliseconds(Int.random(in: 0...1000, using: &random)))
