@@ -53,8 +53,9 @@ final class CapturedLog: Sendable {
     try await eventually("the dose alarm is logged") {
       log.all.contains { $0.hasPrefix("<3>") && $0.contains("location=room") }
     }
-    let alarm = try #require(log.all.first { $0.contains("event=alarm level=alarm location=room") })
-    #expect(alarm.hasPrefix("<3>dose: "))
+    let alarm = try #require(
+      log.all.first { $0.hasPrefix("<3>dose: ") && $0.contains("event=alarm") })
+    #expect(alarm.contains("level=alarm location=room"))
     _ = try await daemon.send(
       RoomRequest(id: .number(1), command: .roomDischarge, room: "room"), as: RoomReply.self)
     let action = try #require(log.all.first { $0.contains("control action") })

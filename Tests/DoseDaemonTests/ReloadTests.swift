@@ -129,8 +129,8 @@ import Testing
     #expect(attached.filter { $0.detector == "r3" }.count == 1)
     // The restarted detectors' first seconds without a reading were not recorded as faults.
     let faults = recorded.filter {
-      ($0.kind == "alarm" || $0.kind == "detector_state") && ["store", "r3"].contains($0.detector)
-        && $0.level == "alarm"
+      $0.seq > reload.seq && ($0.kind == "alarm" || $0.kind == "detector_state")
+        && ["store", "r3"].contains($0.detector) && $0.level == "alarm"
     }
     #expect(faults.isEmpty, "\(faults.map { "\($0.time) \($0.kind) \($0.message)" })")
   }
