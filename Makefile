@@ -63,7 +63,7 @@ test: test-deps prometheus-deps
 
 # Fault-injection suites that load the whole machine on purpose (floods of requests, daemons
 # killed and restarted): run after the others, so they cannot starve timing-sensitive tests.
-HEAVY_TESTS = SocketAbuseTests|CrashSafetyTests|UnplugStormTests
+HEAVY_TESTS = SocketAbuseTests|CrashSafetyTests|UnplugStormTests|GarbageFloodTests
 
 # The benchmarks (docs/measurement.md §7, and the socket load of issue 7): release build of
 # everything (the socket bench starts the release dosed and dosectl), about two minutes.

@@ -60,7 +60,9 @@ import Testing
     try daemon.run()
     defer { if daemon.isRunning { kill(daemon.processIdentifier, SIGKILL) } }
     func state() async -> String? {
-      let line = try? await offPool { try DoseClient(path: socket, timeout: 2).request("detectors") }
+      let line = try? await offPool {
+        try DoseClient(path: socket, timeout: 2).request("detectors")
+      }
       return line.flatMap { try? WireCoding.decoder().decode(DetectorsReply.self, from: $0) }?
         .detectors.first?.state
     }

@@ -1,0 +1,110 @@
+import DeviceEmulators
+import DoseCore
+import DoseProtocol
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// Issue 9: a counter's line fills with garbage at the full rate of its port (9600 baud for a
+/// MightyOhm kit, about 960 bytes a second; here ten times that) for five seconds, against the
+/// real `dosed` binary. The daemon's CPU stays low, and readings resume when the garbage stops.
+@Suite(.serialized) struct GarbageFloodTests {
+  /// CPU seconds (user + system) a process has used, from /proc/PID/stat.
+  func cpuSeconds(_ pid: Int32) -> Double {
+    guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+      let close = stat.lastIndex(of: ")")
+    else { return .nan }
+    let fields = stat[stat.index(after: close)...].split(separator: " ")
+    // Fields 14 and 15 (utime, stime), counted from the pid; after ")" the state is field 3.
+    guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12])
+    else { return .nan }
+    return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+  }
+
+  @Test func garbageAtFullRateCostsLittleAndReadingsResume() async throws {
+    let directory = "/tmp/dosed-flood-\(UUID().uuidString.prefix(8))"
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let link = directory + "/ttyKIT"
+    let terminal = try PseudoTerminal(link: link)
+    let config = directory + "/ward.toml"
+    try """
+    [[detector]]
+    id = "kit"
+    driver = "mightyohm"
+    port = "\(link)"
+    sensitivity_cpm_per_usv_h = 100.0
+    calibration_source = "test"
+
+    [[location]]
+    id = "room"
+    kind = "isolation_room"
+    detectors = ["kit"]
+    warn_usv_h = 50.0
+    alarm_usv_h = 100.0
+    state = "occupied"
+    """.write(toFile: config, atomically: true, encoding: .utf8)
+    let socket = directory + "/dosed.sock"
+    let daemon = Process()
+    daemon.executableURL = ExecutableTests.binaries.appendingPathComponent("dosed")
+    daemon.arguments = [
+      "--config", config, "--socket", socket, "--state-dir", directory + "/state",
+    ]
+    daemon.standardOutput = FileHandle.nullDevice
+    daemon.standardError = FileHandle.nullDevice
+    try daemon.run()
+    defer { if daemon.isRunning { kill(daemon.processIdentifier, SIGKILL) } }
+    let fd = terminal.masterFD
+    /// Writes the kit's real line format once a second for `seconds`.
+    func talk(seconds: Int) async throws {
+      try await offPool {
+        for _ in 0..<seconds {
+          let line = Array("CPS, 00020, CPM, 01200, uSv/hr, 12.00, SLOW\r\n".utf8)
+          _ = line.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+          Thread.sleep(forTimeInterval: 1)
+        }
+      }
+    }
+    func detector() async -> DetectorStatus? {
+      let line = try? await offPool {
+        try DoseClient(path: socket, timeout: 2).request("detectors")
+      }
+      return line.flatMap { try? WireCoding.decoder().decode(DetectorsReply.self, from: $0) }?
+        .detectors.first
+    }
+    try await eventually("dosed answers") { await detector() != nil }
+    try await talk(seconds: 3)
+    #expect(await detector()?.state == "ok")
+
+    // Five seconds of random bytes (newlines included) at 9600 bytes a second.
+    let before = cpuSeconds(daemon.processIdentifier)
+    try await offPool {
+      var random = SeededGenerator(seed: 5)
+      for _ in 0..<50 {
+        let chunk = (0..<960).map { _ in UInt8.random(in: 0...255, using: &random) }
+        _ = chunk.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        Thread.sleep(forTimeInterval: 0.1)
+      }
+    }
+    let used = cpuSeconds(daemon.processIdentifier) - before
+    print("garbage flood: dosed used \(String(format: "%.2f", used)) CPU s in 5 s of garbage")
+    // Bounded: well under half a core (a loop per byte, a log line per junk line, or a parse
+    // that rescans would show here).
+    #expect(used < 2.5)
+    // Good lines again: readings resume.
+    let lastBefore = await detector()?.lastReadingAt
+    let resumed = Task { try await talk(seconds: 6) }
+    try await eventually("readings resume", seconds: 10) {
+      let kit = await detector()
+      return kit?.state == "ok" && (kit?.link?.junkLines ?? 0) > 0
+        && kit?.lastReadingAt != lastBefore
+    }
+    _ = try await resumed.value
+    daemon.terminate()
+    daemon.waitUntilExit()
+    #expect(daemon.terminationStatus == 0)
+  }
+}
