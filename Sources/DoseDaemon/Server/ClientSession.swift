@@ -32,6 +32,9 @@ struct ClientSession: Sendable {
             let keepGoing = try await answer(
               Array(line.readableBytesView), outbound: outbound, channel: client.channel)
             if !keepGoing { return }
+            // A client sending lines back to back must not keep a thread of the cooperative
+            // pool (two on a 2-core box) from the other clients' sessions.
+            await Task.yield()
           }
         }
       }
