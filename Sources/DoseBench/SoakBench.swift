@@ -1,0 +1,173 @@
+import Foundation
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// `soak` (issue 9): a real `dosed` with 32 simulated detectors run for 30 simulated days under
+/// `--time-scale`. Resident memory and open descriptors are sampled after a warm-up and at
+/// the end (they must stay flat), and the database's growth is reported per detector-day.
+public struct SoakBench: Sendable {
+  public var dosed: String
+  public var detectors = 32
+  public var simulatedDays = 30.0
+  /// 3600: 30 days in 12 minutes of real time.
+  public var timeScale = 3600.0
+  /// Real seconds before the first sample: caches, pools and the first minute records settle.
+  public var warmUpSeconds = 30.0
+
+  public init(dosed: String) {
+    self.dosed = dosed
+  }
+
+  public func run() throws -> SoakResult {
+    let directory = "/tmp/dosebench-soak-\(getpid())"
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let config = directory + "/ward.toml"
+    try ward().write(toFile: config, atomically: true, encoding: .utf8)
+    let state = directory + "/state"
+    let daemon = Process()
+    daemon.executableURL = URL(fileURLWithPath: dosed)
+    daemon.arguments = [
+      "--config", config, "--socket", directory + "/dosed.sock", "--state-dir", state,
+      "--time-scale", String(timeScale),
+    ]
+    daemon.standardOutput = FileHandle.nullDevice
+    daemon.standardError = FileHandle.nullDevice
+    try daemon.run()
+    defer {
+      daemon.terminate()
+      daemon.waitUntilExit()
+    }
+    let pid = daemon.processIdentifier
+    let total = simulatedDays * 86_400 / timeScale
+    Thread.sleep(forTimeInterval: warmUpSeconds)
+    let first = Sample(pid: pid, state: state)
+    var peak = first
+    let end = Date().addingTimeInterval(Swift.max(0, total - warmUpSeconds))
+    while Date() < end {
+      Thread.sleep(forTimeInterval: Swift.min(10, Swift.max(0, end.timeIntervalSinceNow)))
+      let sample = Sample(pid: pid, state: state)
+      peak.rssMB = Swift.max(peak.rssMB, sample.rssMB)
+      peak.descriptors = Swift.max(peak.descriptors, sample.descriptors)
+      guard daemon.isRunning else { throw SocketBench.Failure(description: "dosed stopped") }
+    }
+    let last = Sample(pid: pid, state: state)
+    let days = (total - warmUpSeconds) * timeScale / 86_400
+    return SoakResult(
+      detectors: detectors, simulatedDays: simulatedDays, timeScale: timeScale,
+      rssMBAfterWarmUp: first.rssMB, rssMBEnd: last.rssMB, rssMBPeak: peak.rssMB,
+      rssAnonMBAfterWarmUp: first.anonMB, rssAnonMBEnd: last.anonMB,
+      descriptorsAfterWarmUp: first.descriptors, descriptorsEnd: last.descriptors,
+      descriptorsPeak: peak.descriptors,
+      databaseBytesPerDetectorDay: Double(last.databaseBytes - first.databaseBytes)
+        / (Double(detectors) * days))
+  }
+
+  /// Detectors with backgrounds from 0.1 to 3 µSv/h, every fourth with a decaying patient or
+  /// package, in rooms of four.
+  func ward() -> String {
+    var text = ""
+    for index in 0..<detectors {
+      text += """
+        [[detector]]
+        id = "d\(index)"
+        driver = "simulated"
+        tube = "SBM-20"
+          [detector.simulated]
+          background_usv_h = \(0.1 + Double(index % 30) * 0.1)
+
+        """
+      if index % 4 == 0 {
+        text += """
+              [[detector.simulated.source]]
+              dose_rate_usv_h = 40.0
+              half_life_h = 160.0
+
+          """
+      }
+      text += "\n"
+    }
+    for room in 0..<(detectors / 4) {
+      let ids = (0..<4).map { "\"d\(room * 4 + $0)\"" }.joined(separator: ", ")
+      text += """
+        [[location]]
+        id = "room-\(room)"
+        kind = "isolation_room"
+        detectors = [\(ids)]
+        warn_usv_h = 100.0
+        alarm_usv_h = 200.0
+        state = "occupied"
+
+
+        """
+    }
+    return text
+  }
+
+  struct Sample {
+    var rssMB: Double
+    var anonMB: Double
+    var descriptors: Int
+    var databaseBytes: Int
+
+    init(pid: Int32, state: String) {
+      let bench = SocketBench(dosed: "", dosectl: "")
+      rssMB = bench.residentMB(pid)
+      anonMB = bench.residentMB(pid, field: "RssAnon")
+      descriptors = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd"))?
+        .count ?? -1
+      databaseBytes =
+        ((try? FileManager.default.contentsOfDirectory(atPath: state)) ?? []).reduce(0) {
+          let size = (try? FileManager.default.attributesOfItem(atPath: state + "/" + $1))?[.size]
+          return $0 + ((size as? NSNumber)?.intValue ?? 0)
+        }
+    }
+  }
+}
+
+public struct SoakResult: Sendable, Hashable, Codable {
+  public var bench = "soak"
+  public var detectors: Int
+  public var simulatedDays: Double
+  public var timeScale: Double
+  public var rssMBAfterWarmUp: Double
+  public var rssMBEnd: Double
+  public var rssMBPeak: Double
+  public var rssAnonMBAfterWarmUp: Double
+  public var rssAnonMBEnd: Double
+  public var descriptorsAfterWarmUp: Int
+  public var descriptorsEnd: Int
+  public var descriptorsPeak: Int
+  /// Growth of the state directory (database and WAL) per detector and simulated day. Under
+  /// `--time-scale` a simulated detector reads at most four times a real second, so it writes
+  /// fewer minute records than at real time: see docs/reliability.md.
+  public var databaseBytesPerDetectorDay: Double
+
+  enum CodingKeys: String, CodingKey {
+    case bench, detectors
+    case simulatedDays = "simulated_days"
+    case timeScale = "time_scale"
+    case rssMBAfterWarmUp = "rss_mb_after_warm_up"
+    case rssMBEnd = "rss_mb_end"
+    case rssMBPeak = "rss_mb_peak"
+    case rssAnonMBAfterWarmUp = "rss_anon_mb_after_warm_up"
+    case rssAnonMBEnd = "rss_anon_mb_end"
+    case descriptorsAfterWarmUp = "fds_after_warm_up"
+    case descriptorsEnd = "fds_end"
+    case descriptorsPeak = "fds_peak"
+    case databaseBytesPerDetectorDay = "db_bytes_per_detector_day"
+  }
+
+  public var summary: String {
+    String(
+      format:
+        "soak: %d detectors, %.0f simulated days at %.0f×: RSS %.1f → %.1f MB (peak %.1f; "
+        + "anonymous %.1f → %.1f MB), descriptors %d → %d (peak %d), database %.0f bytes per "
+        + "detector-day",
+      detectors, simulatedDays, timeScale, rssMBAfterWarmUp, rssMBEnd, rssMBPeak,
+      rssAnonMBAfterWarmUp, rssAnonMBEnd, descriptorsAfterWarmUp, descriptorsEnd,
+      descriptorsPeak, databaseBytesPerDetectorDay)
+  }
+}
