@@ -9,6 +9,12 @@
 struct TOMLLineLocator: Sendable {
   /// First line (1-based) on which each key path is defined, e.g. `detector[1].simulated.seed`.
   private(set) var lines: [String: Int] = [:]
+  /// The first table header with no key where toml++ expects one, e.g. `[.]`, `[[` or `[é]`:
+  /// its line and what stands where the key should start (nil: the end of the line).
+  /// toml++ 3.x, as bundled by TOMLKit 0.6.0, does not check this itself: it asserts
+  /// (`parse_key`, toml.hpp:15481) and the process aborts, so `ConfigLoader` refuses such a
+  /// header before the text reaches it (found by the fuzz target `FuzzConfig`).
+  private(set) var headerWithoutKey: (line: Int, found: UInt8?)?
 
   init(source: String) {
     var scanner = Scanner()
@@ -20,6 +26,7 @@ struct TOMLLineLocator: Sendable {
       lineNumber += 1
       scanner.scan(line: Array(rawLine), number: lineNumber, into: &lines)
     }
+    headerWithoutKey = scanner.headerWithoutKey
   }
 
   /// The line of `keyPath`, else of the nearest enclosing key or table that has one, else nil.
@@ -57,6 +64,8 @@ extension TOMLLineLocator {
     var arrayCounts: [String: Int] = [:]
     /// Set while inside a value that continues on the next line.
     var pendingValue: ValueState?
+    /// See `TOMLLineLocator.headerWithoutKey`.
+    var headerWithoutKey: (line: Int, found: UInt8?)?
 
     mutating func scan(line: [UInt8], number: Int, into lines: inout [String: Int]) {
       var bytes = line
@@ -71,6 +80,9 @@ extension TOMLLineLocator {
       guard index < bytes.count, bytes[index] != UInt8(ascii: "#") else { return }
 
       if bytes[index] == UInt8(ascii: "[") {
+        if headerWithoutKey == nil, let key = Self.missingKey(bytes, header: index) {
+          headerWithoutKey = (number, key < bytes.count ? bytes[key] : nil)
+        }
         let isArray = index + 1 < bytes.count && bytes[index + 1] == UInt8(ascii: "[")
         index += isArray ? 2 : 1
         guard let (components, _) = parseKey(bytes, from: index, terminator: UInt8(ascii: "]"))
@@ -91,6 +103,25 @@ extension TOMLLineLocator {
       var value = ValueState()
       value.scan(bytes, from: end + 1)
       if !value.isComplete { pendingValue = value }
+    }
+
+    /// What toml++'s `parse_table_header` does before `parse_key`, for the header whose `[` is
+    /// at `header`: skip spaces and tabs, a second `[` directly after the first (after
+    /// whitespace toml++ reports it), spaces and tabs again (a `]` there it reports too). Returns
+    /// where the key should start (`bytes.count`: the end of the line) when no bare-key
+    /// character or quote stands there, else nil.
+    static func missingKey(_ bytes: [UInt8], header: Int) -> Int? {
+      var index = skipWhitespace(bytes, from: header + 1)
+      if index < bytes.count, bytes[index] == UInt8(ascii: "[") {
+        guard index == header + 1 else { return nil }
+        index = skipWhitespace(bytes, from: index + 1)
+      }
+      guard index < bytes.count else { return index }
+      let byte = bytes[index]
+      let keyStarts =
+        byte == UInt8(ascii: "]") || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'")
+        || isBareKeyByte(byte)
+      return keyStarts ? nil : index
     }
 
     /// `[[a.b]]` inside the second `[[a]]` resolves to `a[1].b[n]`, n counting per `a[1].b`.
