@@ -159,7 +159,7 @@ prometheus-deps:
 # (ASan + coverage, in their own scratch path) and runs each in turn for FUZZ_SECONDS; fails on any
 # crash, trap or hang, whose input goes to fuzz/artifacts/<target>/. make fuzz-ci: 30 s each.
 FUZZ_TARGETS ?= FuzzGMC FuzzRadPro FuzzLines FuzzBGeigie FuzzOpenGamma FuzzModbus FuzzRadiaCode \
-  FuzzRequest FuzzConfig FuzzQuantities
+  FuzzRadiaCodeSession FuzzRequest FuzzConfig FuzzQuantities
 FUZZ_SECONDS ?= 60
 FUZZ_CI_SECONDS ?= 30
 FUZZ_SCRATCH ?= .build-fuzz

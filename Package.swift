@@ -104,6 +104,7 @@ let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
   ("FuzzOpenGamma", ["DetectorDrivers"]),
   ("FuzzModbus", ["DetectorDrivers"]),
   ("FuzzRadiaCode", ["DetectorDrivers"]),
+  ("FuzzRadiaCodeSession", ["DetectorDrivers"]),
   (
     "FuzzRequest",
     [

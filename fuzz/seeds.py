@@ -70,6 +70,27 @@ VERSION = (
     + struct.pack("<HH", 12, 4) + bytes([12]) + b"Feb 20 2024\0"
 )
 
+
+
+def vstring(data: bytes) -> bytes:
+    """An RD_VIRT_STRING reply payload: return code 1, length, data."""
+    return struct.pack("<II", 1, len(data)) + data
+
+
+def script(flags: int, payloads: list) -> bytes:
+    """FuzzRadiaCodeSession input: flags, then each reply payload after a u16 length."""
+    return bytes([flags]) + b"".join(struct.pack("<H", len(p)) + p for p in payloads)
+
+
+def spectrum1(duration: int, values: list) -> bytes:
+    """A format-1 spectrum with absolute u8 values (run header: count << 4 | width 1)."""
+    return vstring(struct.pack("<Ifff", duration, 0.0, 3.0, 0.0)
+                   + struct.pack("<H", len(values) << 4 | 1) + bytes(values))
+
+
+ACK = struct.pack("<I", 1)
+SESSION_START = [ACK, ACK, ACK, VERSION]
+
 PROTOCOL_LINES = [
     b'{"id":1,"cmd":"status"}',
     b'{"id":"a","cmd":"watch"}',
@@ -156,6 +177,14 @@ SEEDS = {
         "signature": struct.pack("<I", 0xDEADBEEF) + bytes([6]) + b"fw.bin" + bytes([3]) + b"rc1",
         "registers": struct.pack("<III", 3, 17, 0x41C80000),
         "configuration": b"Name=x\r\nSpecFormatVersion=1\r\n",
+    },
+    "FuzzRadiaCodeSession": {
+        "rates": script(0, SESSION_START + [vstring(b"SpecFormatVersion=0\n")]
+                        + [vstring(DATABUF)] * 6),
+        "spectra": script(1, SESSION_START + [
+            vstring(b"SpecFormatVersion=1\n"), vstring(DATABUF), spectrum1(60, [5, 6]),
+            vstring(DATABUF), vstring(DATABUF), spectrum1(62, [7, 9]),
+            vstring(DATABUF), vstring(DATABUF), spectrum1(64, [9, 12])]),
     },
     "FuzzRequest": {
         # First byte: chunk size - 1 in its low six bits; 0x40 selects the 64-byte line limit.
