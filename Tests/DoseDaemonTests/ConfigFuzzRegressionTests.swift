@@ -59,6 +59,28 @@ import Testing
     #expect(nested.message.contains("x"), "\(nested)")
   }
 
+  /// toml++ also asserts in `parse_time` when a `YYYY-MM-DD` value has a `T` and no digit
+  /// after it. The fuzzer's input had a control character there (`2026-11-27T\u{07}8:00:00Z`
+  /// in `[simulation] start_at`).
+  @Test(arguments: [
+    "start_at = 2026-11-27T\u{07}8:00:00Z", "start_at = 2026-11-27t:00", "start_at = 2026-11-27T:",
+    "start_at = [\n  2026-11-27TZ:00,\n]",
+  ])
+  func dateTimeWithoutATimeIsAConfigError(value: String) throws {
+    let text = Self.ward + "[simulation]\n" + value + "\n"
+    let error = try #require(self.error(text), "loaded: \(value.debugDescription)")
+    #expect(error.line == (value.contains("\n") ? 19 : 18), "\(error)")
+    #expect(error.message.contains("date-time needs a time"), "\(error)")
+  }
+
+  /// Good date-times, and date-like bare keys in an inline table, are not taken for it.
+  @Test func validDateTimesAndDateLikeKeysPass() throws {
+    let good = Self.ward + "[simulation]\nstart_at = 2026-11-27T08:00:00Z\n"
+    #expect(error(good) == nil)
+    let key = try #require(error(Self.ward + "x = { 2026-11-27Tab = 1 }\n"))
+    #expect(!key.message.contains("date-time"), "\(key)")
+  }
+
   /// TOMLKit passes the text to toml++ as a C string, so everything after a NUL byte was
   /// ignored without a word: here an unknown key that must be refused.
   @Test func nulByteIsRefusedNotTruncated() throws {

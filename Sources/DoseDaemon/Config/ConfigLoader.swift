@@ -60,10 +60,11 @@ public enum ConfigLoader {
       sourcePath: path)
   }
 
-  /// Two inputs TOMLKit 0.6.0 mishandles, found by the fuzz target `FuzzConfig`. It hands the
+  /// Inputs TOMLKit 0.6.0 mishandles, found by the fuzz target `FuzzConfig`. It hands the
   /// text to toml++ as a C string, so a NUL byte silently ends the document: everything after
   /// it (detectors, locations) would be ignored. And toml++ asserts, aborting `dosed`, on a
-  /// table header without a key (`[.]`, `[[`, `[é]`). Both are invalid TOML and refused here.
+  /// table header without a key (`[.]`, `[[`, `[é]`) and on a date-time with no digit after
+  /// its `T` (`2026-11-27T:00`). All are invalid TOML and refused here.
   static func refuseWhatTOMLKitCannotRead(
     _ text: String, locator: TOMLLineLocator, path: String
   ) throws(ConfigError) {
@@ -84,6 +85,11 @@ public enum ConfigLoader {
         file: path, line: header.line, keyPath: "",
         message: "invalid TOML: a table header needs a bare or quoted key after '[', found \(found)"
       )
+    }
+    if let line = locator.dateTimeWithoutTime {
+      throw ConfigError(
+        file: path, line: line, keyPath: "",
+        message: "invalid TOML: a date-time needs a time such as 08:00:00 right after its 'T'")
     }
   }
 
