@@ -7,7 +7,7 @@ DEMO_CONFIG ?= config/demo-ward.toml
 SUDO       := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
 .PHONY: all deps test-deps prometheus-deps build release demo test bench bench-check lint format check-config clean \
-  man install install-files uninstall check-units
+  man install install-files uninstall check-units fuzz-build fuzz fuzz-ci
 
 all: build
 
@@ -158,6 +158,32 @@ prometheus-deps:
 	@command -v promtool >/dev/null && command -v prometheus >/dev/null || { \
 	  echo "installing prometheus (promtool and a real scraper for the metrics tests)"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq prometheus; }
+
+# --- Fuzzing (issue 9; docs/reliability.md "Fuzzing") --------------------------------------------
+# make fuzz [FUZZ_SECONDS=60] [FUZZ_TARGETS="FuzzGMC FuzzModbus"]: builds the libFuzzer targets
+# (ASan + coverage, in their own scratch path) and runs each in turn for FUZZ_SECONDS; fails on any
+# crash, trap or hang, whose input goes to fuzz/artifacts/<target>/. make fuzz-ci: 30 s each.
+FUZZ_TARGETS ?= FuzzGMC FuzzRadPro FuzzLines FuzzBGeigie FuzzOpenGamma FuzzModbus FuzzRadiaCode \
+  FuzzRadiaCodeSession FuzzRequest FuzzConfig FuzzQuantities
+FUZZ_SECONDS ?= 60
+FUZZ_CI_SECONDS ?= 30
+FUZZ_SCRATCH ?= .build-fuzz
+FUZZ_CONFIG  ?= release
+# The comma form matters: two separate sanitizer flags build without coverage (swift-stack.md §9).
+FUZZ_BUILD_FLAGS = --scratch-path $(FUZZ_SCRATCH) -c $(FUZZ_CONFIG) --sanitize fuzzer \
+  -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING
+
+fuzz-build: deps
+	@for target in $(FUZZ_TARGETS); do \
+	  echo "$(SWIFT) build $(FUZZ_BUILD_FLAGS) --product $$target"; \
+	  $(SWIFT) build $(FUZZ_BUILD_FLAGS) --product $$target || exit 1; \
+	done
+
+fuzz: fuzz-build
+	FUZZ_SECONDS=$(FUZZ_SECONDS) fuzz/run $(FUZZ_SCRATCH)/$(FUZZ_CONFIG) $(FUZZ_TARGETS)
+
+fuzz-ci: fuzz-build
+	FUZZ_SECONDS=$(FUZZ_CI_SECONDS) fuzz/run $(FUZZ_SCRATCH)/$(FUZZ_CONFIG) $(FUZZ_TARGETS)
 
 lint:
 	$(SWIFT) format lint --strict --recursive Sources Tests Package.swift

@@ -90,3 +90,35 @@ let package = Package(
   ],
   swiftLanguageModes: [.v6]
 )
+
+// libFuzzer targets (issue 9; docs/reliability.md "Fuzzing"), one per wire codec plus the socket
+// request path and the configuration. Each is one `LLVMFuzzerTestOneInput` function over a
+// library's public or `package` API. `make fuzz` builds them with `--sanitize fuzzer -Xswiftc
+// -sanitize=fuzzer,address -Xswiftc -DFUZZING`; a plain `swift build` links them with a small
+// `main` that replays saved inputs instead (see `FuzzReplay`).
+package.targets.append(.target(name: "FuzzSupport", path: "Sources/Fuzz/FuzzSupport"))
+let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
+  ("FuzzGMC", ["DetectorDrivers"]),
+  ("FuzzRadPro", ["DetectorDrivers"]),
+  ("FuzzLines", ["DetectorDrivers"]),
+  ("FuzzBGeigie", ["DetectorDrivers"]),
+  ("FuzzOpenGamma", ["DetectorDrivers"]),
+  ("FuzzModbus", ["DetectorDrivers"]),
+  ("FuzzRadiaCode", ["DetectorDrivers"]),
+  ("FuzzRadiaCodeSession", ["DetectorDrivers"]),
+  (
+    "FuzzRequest",
+    [
+      "DoseDaemon", "DoseProtocol", .product(name: "NIOCore", package: "swift-nio"),
+      .product(name: "NIOEmbedded", package: "swift-nio"),
+    ]
+  ),
+  ("FuzzConfig", ["DoseDaemon"]),
+  ("FuzzQuantities", ["DoseProtocol"]),
+]
+for target in fuzzTargets {
+  package.targets.append(
+    .executableTarget(
+      name: target.name, dependencies: ["FuzzSupport"] + target.dependencies,
+      path: "Sources/Fuzz/\(target.name)"))
+}

@@ -116,7 +116,8 @@ public struct SoakBench: Sendable {
       let bench = SocketBench(dosed: "", dosectl: "")
       rssMB = bench.residentMB(pid)
       anonMB = bench.residentMB(pid, field: "RssAnon")
-      descriptors = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd"))?
+      descriptors =
+        (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd"))?
         .count ?? -1
       databaseBytes =
         ((try? FileManager.default.contentsOfDirectory(atPath: state)) ?? []).reduce(0) {

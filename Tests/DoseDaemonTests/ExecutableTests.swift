@@ -353,4 +353,23 @@ import Testing
     #expect(!FileManager.default.fileExists(atPath: destdir + "/usr/bin/dosed"))
     #expect(FileManager.default.fileExists(atPath: destdir + "/etc/dosed/dosed.toml"))
   }
+
+  /// The fuzz targets as a plain build links them (a replaying `main`, no libFuzzer) run their
+  /// seed corpora and every crash input kept in `fuzz/regressions/<target>` (issue 9).
+  @Test func fuzzTargetsReplayTheirSeedsAndRegressions() async throws {
+    let root = Self.binaries.deletingLastPathComponent().deletingLastPathComponent()
+    let corpus = root.appendingPathComponent("fuzz/corpus")
+    let targets = try FileManager.default.contentsOfDirectory(atPath: corpus.path).sorted()
+    #expect(targets.count == 11)
+    for target in targets {
+      var inputs = [corpus.appendingPathComponent(target).path]
+      let regressions = root.appendingPathComponent("fuzz/regressions/\(target)")
+      if FileManager.default.fileExists(atPath: regressions.path) {
+        inputs.append(regressions.path)
+      }
+      let result = try await run(target, inputs)
+      #expect(result.status == 0, "\(target): \(result.stderr)")
+      #expect(result.stdout.hasPrefix("replayed "), "\(target): \(result.stdout)")
+    }
+  }
 }

@@ -51,7 +51,7 @@ final class CapturedLog: Sendable {
     defer { Task { await daemon.stop() } }
     // (A loaded test host may also log a "no reading yet" fault of the detector first.)
     try await eventually("the dose alarm is logged") {
-      log.all.contains { $0.hasPrefix("<3>") && $0.contains("location=room") }
+      log.all.contains { $0.hasPrefix("<3>dose: ") && $0.contains("event=alarm") }
     }
     let alarm = try #require(
       log.all.first { $0.hasPrefix("<3>dose: ") && $0.contains("event=alarm") })

@@ -9,6 +9,16 @@
 struct TOMLLineLocator: Sendable {
   /// First line (1-based) on which each key path is defined, e.g. `detector[1].simulated.seed`.
   private(set) var lines: [String: Int] = [:]
+  /// The first table header with no key where toml++ expects one, e.g. `[.]`, `[[` or `[é]`:
+  /// its line and what stands where the key should start (nil: the end of the line).
+  /// toml++ 3.x, as bundled by TOMLKit 0.6.0, does not check this itself: it asserts
+  /// (`parse_key`, toml.hpp:15481) and the process aborts, so `ConfigLoader` refuses such a
+  /// header before the text reaches it (found by the fuzz target `FuzzConfig`).
+  private(set) var headerWithoutKey: (line: Int, found: UInt8?)?
+  /// The first line with a date-time value whose time does not start with a digit after the
+  /// `T`, e.g. `start_at = 2026-11-27T:00`. toml++ asserts on that too (`parse_time`,
+  /// toml.hpp:14790), so `ConfigLoader` refuses it first.
+  private(set) var dateTimeWithoutTime: Int?
 
   init(source: String) {
     var scanner = Scanner()
@@ -20,6 +30,8 @@ struct TOMLLineLocator: Sendable {
       lineNumber += 1
       scanner.scan(line: Array(rawLine), number: lineNumber, into: &lines)
     }
+    headerWithoutKey = scanner.headerWithoutKey
+    dateTimeWithoutTime = scanner.dateTimeWithoutTime
   }
 
   /// The line of `keyPath`, else of the nearest enclosing key or table that has one, else nil.
@@ -57,6 +69,10 @@ extension TOMLLineLocator {
     var arrayCounts: [String: Int] = [:]
     /// Set while inside a value that continues on the next line.
     var pendingValue: ValueState?
+    /// See `TOMLLineLocator.headerWithoutKey`.
+    var headerWithoutKey: (line: Int, found: UInt8?)?
+    /// See `TOMLLineLocator.dateTimeWithoutTime`.
+    var dateTimeWithoutTime: Int?
 
     mutating func scan(line: [UInt8], number: Int, into lines: inout [String: Int]) {
       var bytes = line
@@ -64,6 +80,7 @@ extension TOMLLineLocator {
       if number == 1 && bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
       if var pending = pendingValue {
         pending.scan(bytes, from: 0)
+        noteDateTimeWithoutTime(pending, line: number)
         pendingValue = pending.isComplete ? nil : pending
         return
       }
@@ -71,6 +88,9 @@ extension TOMLLineLocator {
       guard index < bytes.count, bytes[index] != UInt8(ascii: "#") else { return }
 
       if bytes[index] == UInt8(ascii: "[") {
+        if headerWithoutKey == nil, let key = Self.missingKey(bytes, header: index) {
+          headerWithoutKey = (number, key < bytes.count ? bytes[key] : nil)
+        }
         let isArray = index + 1 < bytes.count && bytes[index + 1] == UInt8(ascii: "[")
         index += isArray ? 2 : 1
         guard let (components, _) = parseKey(bytes, from: index, terminator: UInt8(ascii: "]"))
@@ -90,7 +110,31 @@ extension TOMLLineLocator {
       }
       var value = ValueState()
       value.scan(bytes, from: end + 1)
+      noteDateTimeWithoutTime(value, line: number)
       if !value.isComplete { pendingValue = value }
+    }
+
+    mutating func noteDateTimeWithoutTime(_ value: ValueState, line: Int) {
+      if dateTimeWithoutTime == nil, value.sawDateTimeWithoutTime { dateTimeWithoutTime = line }
+    }
+
+    /// What toml++'s `parse_table_header` does before `parse_key`, for the header whose `[` is
+    /// at `header`: skip spaces and tabs, a second `[` directly after the first (after
+    /// whitespace toml++ reports it), spaces and tabs again (a `]` there it reports too). Returns
+    /// where the key should start (`bytes.count`: the end of the line) when no bare-key
+    /// character or quote stands there, else nil.
+    static func missingKey(_ bytes: [UInt8], header: Int) -> Int? {
+      var index = skipWhitespace(bytes, from: header + 1)
+      if index < bytes.count, bytes[index] == UInt8(ascii: "[") {
+        guard index == header + 1 else { return nil }
+        index = skipWhitespace(bytes, from: index + 1)
+      }
+      guard index < bytes.count else { return index }
+      let byte = bytes[index]
+      let keyStarts =
+        byte == UInt8(ascii: "]") || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'")
+        || isBareKeyByte(byte)
+      return keyStarts ? nil : index
     }
 
     /// `[[a.b]]` inside the second `[[a]]` resolves to `a[1].b[n]`, n counting per `a[1].b`.
@@ -119,12 +163,17 @@ extension TOMLLineLocator {
 
   /// Where a value stands after part of it was scanned.
   fileprivate struct ValueState {
-    /// Open `[` and `{` not yet closed.
-    var depth = 0
+    /// Open `[` and `{` not yet closed, innermost last.
+    var open: [UInt8] = []
     /// The quote of an open multi-line string (`"""` or `'''`), if any.
     var multilineQuote: UInt8?
+    /// The last byte outside strings and comments that was not whitespace (a value starts
+    /// after `=`, `[`, or `,` in an array; after `{` or `,` in an inline table comes a key).
+    var previous = UInt8(ascii: "=")
+    /// A `YYYY-MM-DD` value followed by `T` or `t` and no digit was seen.
+    var sawDateTimeWithoutTime = false
 
-    var isComplete: Bool { depth == 0 && multilineQuote == nil }
+    var isComplete: Bool { open.isEmpty && multilineQuote == nil }
 
     mutating func scan(_ bytes: [UInt8], from start: Int) {
       var index = start
@@ -141,6 +190,11 @@ extension TOMLLineLocator {
           }
           continue
         }
+        let startsValue =
+          previous == UInt8(ascii: "=") || previous == UInt8(ascii: "[")
+          || (previous == UInt8(ascii: ",") && open.last == UInt8(ascii: "["))
+        if startsValue, isDateWithoutTime(bytes, at: index) { sawDateTimeWithoutTime = true }
+        if byte != UInt8(ascii: " ") && byte != 9 { previous = byte }
         switch byte {
         case UInt8(ascii: "#"):
           return
@@ -153,9 +207,9 @@ extension TOMLLineLocator {
           }
           continue
         case UInt8(ascii: "["), UInt8(ascii: "{"):
-          depth += 1
+          open.append(byte)
         case UInt8(ascii: "]"), UInt8(ascii: "}"):
-          depth = max(0, depth - 1)
+          _ = open.popLast()
         default:
           break
         }
@@ -163,6 +217,25 @@ extension TOMLLineLocator {
       }
     }
   }
+}
+
+/// `YYYY-MM-DD` at `index`, then `T` or `t`, then anything but a digit (or the end).
+private func isDateWithoutTime(_ bytes: [UInt8], at index: Int) -> Bool {
+  let pattern = Array("0000-00-00".utf8)
+  guard index + pattern.count < bytes.count else { return false }
+  for (offset, expected) in pattern.enumerated() {
+    let byte = bytes[index + offset]
+    let matches = expected == UInt8(ascii: "-") ? byte == expected : isDigit(byte)
+    if !matches { return false }
+  }
+  let separator = bytes[index + pattern.count]
+  guard separator == UInt8(ascii: "T") || separator == UInt8(ascii: "t") else { return false }
+  let next = index + pattern.count + 1
+  return next >= bytes.count || !isDigit(bytes[next])
+}
+
+private func isDigit(_ byte: UInt8) -> Bool {
+  (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
 }
 
 private func isTripleQuote(_ bytes: [UInt8], at index: Int, _ quote: UInt8) -> Bool {

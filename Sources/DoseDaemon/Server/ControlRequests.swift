@@ -2,9 +2,9 @@ import DoseProtocol
 import Foundation
 
 /// Decodes the arguments of a request into its request type, with an error reply that says
-/// which field is wrong instead of a decoder's dump.
-enum ControlRequests {
-  static func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8], id: RequestID?)
+/// which field is wrong instead of a decoder's dump. `package` for the fuzz target `FuzzRequest`.
+package enum ControlRequests {
+  package static func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8], id: RequestID?)
     -> Result<T, ErrorReply>
   {
     do {

@@ -2,24 +2,25 @@ import DoseProtocol
 import NIOCore
 
 /// One framed request line, or the news that a line broke the length limit.
-enum LineFrame: Sendable {
+package enum LineFrame: Sendable {
   case line(ByteBuffer)
   case tooLong
 }
 
 /// Splits the byte stream at `\n` (a trailing `\r` is dropped), refusing lines longer than
 /// `maxLength` without buffering them: a client cannot make the daemon hold more than the limit.
-struct LineFrameDecoder: ByteToMessageDecoder {
-  typealias InboundOut = LineFrame
+/// `package` for the fuzz target `FuzzRequest`.
+package struct LineFrameDecoder: ByteToMessageDecoder {
+  package typealias InboundOut = LineFrame
 
-  let maxLength: Int
+  package let maxLength: Int
   private var overflowed = false
 
-  init(maxLength: Int = ProtocolInfo.maxLineBytes) {
+  package init(maxLength: Int = ProtocolInfo.maxLineBytes) {
     self.maxLength = maxLength
   }
 
-  mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws
+  package mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws
     -> DecodingState
   {
     if overflowed {
@@ -46,7 +47,7 @@ struct LineFrameDecoder: ByteToMessageDecoder {
     return .continue
   }
 
-  mutating func decodeLast(
+  package mutating func decodeLast(
     context: ChannelHandlerContext, buffer: inout ByteBuffer, seenEOF: Bool
   ) throws -> DecodingState {
     while try decode(context: context, buffer: &buffer) == .continue {}

@@ -2,16 +2,17 @@ import DoseProtocol
 import Foundation
 
 /// Turns one request line into a command, or into the error reply the client gets instead.
-/// Never throws and never traps, whatever the bytes.
-enum RequestParser {
-  enum Outcome: Equatable {
+/// Never throws and never traps, whatever the bytes (`package` so that the fuzz target
+/// `FuzzRequest` can hold it to that).
+package enum RequestParser {
+  package enum Outcome: Equatable {
     case command(Command, id: RequestID?)
     case error(ErrorReply)
     /// A blank line: nothing to answer.
     case empty
   }
 
-  static func parse(_ bytes: [UInt8]) -> Outcome {
+  package static func parse(_ bytes: [UInt8]) -> Outcome {
     if let simple = SimpleRequestScanner.scan(bytes) {
       return .command(simple.command, id: simple.id)
     }
