@@ -18,6 +18,9 @@ extension ClientSession {
       return ErrorReply(id: id, code: .permissionDenied, message: refusal)
     }
     let reply = await perform(command, id: id, bytes: bytes, actor: actor)
+    // What an operator changed shows in the very next `status`, not at the next periodic
+    // evaluation (a busy host may not reach it before the next request).
+    if command.isControl, !(reply is ErrorReply) { await engine.evaluate() }
     // Reloads are logged by the reloader, with what changed.
     if command.isControl, command != .reload, !(reply is ErrorReply) {
       let target = try? WireCoding.decoder().decode(ControlTarget.self, from: Data(bytes))
