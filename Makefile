@@ -66,8 +66,9 @@ test: test-deps prometheus-deps
 # killed and restarted): run after the others, so they cannot starve timing-sensitive tests.
 HEAVY_TESTS = SocketAbuseTests|CrashSafetyTests|UnplugStormTests|GarbageFloodTests
 # Whole patient cycles at 3600× (a second of real time is an hour): a starved daemon skews
-# their clearance fits, so they run on their own.
-SCALED_TESTS = ReleaseDaemonTests|EndToEndCycleTests
+# their clearance fits; client limits count connections the daemon may notice closing late.
+# They run on their own.
+SCALED_TESTS = ReleaseDaemonTests|EndToEndCycleTests|ClientLimitTests
 
 # The benchmarks (docs/measurement.md §7, and the socket load of issue 7): release build of
 # everything (the socket bench starts the release dosed and dosectl), about two minutes.
