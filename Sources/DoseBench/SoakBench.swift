@@ -21,39 +21,22 @@ public struct SoakBench: Sendable {
   }
 
   public func run() throws -> SoakResult {
-    let directory = "/tmp/dosebench-soak-\(getpid())"
-    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(atPath: directory) }
-    let config = directory + "/ward.toml"
-    try ward().write(toFile: config, atomically: true, encoding: .utf8)
-    let state = directory + "/state"
-    let daemon = Process()
-    daemon.executableURL = URL(fileURLWithPath: dosed)
-    daemon.arguments = [
-      "--config", config, "--socket", directory + "/dosed.sock", "--state-dir", state,
-      "--time-scale", String(timeScale),
-    ]
-    daemon.standardOutput = FileHandle.nullDevice
-    daemon.standardError = FileHandle.nullDevice
-    try daemon.run()
-    defer {
-      daemon.terminate()
-      daemon.waitUntilExit()
-    }
-    let pid = daemon.processIdentifier
+    let daemon = try BenchDaemon(dosed: dosed, ward: ward(), name: "soak", timeScale: timeScale)
     let total = simulatedDays * 86_400 / timeScale
     Thread.sleep(forTimeInterval: warmUpSeconds)
-    let first = Sample(pid: pid, state: state)
+    let first = Sample(daemon)
     var peak = first
     let end = Date().addingTimeInterval(Swift.max(0, total - warmUpSeconds))
     while Date() < end {
       Thread.sleep(forTimeInterval: Swift.min(10, Swift.max(0, end.timeIntervalSinceNow)))
-      let sample = Sample(pid: pid, state: state)
+      let sample = Sample(daemon)
       peak.rssMB = Swift.max(peak.rssMB, sample.rssMB)
       peak.descriptors = Swift.max(peak.descriptors, sample.descriptors)
-      guard daemon.isRunning else { throw SocketBench.Failure(description: "dosed stopped") }
+      guard daemon.process.isRunning else {
+        throw SocketBench.Failure(description: "dosed stopped")
+      }
     }
-    let last = Sample(pid: pid, state: state)
+    let last = Sample(daemon)
     let days = (total - warmUpSeconds) * timeScale / 86_400
     return SoakResult(
       detectors: detectors, simulatedDays: simulatedDays, timeScale: timeScale,
@@ -112,16 +95,16 @@ public struct SoakBench: Sendable {
     var descriptors: Int
     var databaseBytes: Int
 
-    init(pid: Int32, state: String) {
-      let bench = SocketBench(dosed: "", dosectl: "")
-      rssMB = bench.residentMB(pid)
-      anonMB = bench.residentMB(pid, field: "RssAnon")
+    init(_ daemon: BenchDaemon) {
+      rssMB = daemon.residentMB()
+      anonMB = daemon.residentMB("RssAnon")
       descriptors =
-        (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd"))?
-        .count ?? -1
+        (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(daemon.pid)/fd"))?.count
+        ?? -1
       databaseBytes =
-        ((try? FileManager.default.contentsOfDirectory(atPath: state)) ?? []).reduce(0) {
-          let size = (try? FileManager.default.attributesOfItem(atPath: state + "/" + $1))?[.size]
+        ((try? FileManager.default.contentsOfDirectory(atPath: daemon.state)) ?? []).reduce(0) {
+          let path = daemon.state + "/" + $1
+          let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size]
           return $0 + ((size as? NSNumber)?.intValue ?? 0)
         }
     }

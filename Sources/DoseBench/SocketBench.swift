@@ -27,35 +27,19 @@ public struct SocketBench: Sendable {
   }
 
   public func run() throws -> (SocketLoadResult, DosectlStartResult) {
-    let directory = "/tmp/dosebench-\(getpid())"
-    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(atPath: directory) }
-    let config = directory + "/ward.toml"
-    try ward().write(toFile: config, atomically: true, encoding: .utf8)
-    let socket = directory + "/dosed.sock"
-    let daemon = Process()
-    daemon.executableURL = URL(fileURLWithPath: dosed)
-    daemon.arguments = [
-      "--config", config, "--socket", socket, "--state-dir", directory + "/state",
-    ]
-    daemon.standardOutput = FileHandle.nullDevice
-    daemon.standardError = FileHandle.nullDevice
-    try daemon.run()
-    defer {
-      daemon.terminate()
-      daemon.waitUntilExit()
-    }
+    let daemon = try BenchDaemon(dosed: dosed, ward: ward(), name: "socket")
+    let socket = daemon.socket
     try waitReady(socket)
     // Let every detector deliver and the window fill before measuring.
     Thread.sleep(forTimeInterval: 3)
-    let idle = residentMB(daemon.processIdentifier)
+    let idle = daemon.residentMB()
     let start = try dosectlStart(socket)
     let load = try loadTest(socket)
-    let after = residentMB(daemon.processIdentifier)
+    let after = daemon.residentMB()
     // What the daemon itself owns (heap, stacks) against the code and read-only data mapped
     // from the binary and its libraries, which is shared and which the kernel can drop.
-    let anonymous = residentMB(daemon.processIdentifier, field: "RssAnon")
-    let file = residentMB(daemon.processIdentifier, field: "RssFile")
+    let anonymous = daemon.residentMB("RssAnon")
+    let file = daemon.residentMB("RssFile")
     return (
       SocketLoadResult(
         detectors: detectors, clients: clients, requestsPerSecond: load.rate,
@@ -195,15 +179,6 @@ public struct SocketBench: Sendable {
     while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
     // WEXITSTATUS
     return (status >> 8) & 0xff
-  }
-
-  /// VmRSS of a process, MB.
-  func residentMB(_ pid: Int32, field: String = "VmRSS") -> Double {
-    guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-      let line = status.split(separator: "\n").first(where: { $0.hasPrefix(field + ":") }),
-      let kb = Double(line.split(separator: " ").dropFirst().first ?? "")
-    else { return .nan }
-    return kb / 1024
   }
 }
 

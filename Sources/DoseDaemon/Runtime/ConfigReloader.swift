@@ -74,13 +74,10 @@ actor ConfigReloader {
       return .failure(ErrorReply(id: id, code: .refused, message: reason))
     }
     let previous = Dictionary(uniqueKeysWithValues: current.detectors.map { ($0.id, $0) })
-    let next = Set(config.detectors.map(\.id))
+    let next = Dictionary(uniqueKeysWithValues: config.detectors.map { ($0.id, $0) })
     // Stop what goes or changes before the engine forgets it, so no reading of an old
     // driver lands in a new monitor, and a restarted driver can open the port again.
-    for detector in current.detectors
-    where !next.contains(detector.id)
-      || config.detectors.first(where: { $0.id == detector.id }) != detector
-    {
+    for detector in current.detectors where next[detector.id] != detector {
       await supervisor.stop(detector.id)
     }
     let changes = await engine.reconfigure(to: config, actor: actor, trigger: trigger)

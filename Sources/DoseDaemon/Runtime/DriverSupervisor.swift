@@ -31,6 +31,4 @@ actor DriverSupervisor {
   func stopAll() async {
     for id in Array(tasks.keys) { await stop(id) }
   }
-
-  var running: Set<String> { Set(tasks.keys) }
 }
