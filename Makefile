@@ -63,12 +63,14 @@ test: test-deps prometheus-deps
 	$(SWIFT) test --skip-build --filter '$(HEAVY_TESTS)'
 
 # Fault-injection suites that load the whole machine on purpose (floods of requests, daemons
-# killed and restarted): run after the others, so they cannot starve timing-sensitive tests.
-HEAVY_TESTS = SocketAbuseTests|CrashSafetyTests|UnplugStormTests|GarbageFloodTests
+# killed and restarted, a state directory filled at 3600×): run after the others, so they
+# cannot starve timing-sensitive tests.
+HEAVY_TESTS = SocketAbuseTests|CrashSafetyTests|UnplugStormTests|GarbageFloodTests|DiskFullTests
 # Whole patient cycles at 3600× (a second of real time is an hour): a starved daemon skews
-# their clearance fits; client limits count connections the daemon may notice closing late.
-# They run on their own.
-SCALED_TESTS = ReleaseDaemonTests|EndToEndCycleTests|ClientLimitTests
+# their clearance fits; client limits count connections the daemon may notice closing late; a
+# stalled counter must go stale on time; wall-clock steps must not look like silence. They run
+# on their own.
+SCALED_TESTS = ReleaseDaemonTests|EndToEndCycleTests|ClientLimitTests|StalledDeviceTests|ClockJumpTests
 
 # The benchmarks (docs/measurement.md §7, and the socket load of issue 7): release build of
 # everything (the socket bench starts the release dosed and dosectl), about two minutes.

@@ -13,6 +13,8 @@ let package = Package(
     .executable(name: "dosebench", targets: ["dosebench"]),
     .library(name: "DoseCore", targets: ["DoseCore"]),
     .library(name: "DoseProtocol", targets: ["DoseProtocol"]),
+    // Test support, loaded with LD_PRELOAD by ClockJumpTests; not installed.
+    .library(name: "ClockShift", type: .dynamic, targets: ["ClockShift"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -77,6 +79,8 @@ let package = Package(
       dependencies: [
         "DoseProtocol", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
+    // Test support (issue 9): steps a process's wall clock from outside, as an NTP step would.
+    .target(name: "ClockShift"),
     .testTarget(name: "DoseCoreTests", dependencies: ["DoseCore"]),
     .testTarget(
       name: "DetectorDriversTests",

@@ -352,7 +352,10 @@ public struct DetectorMonitor: Sendable {
     if age > settings.staleAfterSeconds {
       return result(
         .stale,
-        "no reading for \(Int(age)) s (expected within \(Int(settings.staleAfterSeconds)) s)",
+        // One decimal: a whole number would read "no reading for 4 s (expected within 4 s)".
+        String(
+          format: "no reading for %.1f s (expected within %g s)", age,
+          settings.staleAfterSeconds),
         keepEstimate: true)
     }
     guard estimate?.doseRateUSvH != nil else {

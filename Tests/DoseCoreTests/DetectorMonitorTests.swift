@@ -56,7 +56,7 @@ func staleAfterSilence() throws {
   #expect(stale.state == .stale)
   #expect(stale.ageSeconds == 5.5)
   #expect(stale.estimate != nil)
-  #expect(stale.reason?.contains("no reading for 5 s") == true)
+  #expect(stale.reason?.contains("no reading for 5.5 s (expected within 5 s)") == true)
   // A new reading makes it ok again.
   monitor.ingest(reading(1, end: 16))
   #expect(monitor.assess(now: 16).state == .ok)

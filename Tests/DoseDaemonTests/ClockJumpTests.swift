@@ -61,4 +61,61 @@ import Testing
     let r1 = try #require(await engine.status(id: nil).detectors.first { $0.id == "r1" })
     #expect((r1.provenance?.windowSeconds ?? 0) >= 4)
   }
+
+  /// The same, end to end: the real `dosed` binary whose system wall clock steps (CLOCK_REALTIME,
+  /// gettimeofday and time, through the LD_PRELOAD library `libClockShift.so`, see
+  /// Sources/ClockShift), as an NTP step or `date -s` would step it, while CLOCK_MONOTONIC runs on.
+  @Test func theRealDaemonRidesOutSystemClockSteps() async throws {
+    let shim = ExecutableTests.binaries.appendingPathComponent("libClockShift.so").path
+    try #require(FileManager.default.fileExists(atPath: shim), "build libClockShift.so first")
+    let daemon = try DosedProcess(name: "clock", ward: smallWard)
+    let shiftFile = daemon.directory + "/clock-shift"
+    func shift(by seconds: Int64) throws {
+      var nanoseconds = seconds * 1_000_000_000
+      try Data(bytes: &nanoseconds, count: 8).write(to: URL(fileURLWithPath: shiftFile))
+    }
+    try shift(by: 0)
+    daemon.environment = ["LD_PRELOAD": shim, "DOSED_CLOCK_SHIFT_FILE": shiftFile]
+    try daemon.start()
+    try await daemon.waitAnswering()
+    try await eventually("every detector reads") {
+      await daemon.status()?.detectors.allSatisfy { $0.state == "ok" } == true
+    }
+    var problems: [String] = []
+    /// Watches the daemon for `seconds`: any detector not ok and any alarm is a problem.
+    /// Returns the daemon's time minus the test's (unshifted) time at the end.
+    func watch(for seconds: Double) async throws -> Double {
+      let end = ContinuousClock.now + .seconds(seconds)
+      var offset = Double.nan
+      while ContinuousClock.now < end {
+        let status = try #require(await daemon.status())
+        offset = status.time.timeIntervalSinceNow
+        for detector in status.detectors where detector.state != "ok" {
+          problems.append("\(detector.id) \(detector.state) \(detector.reason ?? "")")
+        }
+        for alarm in status.alarms { problems.append("alarm \(alarm.kind) \(alarm.message)") }
+        try await Task.sleep(for: .milliseconds(250))
+      }
+      return offset
+    }
+    let before = try await watch(for: 2)
+    let recordedBefore = Set(try await daemon.events().map(\.seq))
+    try shift(by: 3600)
+    let ahead = try await watch(for: 3)
+    try shift(by: -7200)
+    let behind = try await watch(for: 3)
+    #expect(problems.isEmpty, "\(problems.prefix(5))")
+    // Records keep wall time: the daemon's clock followed each step.
+    #expect(abs(before) < 5, "before: \(before)")
+    #expect(abs(ahead - 3600) < 5, "after +1 h: \(ahead)")
+    #expect(abs(behind + 7200) < 5, "after -2 h: \(behind)")
+    // Nothing was recorded because of the steps: no alarm, no detector or location change.
+    let events = try await daemon.events().filter { !recordedBefore.contains($0.seq) }
+    let changes = events.filter { ["alarm", "detector_state", "location_state"].contains($0.kind) }
+    #expect(changes.isEmpty, "\(changes.map { "\($0.kind): \($0.message)" })")
+    // The rate estimate saw no gap: r1's window spans the steps.
+    let r1 = try #require(await daemon.detector("r1"))
+    #expect((r1.provenance?.windowSeconds ?? 0) >= 6)
+    #expect(daemon.stop() == 0)
+  }
 }

@@ -14,86 +14,46 @@ import Testing
 @Suite(.serialized) struct CrashSafetyTests {
   /// 16 simulated detectors at 3600×: about a thousand minute records a second, plus events.
   static func ward() -> String {
-    var text = ""
-    for index in 0..<16 {
-      text += """
-        [[detector]]
-        id = "d\(index)"
-        driver = "simulated"
-        tube = "SBM-20"
-          [detector.simulated]
-          background_usv_h = \(0.1 + Double(index))
-
-
-        """
-    }
-    return text + """
-      [[location]]
-      id = "store"
-      kind = "waste_store"
-      detectors = ["d0", "d1", "d2", "d3"]
-      warn_usv_h = 100.0
-      alarm_usv_h = 200.0
-      """
+    DosedProcess.simulatedWard(
+      detectors: 16,
+      then: """
+        [[location]]
+        id = "store"
+        kind = "waste_store"
+        detectors = ["d0", "d1", "d2", "d3"]
+        warn_usv_h = 100.0
+        alarm_usv_h = 200.0
+        """)
   }
 
   @Test func killNineWhileRecordingLosesNothingAcknowledged() async throws {
-    let directory = "/tmp/dosed-kill-\(UUID().uuidString.prefix(8))"
-    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(atPath: directory) }
-    let config = directory + "/ward.toml"
-    try Self.ward().write(toFile: config, atomically: true, encoding: .utf8)
-    let socket = directory + "/dosed.sock"
-    func start() throws -> Process {
-      let process = Process()
-      process.executableURL = ExecutableTests.binaries.appendingPathComponent("dosed")
-      process.arguments = [
-        "--config", config, "--socket", socket, "--state-dir", directory + "/state",
-        "--time-scale", "3600",
-      ]
-      process.standardOutput = FileHandle.nullDevice
-      process.standardError = FileHandle.nullDevice
-      try process.run()
-      return process
-    }
+    let daemon = try DosedProcess(
+      name: "kill", ward: Self.ward(), arguments: ["--time-scale", "3600"])
     var random = SeededGenerator(seed: 99)
     var acknowledged: [String] = []
     for round in 0..<20 {
-      let daemon = try start()
-      defer { if daemon.isRunning { kill(daemon.processIdentifier, SIGKILL) } }
-      try await eventually("dosed answers (round \(round))") {
-        (try? await offPool { try DoseClient(path: socket, timeout: 2).request("version") }) != nil
-      }
+      try daemon.start()
+      try await daemon.waitAnswering("dosed answers (round \(round))")
       // An action the client is told was done must survive what comes next.
       let package = "K-\(round)"
-      let reply = try await offPool {
-        try DoseClient(path: socket).request(
-          WasteAddRequest(
-            id: .number(1), package: package, store: "store", activitiesBq: ["Lu-177": 5e7],
-            massG: nil, at: nil, surfaceUSvH: 2))
-      }
+      let reply = try await daemon.request(
+        WasteAddRequest(
+          id: .number(1), package: package, store: "store", activitiesBq: ["Lu-177": 5e7],
+          massG: nil, at: nil, surfaceUSvH: 2))
       #expect(
         WireCoding.messageClass(of: reply) == "waste", "\(String(decoding: reply, as: UTF8.self))")
       acknowledged.append(package)
       // Killed at a random moment of heavy recording.
       try await Task.sleep(for: .milliseconds(Int.random(in: 0...1000, using: &random)))
-      kill(daemon.processIdentifier, SIGKILL)
-      daemon.waitUntilExit()
+      daemon.killNine()
     }
-    let daemon = try start()
-    defer { if daemon.isRunning { kill(daemon.processIdentifier, SIGKILL) } }
-    try await eventually("dosed answers after the last kill") {
-      (try? await offPool { try DoseClient(path: socket, timeout: 2).request("version") }) != nil
-    }
-    let list = try await offPool {
-      try DoseClient(path: socket).request(WasteRequest(id: .number(2), command: .wasteList))
-    }
+    try daemon.start()
+    try await daemon.waitAnswering("dosed answers after the last kill")
+    let list = try await daemon.request(WasteRequest(id: .number(2), command: .wasteList))
     let packages = try WireCoding.decoder().decode(WasteListReply.self, from: list).packages
     #expect(Set(acknowledged).isSubset(of: Set(packages.map(\.id))))
-    daemon.terminate()
-    daemon.waitUntilExit()
-    #expect(daemon.terminationStatus == 0)
-    let store = try RecordStore(directory: directory + "/state")
+    #expect(daemon.stop() == 0)
+    let store = try RecordStore(directory: daemon.stateDirectory)
     #expect(try store.integrityCheck() == "ok")
     // Every start was recorded, and minute records were being written between the kills.
     #expect(try store.events(kinds: ["start"]).count == 21)

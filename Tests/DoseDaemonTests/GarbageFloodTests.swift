@@ -25,38 +25,11 @@ import Testing
   }
 
   @Test func garbageAtFullRateCostsLittleAndReadingsResume() async throws {
-    let directory = "/tmp/dosed-flood-\(UUID().uuidString.prefix(8))"
-    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(atPath: directory) }
-    let link = directory + "/ttyKIT"
+    let daemon = try DosedProcess(name: "flood")
+    let link = daemon.directory + "/ttyKIT"
     let terminal = try PseudoTerminal(link: link)
-    let config = directory + "/ward.toml"
-    try """
-    [[detector]]
-    id = "kit"
-    driver = "mightyohm"
-    port = "\(link)"
-    sensitivity_cpm_per_usv_h = 100.0
-    calibration_source = "test"
-
-    [[location]]
-    id = "room"
-    kind = "isolation_room"
-    detectors = ["kit"]
-    warn_usv_h = 50.0
-    alarm_usv_h = 100.0
-    state = "occupied"
-    """.write(toFile: config, atomically: true, encoding: .utf8)
-    let socket = directory + "/dosed.sock"
-    let daemon = Process()
-    daemon.executableURL = ExecutableTests.binaries.appendingPathComponent("dosed")
-    daemon.arguments = [
-      "--config", config, "--socket", socket, "--state-dir", directory + "/state",
-    ]
-    daemon.standardOutput = FileHandle.nullDevice
-    daemon.standardError = FileHandle.nullDevice
-    try daemon.run()
-    defer { if daemon.isRunning { kill(daemon.processIdentifier, SIGKILL) } }
+    try daemon.write(ward: DosedProcess.kitWard(port: link))
+    try daemon.start()
     let fd = terminal.masterFD
     /// Writes the kit's real line format once a second for `seconds`.
     func talk(seconds: Int) async throws {
@@ -68,19 +41,13 @@ import Testing
         }
       }
     }
-    func detector() async -> DetectorStatus? {
-      let line = try? await offPool {
-        try DoseClient(path: socket, timeout: 2).request("detectors")
-      }
-      return line.flatMap { try? WireCoding.decoder().decode(DetectorsReply.self, from: $0) }?
-        .detectors.first
-    }
+    func detector() async -> DetectorStatus? { await daemon.detector("kit") }
     try await eventually("dosed answers") { await detector() != nil }
     try await talk(seconds: 3)
     #expect(await detector()?.state == "ok")
 
     // Five seconds of random bytes (newlines included) at 9600 bytes a second.
-    let before = cpuSeconds(daemon.processIdentifier)
+    let before = cpuSeconds(daemon.pid)
     try await offPool {
       var random = SeededGenerator(seed: 5)
       for _ in 0..<50 {
@@ -89,7 +56,7 @@ import Testing
         Thread.sleep(forTimeInterval: 0.1)
       }
     }
-    let used = cpuSeconds(daemon.processIdentifier) - before
+    let used = cpuSeconds(daemon.pid) - before
     print("garbage flood: dosed used \(String(format: "%.2f", used)) CPU s in 5 s of garbage")
     // Bounded: well under half a core (a loop per byte, a log line per junk line, or a parse
     // that rescans would show here).
@@ -103,8 +70,6 @@ import Testing
         && kit?.lastReadingAt != lastBefore
     }
     _ = try await resumed.value
-    daemon.terminate()
-    daemon.waitUntilExit()
-    #expect(daemon.terminationStatus == 0)
+    #expect(daemon.stop() == 0)
   }
 }

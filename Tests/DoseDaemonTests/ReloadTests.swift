@@ -185,32 +185,18 @@ import Testing
   /// The real binary: SIGHUP reloads, and systemd hears RELOADING=1 with MONOTONIC_USEC, then
   /// READY=1 (sd_notify(3)), on a real datagram socket.
   @Test func sighupReloadsAndTellsSystemd() async throws {
-    let directory = "/tmp/dosed-hup-\(UUID().uuidString.prefix(8))"
-    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(atPath: directory) }
-    let configPath = directory + "/dosed.toml"
-    try smallWard.write(toFile: configPath, atomically: true, encoding: .utf8)
     let listener = try NotifyListener()
-    let socket = directory + "/dosed.sock"
-    let process = Process()
-    process.executableURL = ExecutableTests.binaries.appendingPathComponent("dosed")
-    process.arguments = [
-      "--config", configPath, "--socket", socket, "--state-dir", directory + "/state",
-      "--time-scale", "60",
-    ]
-    process.environment = ["NOTIFY_SOCKET": listener.path, "PATH": "/usr/bin:/bin"]
-    process.standardOutput = FileHandle.nullDevice
-    process.standardError = FileHandle.nullDevice
-    try process.run()
-    defer {
-      process.terminate()
-      process.waitUntilExit()
-    }
+    let daemon = try DosedProcess(
+      name: "hup", ward: smallWard, arguments: ["--time-scale", "60"],
+      environment: ["NOTIFY_SOCKET": listener.path])
+    try daemon.start()
+    defer { daemon.stop() }
+    let socket = daemon.socket
     let startup = try await offPool { listener.receive(for: 3) }
     #expect(startup.contains { $0.hasPrefix("READY=1") })
 
-    try Self.editedWard.write(toFile: configPath, atomically: true, encoding: .utf8)
-    kill(process.processIdentifier, SIGHUP)
+    try daemon.write(ward: Self.editedWard)
+    kill(daemon.pid, SIGHUP)
     let messages = try await offPool { listener.receive(for: 2) }
     let reloading = try #require(messages.firstIndex { $0.hasPrefix("RELOADING=1") })
     let usec = messages[reloading].split(separator: "\n").first { $0.hasPrefix("MONOTONIC_USEC=") }
@@ -220,7 +206,7 @@ import Testing
     let nowUSec = UInt64(now.tv_sec) * 1_000_000 + UInt64(now.tv_nsec) / 1000
     #expect(sent <= nowUSec && nowUSec - sent < 5_000_000, "MONOTONIC_USEC is CLOCK_MONOTONIC")
     #expect(messages[(reloading + 1)...].contains("READY=1"))
-    #expect(process.isRunning, "SIGHUP must not stop the daemon")
+    #expect(daemon.process.isRunning, "SIGHUP must not stop the daemon")
 
     let run = try await ExecutableTests().run(
       "dosectl", ["events", "--json", "--socket", socket])

@@ -7,6 +7,11 @@ import ServiceLifecycle
 public enum DaemonRunner {
   /// Runs until SIGTERM or SIGINT, then shuts down gracefully; SIGHUP reloads `options`.
   public static func run(config: DaemonConfig, options: DaemonOptions) async throws {
+    // A write past a file-size limit (`ulimit -f`, systemd's LimitFSIZE=) would otherwise kill
+    // the daemon with SIGXFSZ (signal(7)); ignored, the write fails with EFBIG and becomes a
+    // `storage` alarm while monitoring goes on, like a full disk (DiskFullTests). A closed
+    // client socket already reports EPIPE: NIO ignores SIGPIPE.
+    signal(SIGXFSZ, SIG_IGN)
     let level = Logger.Level(rawValue: config.daemon.logLevel.rawValue) ?? .info
     let journal = LineLogHandler.stderrIsJournal(ProcessInfo.processInfo.environment)
     LoggingSystem.bootstrap { _ in LineLogHandler(level: level, journal: journal) }
