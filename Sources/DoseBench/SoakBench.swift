@@ -5,8 +5,9 @@ import Foundation
 #endif
 
 /// `soak` (issue 9): a real `dosed` with 32 simulated detectors run for 30 simulated days under
-/// `--time-scale`. Resident memory and open descriptors are sampled after a warm-up and at
-/// the end (they must stay flat), and the database's growth is reported per detector-day.
+/// `--time-scale`. Resident memory and open descriptors are sampled after a warm-up, every
+/// 10 s and at the end (they must stay flat); ten points of the series are reported, so a
+/// plateau shows, and the database's growth per detector-day.
 public struct SoakBench: Sendable {
   public var dosed: String
   public var detectors = 32
@@ -26,10 +27,13 @@ public struct SoakBench: Sendable {
     Thread.sleep(forTimeInterval: warmUpSeconds)
     let first = Sample(daemon)
     var peak = first
+    var series = [SoakPoint(day: warmUpSeconds * timeScale / 86_400, first)]
     let end = Date().addingTimeInterval(Swift.max(0, total - warmUpSeconds))
     while Date() < end {
       Thread.sleep(forTimeInterval: Swift.min(10, Swift.max(0, end.timeIntervalSinceNow)))
       let sample = Sample(daemon)
+      let elapsed = total - end.timeIntervalSinceNow
+      series.append(SoakPoint(day: elapsed * timeScale / 86_400, sample))
       peak.rssMB = Swift.max(peak.rssMB, sample.rssMB)
       peak.descriptors = Swift.max(peak.descriptors, sample.descriptors)
       guard daemon.process.isRunning else {
@@ -45,7 +49,8 @@ public struct SoakBench: Sendable {
       descriptorsAfterWarmUp: first.descriptors, descriptorsEnd: last.descriptors,
       descriptorsPeak: peak.descriptors,
       databaseBytesPerDetectorDay: Double(last.databaseBytes - first.databaseBytes)
-        / (Double(detectors) * days))
+        / (Double(detectors) * days),
+      series: SoakPoint.tenths(of: series + [SoakPoint(day: simulatedDays, last)]))
   }
 
   /// Detectors with backgrounds from 0.1 to 3 µSv/h, every fourth with a decaying patient or
@@ -89,7 +94,7 @@ public struct SoakBench: Sendable {
     return text
   }
 
-  struct Sample {
+  struct Sample: Sendable {
     var rssMB: Double
     var anonMB: Double
     var descriptors: Int
@@ -111,6 +116,43 @@ public struct SoakBench: Sendable {
   }
 }
 
+/// One sample of the soak: simulated day, resident memory, descriptors, database size.
+public struct SoakPoint: Sendable, Hashable, Codable {
+  public var day: Double
+  public var rssMB: Double
+  public var anonMB: Double
+  public var descriptors: Int
+  public var databaseMB: Double
+
+  init(day: Double, _ sample: SoakBench.Sample) {
+    self.day = day
+    rssMB = sample.rssMB
+    anonMB = sample.anonMB
+    descriptors = sample.descriptors
+    databaseMB = Double(sample.databaseBytes) / 1_048_576
+  }
+
+  /// The first, the last and the samples nearest each tenth of the run between them.
+  static func tenths(of points: [SoakPoint]) -> [SoakPoint] {
+    guard let first = points.first, let last = points.last, points.count > 11 else {
+      return points
+    }
+    let inner = (1..<10).compactMap { tenth -> SoakPoint? in
+      let day = first.day + (last.day - first.day) * Double(tenth) / 10
+      return points.min { abs($0.day - day) < abs($1.day - day) }
+    }
+    return [first] + inner + [last]
+  }
+
+  enum CodingKeys: String, CodingKey {
+    case day
+    case rssMB = "rss_mb"
+    case anonMB = "rss_anon_mb"
+    case descriptors = "fds"
+    case databaseMB = "db_mb"
+  }
+}
+
 public struct SoakResult: Sendable, Hashable, Codable {
   public var bench = "soak"
   public var detectors: Int
@@ -128,6 +170,9 @@ public struct SoakResult: Sendable, Hashable, Codable {
   /// `--time-scale` a simulated detector reads at most four times a real second, so it writes
   /// fewer minute records than at real time: see docs/reliability.md.
   public var databaseBytesPerDetectorDay: Double
+  /// Ten points of the run, for the shape: growth that levels off is a cache filling, growth
+  /// that does not is a leak.
+  public var series: [SoakPoint]
 
   enum CodingKeys: String, CodingKey {
     case bench, detectors
@@ -142,6 +187,7 @@ public struct SoakResult: Sendable, Hashable, Codable {
     case descriptorsEnd = "fds_end"
     case descriptorsPeak = "fds_peak"
     case databaseBytesPerDetectorDay = "db_bytes_per_detector_day"
+    case series
   }
 
   public var summary: String {
@@ -153,5 +199,11 @@ public struct SoakResult: Sendable, Hashable, Codable {
       detectors, simulatedDays, timeScale, rssMBAfterWarmUp, rssMBEnd, rssMBPeak,
       rssAnonMBAfterWarmUp, rssAnonMBEnd, descriptorsAfterWarmUp, descriptorsEnd,
       descriptorsPeak, databaseBytesPerDetectorDay)
+      + "\n  day   RSS MB  anon MB  fds  db MB\n"
+      + series.map {
+        String(
+          format: "  %5.1f %6.1f %8.1f %4d %6.1f", $0.day, $0.rssMB, $0.anonMB, $0.descriptors,
+          $0.databaseMB)
+      }.joined(separator: "\n")
   }
 }
