@@ -89,6 +89,7 @@ let package = Package(
       name: "DoseDaemonTests",
       dependencies: [
         "DoseDaemon", "DoseProtocol", "DoseCore", "DetectorDrivers", "DeviceEmulators",
+        "DoseBench",
       ],
       resources: [.copy("Fixtures")]),
   ],

@@ -66,5 +66,12 @@ public enum BenchTargets {
     return failures
   }
 
+  /// Issue 9: a well-formed `status` answered within 100 ms throughout the socket abuse.
+  public static func failures(abuse: AbuseResult) -> [String] {
+    abuse.phases.filter { !($0.maxMs <= AbuseBench.maxStatusMs) }.map {
+      "abuse: status took \(fmt($0.maxMs)) ms during \($0.name) > \(fmt(AbuseBench.maxStatusMs)) ms"
+    }
+  }
+
   static func fmt(_ value: Double) -> String { String(format: "%.3g", value) }
 }
