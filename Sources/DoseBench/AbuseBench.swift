@@ -24,12 +24,14 @@ public struct AbuseBench: Sendable {
     Thread.sleep(forTimeInterval: 2)
     let probe = try StatusProbe(socket: socket)
     var phases: [AbusePhase] = []
-    func phase(_ name: String, _ body: () throws -> Void) rethrows {
+    /// Repeats `body` for at least `seconds`, so that the probe asks often meanwhile.
+    func phase(_ name: String, seconds: Double = 2, _ body: () throws -> Void) rethrows {
       _ = probe.drain()
-      try body()
+      let end = ContinuousClock.now + .seconds(seconds)
+      repeat { try body() } while ContinuousClock.now < end
       phases.append(AbusePhase(name: name, probe.drain()))
     }
-    Thread.sleep(forTimeInterval: 1)
+    Thread.sleep(forTimeInterval: 2)
     phases.append(AbusePhase(name: "quiet", probe.drain()))
     try phase("10000 malformed lines on 4 connections") {
       let lines = SocketAbuse.malformedLines()
@@ -49,8 +51,8 @@ public struct AbuseBench: Sendable {
     }
     var watchers: [Int32] = []
     phase("20 watchers that never read") {
-      watchers = SocketAbuse.silentWatchers(socket, count: 20)
-      Thread.sleep(forTimeInterval: 1)
+      if watchers.isEmpty { watchers = SocketAbuse.silentWatchers(socket, count: 20) }
+      Thread.sleep(forTimeInterval: 0.1)
     }
     phase("500 connections at once") { _ = SocketAbuse.crowd(socket, count: 500) }
     phase("300 clients vanishing mid-reply") {

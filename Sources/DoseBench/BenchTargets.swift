@@ -68,9 +68,10 @@ public enum BenchTargets {
 
   /// Issue 9: a well-formed `status` answered within 100 ms throughout the socket abuse.
   public static func failures(abuse: AbuseResult) -> [String] {
-    abuse.phases.filter { !($0.maxMs <= AbuseBench.maxStatusMs) }.map {
-      "abuse: status took \(fmt($0.maxMs)) ms during \($0.name) > \(fmt(AbuseBench.maxStatusMs)) ms"
-    }
+    abuse.phases.filter { $0.answers == 0 }.map { "abuse: no status answer during \($0.name)" }
+      + abuse.phases.filter { $0.answers > 0 && $0.maxMs > AbuseBench.maxStatusMs }.map {
+        "abuse: status took \(fmt($0.maxMs)) ms during \($0.name) > \(fmt(AbuseBench.maxStatusMs)) ms"
+      }
   }
 
   static func fmt(_ value: Double) -> String { String(format: "%.3g", value) }
