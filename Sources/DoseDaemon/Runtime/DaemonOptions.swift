@@ -24,8 +24,12 @@ public struct DaemonOptions: Sendable {
 
   /// Loads the configuration and applies the overrides, refusing combinations that make no
   /// sense (a scaled clock with a real counter would misdate every reading).
-  public func resolve() throws -> DaemonConfig {
-    var config = try ConfigLoader.load(path: configPath)
+  /// With `sandbox` (reloads of the real daemon), the text is first parsed in a child process,
+  /// so that a parser crash cannot end the daemon (`ParserSandbox`).
+  public func resolve(vettingWith sandbox: ParserSandbox? = nil) throws -> DaemonConfig {
+    let text = try ConfigLoader.readText(path: configPath)
+    try sandbox?.vet(text, path: configPath)
+    var config = try ConfigLoader.parse(text, path: configPath)
     if let socketPath { config.daemon.socketPath = socketPath }
     if let stateDirectory { config.daemon.stateDirectory = stateDirectory }
     if let timeScale {

@@ -24,7 +24,7 @@ public enum DaemonRunner {
       ])
     let service = DosedService(
       config: config, timeScale: options.timeScale ?? 1, logger: logger,
-      loadConfig: { try options.resolve() }, reloadOnSIGHUP: true)
+      loadConfig: { try options.resolve(vettingWith: .dosed()) }, reloadOnSIGHUP: true)
     let group = ServiceGroup(
       configuration: .init(
         services: [.init(service: service)],
