@@ -50,19 +50,7 @@ public struct SocketBench: Sendable {
   }
 
   func ward() -> String {
-    var text = ""
-    for index in 0..<detectors {
-      text += """
-        [[detector]]
-        id = "d\(index)"
-        driver = "simulated"
-        tube = "SBM-20"
-          [detector.simulated]
-          background_usv_h = \(0.1 + Double(index))
-
-
-        """
-    }
+    var text = BenchWard.simulatedDetectors(detectors)
     let half = detectors / 2
     text += """
       [[location]]

@@ -1,3 +1,4 @@
+import DoseBench
 import DoseProtocol
 import Foundation
 import Testing
@@ -147,21 +148,23 @@ extension DosedProcess {
     """
   }
 
+  /// Writes the MightyOhm kit's line (`CPS, …, CPM, …, uSv/hr, …, SLOW`, its real format) on
+  /// `fd` once a second for `seconds`, off the cooperative pool; returns when the last is sent.
+  static func talkLikeAKit(
+    _ fd: Int32, seconds: Int, line: String = "CPS, 00020, CPM, 01200, uSv/hr, 12.00, SLOW"
+  ) async throws -> ContinuousClock.Instant {
+    try await offPool {
+      for index in 0..<seconds {
+        let bytes = Array((line + "\r\n").utf8)
+        _ = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+        if index < seconds - 1 { Thread.sleep(forTimeInterval: 1) }
+      }
+      return ContinuousClock.now
+    }
+  }
+
   /// `count` simulated SBM-20 detectors `d0…`, with an extra location table appended.
   static func simulatedWard(detectors count: Int, then locations: String) -> String {
-    var text = ""
-    for index in 0..<count {
-      text += """
-        [[detector]]
-        id = "d\(index)"
-        driver = "simulated"
-        tube = "SBM-20"
-          [detector.simulated]
-          background_usv_h = \(0.1 + Double(index))
-
-
-        """
-    }
-    return text + locations
+    BenchWard.simulatedDetectors(count) + locations
   }
 }

@@ -31,15 +31,8 @@ import Testing
     try daemon.write(ward: DosedProcess.kitWard(port: link))
     try daemon.start()
     let fd = terminal.masterFD
-    /// Writes the kit's real line format once a second for `seconds`.
     func talk(seconds: Int) async throws {
-      try await offPool {
-        for _ in 0..<seconds {
-          let line = Array("CPS, 00020, CPM, 01200, uSv/hr, 12.00, SLOW\r\n".utf8)
-          _ = line.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-          Thread.sleep(forTimeInterval: 1)
-        }
-      }
+      _ = try await DosedProcess.talkLikeAKit(fd, seconds: seconds)
     }
     func detector() async -> DetectorStatus? { await daemon.detector("kit") }
     try await eventually("dosed answers") { await detector() != nil }

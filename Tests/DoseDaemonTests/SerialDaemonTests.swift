@@ -13,23 +13,7 @@ import Testing
     let host = try EmulatorHost(
       emulator: MightyOhmEmulator(source: CountSource(cpm: 1200, seed: 3)), link: link)
     host.start()
-    let daemon = try await TestDaemon.start(
-      """
-      [[detector]]
-      id = "kit"
-      driver = "mightyohm"
-      port = "\(link)"
-      sensitivity_cpm_per_usv_h = 100.0
-      calibration_source = "test"
-
-      [[location]]
-      id = "room"
-      kind = "isolation_room"
-      detectors = ["kit"]
-      warn_usv_h = 50.0
-      alarm_usv_h = 100.0
-      state = "occupied"
-      """)
+    let daemon = try await TestDaemon.start(DosedProcess.kitWard(port: link))
     defer { Task { await daemon.stop() } }
     try await eventually("the kit has a few seconds of counts") {
       let detector = try await daemon.status().detectors.first

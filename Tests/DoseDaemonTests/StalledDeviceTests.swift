@@ -23,16 +23,9 @@ import Testing
     try daemon.write(ward: DosedProcess.kitWard(port: link))
     try daemon.start()
     let fd = terminal.masterFD
-    /// The kit's real line format once a second for `seconds`; returns when the last was sent.
     func talk(seconds: Int) async throws -> ContinuousClock.Instant {
-      try await offPool {
-        for index in 0..<seconds {
-          let line = Array("CPS, 00002, CPM, 00120, uSv/hr, 01.20, SLOW\r\n".utf8)
-          _ = line.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-          if index < seconds - 1 { Thread.sleep(forTimeInterval: 1) }
-        }
-        return ContinuousClock.now
-      }
+      try await DosedProcess.talkLikeAKit(
+        fd, seconds: seconds, line: "CPS, 00002, CPM, 00120, uSv/hr, 01.20, SLOW")
     }
     try await daemon.waitAnswering()
     let lastLine = try await talk(seconds: 4)
