@@ -1,3 +1,4 @@
+import DeviceEmulators
 import DoseBench
 import DoseProtocol
 import Foundation
@@ -146,6 +147,17 @@ extension DosedProcess {
     alarm_usv_h = 100.0
     state = "occupied"
     """
+  }
+
+  /// A daemon watching the kit ward whose port is a bare pseudo-terminal the test writes to
+  /// itself (`talkLikeAKit`, or anything else), started.
+  static func startWithKitTerminal(name: String) throws -> (DosedProcess, PseudoTerminal) {
+    let daemon = try DosedProcess(name: name)
+    let link = daemon.directory + "/ttyKIT"
+    let terminal = try PseudoTerminal(link: link)
+    try daemon.write(ward: kitWard(port: link))
+    try daemon.start()
+    return (daemon, terminal)
   }
 
   /// Writes the MightyOhm kit's line (`CPS, …, CPM, …, uSv/hr, …, SLOW`, its real format) on

@@ -25,11 +25,7 @@ import Testing
   }
 
   @Test func garbageAtFullRateCostsLittleAndReadingsResume() async throws {
-    let daemon = try DosedProcess(name: "flood")
-    let link = daemon.directory + "/ttyKIT"
-    let terminal = try PseudoTerminal(link: link)
-    try daemon.write(ward: DosedProcess.kitWard(port: link))
-    try daemon.start()
+    let (daemon, terminal) = try DosedProcess.startWithKitTerminal(name: "flood")
     let fd = terminal.masterFD
     func talk(seconds: Int) async throws {
       _ = try await DosedProcess.talkLikeAKit(fd, seconds: seconds)

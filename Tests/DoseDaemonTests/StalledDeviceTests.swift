@@ -17,11 +17,7 @@ import Testing
   static let staleAfter = 4.0
 
   @Test func aSilentOpenPortGoesStaleThenFaultsItsRoom() async throws {
-    let daemon = try DosedProcess(name: "stall")
-    let link = daemon.directory + "/ttyKIT"
-    let terminal = try PseudoTerminal(link: link)
-    try daemon.write(ward: DosedProcess.kitWard(port: link))
-    try daemon.start()
+    let (daemon, terminal) = try DosedProcess.startWithKitTerminal(name: "stall")
     let fd = terminal.masterFD
     func talk(seconds: Int) async throws -> ContinuousClock.Instant {
       try await DosedProcess.talkLikeAKit(
