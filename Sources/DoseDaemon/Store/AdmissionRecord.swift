@@ -3,7 +3,7 @@ import GRDB
 
 /// A patient's stay in an isolation room: admission to clearance of the room.
 public struct AdmissionRecord: Sendable, Hashable, Codable, FetchableRecord,
-  MutablePersistableRecord
+  MutablePersistableRecord, DoseRecord
 {
   public static let databaseTableName = "admission"
 
@@ -46,7 +46,9 @@ public struct AdmissionRecord: Sendable, Hashable, Codable, FetchableRecord,
 }
 
 /// Where a room is in its cycle, as last recorded.
-public struct RoomStateRecord: Sendable, Hashable, Codable, FetchableRecord, PersistableRecord {
+public struct RoomStateRecord: Sendable, Hashable, Codable, FetchableRecord, PersistableRecord,
+  DoseRecord
+{
   public static let databaseTableName = "room_state"
 
   public var room: String

@@ -3,7 +3,9 @@ import Foundation
 import GRDB
 
 /// An active alarm occurrence as recorded, with its acknowledgement if any.
-public struct AlarmStateRecord: Sendable, Hashable, Codable, FetchableRecord, PersistableRecord {
+public struct AlarmStateRecord: Sendable, Hashable, Codable, FetchableRecord, PersistableRecord,
+  DoseRecord
+{
   public static let databaseTableName = "alarm_state"
 
   public var id: String

@@ -2,7 +2,9 @@ import Foundation
 import GRDB
 
 /// One detector's readings over one wall-clock minute: what history and export show.
-public struct MinuteAggregate: Sendable, Hashable, Codable, FetchableRecord, PersistableRecord {
+public struct MinuteAggregate: Sendable, Hashable, Codable, FetchableRecord, PersistableRecord,
+  DoseRecord
+{
   public static let databaseTableName = "minute_aggregate"
 
   public var detector: String

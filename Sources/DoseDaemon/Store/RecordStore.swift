@@ -68,8 +68,8 @@ public final class RecordStore: Sendable {
     try pool.read { db in
       // In recording order: wall time can jump (and does under --time-scale restarts).
       var request = StoredEvent.all().order(Column("id"))
-      if let since { request = request.filter(Column("time") >= since) }
-      if let until { request = request.filter(Column("time") <= until) }
+      if let since { request = request.filter(Column("time") >= StoredTime.value(since)) }
+      if let until { request = request.filter(Column("time") <= StoredTime.value(until)) }
       if let location { request = request.filter(Column("location") == location) }
       if let detector { request = request.filter(Column("detector") == detector) }
       if let kinds { request = request.filter(kinds.contains(Column("kind"))) }
@@ -88,7 +88,7 @@ public final class RecordStore: Sendable {
         // A minute already recorded (a restart within it, the stop's flush and the new run's
         // first minute) is merged, not overwritten.
         let existing = try MinuteAggregate.fetchOne(
-          db, key: ["detector": aggregate.detector, "minute": aggregate.minute])
+          db, key: ["detector": aggregate.detector, "minute": StoredTime.value(aggregate.minute)])
         try (existing.map { $0.merged(with: aggregate) } ?? aggregate).upsert(db)
       }
     }
@@ -100,8 +100,8 @@ public final class RecordStore: Sendable {
     try pool.read { db in
       var request = MinuteAggregate.all().order(Column("minute"), Column("detector"))
       if let detector { request = request.filter(Column("detector") == detector) }
-      if let since { request = request.filter(Column("minute") >= since) }
-      if let until { request = request.filter(Column("minute") <= until) }
+      if let since { request = request.filter(Column("minute") >= StoredTime.value(since)) }
+      if let until { request = request.filter(Column("minute") <= StoredTime.value(until)) }
       return try request.fetchAll(db)
     }
   }
@@ -143,8 +143,9 @@ public final class RecordStore: Sendable {
   @discardableResult
   public func prune(before: Date) throws -> Int {
     try pool.write { db in
-      let events = try StoredEvent.filter(Column("time") < before).deleteAll(db)
-      let minutes = try MinuteAggregate.filter(Column("minute") < before).deleteAll(db)
+      let events = try StoredEvent.filter(Column("time") < StoredTime.value(before)).deleteAll(db)
+      let minutes = try MinuteAggregate.filter(Column("minute") < StoredTime.value(before))
+        .deleteAll(db)
       return events + minutes
     }
   }

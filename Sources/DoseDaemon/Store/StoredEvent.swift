@@ -3,7 +3,7 @@ import GRDB
 
 /// One row of the `event` table.
 public struct StoredEvent: Sendable, Hashable, Codable, FetchableRecord,
-  MutablePersistableRecord
+  MutablePersistableRecord, DoseRecord
 {
   public static let databaseTableName = "event"
 

@@ -4,7 +4,7 @@ import GRDB
 
 /// A waste package as recorded: its inventory at sealing and where it is in its life.
 public struct WastePackageRecord: Sendable, Hashable, Codable, FetchableRecord,
-  PersistableRecord
+  PersistableRecord, DoseRecord
 {
   public static let databaseTableName = "waste_package"
 
@@ -74,7 +74,7 @@ public struct WastePackageRecord: Sendable, Hashable, Codable, FetchableRecord,
 
 /// A release survey as recorded (10 CFR 35.2092 fields and the decision behind it).
 public struct SurveyRecord: Sendable, Hashable, Codable, FetchableRecord,
-  MutablePersistableRecord
+  MutablePersistableRecord, DoseRecord
 {
   public static let databaseTableName = "survey"
 
