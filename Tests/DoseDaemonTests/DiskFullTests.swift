@@ -55,6 +55,13 @@ import Testing
         """)
     let daemon = try DosedProcess(name: "full", ward: ward, arguments: ["--time-scale", "3600"])
     daemon.launcher = Self.launcher(stateDirectory: daemon.stateDirectory)
+    // Not skipped where it cannot run: it fails here, saying what the machine lacks.
+    let probe = try await ExecutableTests().run(
+      daemon.launcher[0], Array(daemon.launcher.dropFirst()) + ["/bin/true"])
+    let lacking =
+      "needs a private mount namespace with a tmpfs (root, or unprivileged user namespaces): "
+      + "\(daemon.launcher.joined(separator: " ")) /bin/true failed: \(probe.stderr)"
+    try #require(probe.status == 0, "\(lacking)")
     try daemon.start()
     try await daemon.waitAnswering()
     try await eventually("every detector reads") {
