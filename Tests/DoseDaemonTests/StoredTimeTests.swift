@@ -34,6 +34,35 @@ import Testing
     #expect(mismatches.count == 0, "\(mismatches.count) differ, e.g. \(mismatches.prefix(3))")
   }
 
+  @Test func theTextReadsBackAsGRDBReadsIt() {
+    var random = SeededGenerator(seed: 18)
+    var mismatches: [String] = []
+    for _ in 0..<20_000 {
+      let date = Date(timeIntervalSince1970: Double.random(in: -2e9...5e9, using: &random))
+      let value = StoredTime.text(date).databaseValue
+      let ours = StoredTime.date(value)
+      let grdb = Date.fromDatabaseValue(value)
+      // The same instant to well under a millisecond (GRDB goes through a calendar's
+      // nanoseconds), and the same text when written again.
+      let same =
+        ours != nil && grdb != nil && abs(ours!.timeIntervalSince(grdb!)) < 1e-6
+        && StoredTime.text(ours!) == StoredTime.text(grdb!)
+      if !same {
+        mismatches.append("\(value): \(String(describing: ours)) vs \(String(describing: grdb))")
+      }
+    }
+    #expect(mismatches.count == 0, "\(mismatches.count) differ, e.g. \(mismatches.prefix(3))")
+    // Other shapes are GRDB's to read; nonsense is nil.
+    #expect(
+      StoredTime.date("2026-11-27 10:40".databaseValue)
+        == Date.fromDatabaseValue("2026-11-27 10:40".databaseValue))
+    let badMonth = "2026-13-27 10:40:00.000".databaseValue
+    #expect(StoredTime.date(badMonth) == Date.fromDatabaseValue(badMonth))
+    #expect(StoredTime.date("not a time".databaseValue) == nil)
+    #expect(
+      StoredTime.date(1_795_776_000.databaseValue) == Date(timeIntervalSince1970: 1_795_776_000))
+  }
+
   @Test func recordsStoreTimesAsThatTextAndReadThemBack() throws {
     let directory = NSTemporaryDirectory() + "dosed-time-\(UUID().uuidString)"
     defer { try? FileManager.default.removeItem(atPath: directory) }

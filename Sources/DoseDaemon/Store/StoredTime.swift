@@ -10,7 +10,8 @@ import GRDB
 /// `DateFormatter`.
 ///
 /// Why: GRDB formats every `Date` it stores, record field or query argument, through a
-/// `DateFormatter`, which on Linux builds an ICU date format each time. That was most of the
+/// `DateFormatter`, which on Linux builds an ICU date format each time, and reads every one
+/// through Foundation's `Calendar`. That was most of the
 /// CPU of writing a minute record and kept about 4 MB of ICU code resident in the daemon
 /// (perf, smaps; docs/reliability.md). Reading is unaffected: GRDB parses this text itself.
 enum StoredTime {
@@ -33,6 +34,38 @@ enum StoredTime {
       + pad(Int(parts.tm_min), 2) + ":" + pad(Int(parts.tm_sec), 2) + "." + pad(fraction, 3)
   }
 
+  /// The time in `value` when it is this text (every row dosed writes, and every row GRDB wrote
+  /// for it before), read without Foundation's calendar; anything else is left to GRDB.
+  static func date(_ value: DatabaseValue) -> Date? {
+    guard case .string(let text) = value.storage else { return Date.fromDatabaseValue(value) }
+    let bytes = Array(text.utf8)
+    func number(_ range: Range<Int>) -> Int? {
+      var result = 0
+      for index in range {
+        let digit = Int(bytes[index]) - 48
+        guard (0...9).contains(digit) else { return nil }
+        result = result * 10 + digit
+      }
+      return result
+    }
+    // yyyy-MM-dd HH:mm:ss.SSS
+    guard bytes.count == 23, bytes[4] == 45, bytes[7] == 45, bytes[10] == 32, bytes[13] == 58,
+      bytes[16] == 58, bytes[19] == 46, let year = number(0..<4), let month = number(5..<7),
+      let day = number(8..<10), let hour = number(11..<13), let minute = number(14..<16),
+      let second = number(17..<19), let millisecond = number(20..<23),
+      (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 60
+    else { return Date.fromDatabaseValue(value) }
+    var parts = tm()
+    parts.tm_year = Int32(year - 1900)
+    parts.tm_mon = Int32(month - 1)
+    parts.tm_mday = Int32(day)
+    parts.tm_hour = Int32(hour)
+    parts.tm_min = Int32(minute)
+    parts.tm_sec = Int32(second)
+    let seconds = timegm(&parts)
+    return Date(timeIntervalSince1970: Double(seconds) + Double(millisecond) / 1000)
+  }
+
   /// The value to bind for `date` in a query (`WHERE time >= ?`).
   static func value(_ date: Date) -> DatabaseValue { text(date).databaseValue }
 
@@ -50,13 +83,19 @@ extension Int64 {
   }
 }
 
-/// The records of `RecordStore`: their `Date` fields are written by `StoredTime`.
-public protocol DoseRecord: EncodableRecord {}
+/// The records of `RecordStore`: their `Date` fields are written and read by `StoredTime`.
+public protocol DoseRecord: EncodableRecord, FetchableRecord {}
 
 extension DoseRecord {
   public static func databaseDateEncodingStrategy(for column: String)
     -> DatabaseDateEncodingStrategy
   {
     .custom { StoredTime.text($0) }
+  }
+
+  public static func databaseDateDecodingStrategy(for column: String)
+    -> DatabaseDateDecodingStrategy
+  {
+    .custom { StoredTime.date($0) }
   }
 }
