@@ -44,13 +44,18 @@ public enum Quantities {
     return try quantity(text, units: units, what: "a duration such as 24h, 30m or 7d")
   }
 
-  /// An ISO 8601 time with Z or an offset.
+  /// An ISO 8601 time with Z or an offset, with or without fractional seconds.
+  ///
+  /// Parsed by `Date.ISO8601FormatStyle` (FoundationEssentials), not `ISO8601DateFormatter`,
+  /// which builds an ICU formatter on every call.
   public static func time(_ text: String) throws -> Date {
-    let formatter = ISO8601DateFormatter()
-    formatter.formatOptions = [.withInternetDateTime]
-    if let date = formatter.date(from: text) { return date }
-    formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-    if let date = formatter.date(from: text) { return date }
+    let plain = Date.ISO8601FormatStyle()
+    if let date = try? plain.parse(text) { return date }
+    if let date = try? plain.year().month().day().time(includingFractionalSeconds: true)
+      .timeZone(separator: .colon).parse(text)
+    {
+      return date
+    }
     throw Failure(description: "'\(text)' is not a time such as 2026-11-27T10:00:00Z")
   }
 

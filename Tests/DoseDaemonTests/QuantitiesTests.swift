@@ -2,6 +2,8 @@ import DoseProtocol
 import Foundation
 import Testing
 
+@testable import DoseDaemon
+
 @Suite struct QuantitiesTests {
   @Test func activities() throws {
     #expect(try Quantities.activity("7.4GBq") == 7.4e9)
@@ -33,6 +35,15 @@ import Testing
     #expect(try Quantities.time("2026-11-27T10:00:00Z") == tenUTC)
     #expect(try Quantities.time("2026-11-27T11:00:00+01:00") == tenUTC)
     #expect(throws: Quantities.Failure.self) { try Quantities.time("2026-11-27 10:00") }
+    #expect(try Quantities.time("2026-11-27T11:00:00.250+01:00") == tenUTC + 0.25)
+    #expect(try Quantities.time("2026-11-27T10:00:00.5Z") == tenUTC + 0.5)
+    #expect(try Quantities.time("2026-11-27T05:30:00-04:30") == tenUTC)
+    #expect(throws: Quantities.Failure.self) { try Quantities.time("2026-11-27T10:00:00") }
+    #expect(throws: Quantities.Failure.self) { try Quantities.time("2026-11-27") }
+    #expect(throws: Quantities.Failure.self) { try Quantities.time("yesterday") }
+    // What the daemon writes into its event messages parses back.
+    #expect(Engine.iso(tenUTC + 0.25) == "2026-11-27T10:00:00Z")
+    #expect(try Quantities.time(Engine.iso(tenUTC)) == tenUTC)
   }
 
   @Test func massesAndNuclideActivities() throws {

@@ -408,9 +408,9 @@ extension Engine {
       grossSeconds: record.grossSeconds, passed: record.passed, reason: record.reason)
   }
 
+  /// `2026-11-27T10:00:00Z`. FoundationEssentials' style: `ISO8601DateFormatter` would build an
+  /// ICU formatter on every call.
   static func iso(_ date: Date) -> String {
-    let formatter = ISO8601DateFormatter()
-    formatter.formatOptions = [.withInternetDateTime]
-    return formatter.string(from: date)
+    date.formatted(Date.ISO8601FormatStyle())
   }
 }
