@@ -28,14 +28,7 @@ private func load(_ text: String) throws(ConfigError) -> DaemonConfig {
   try ConfigLoader.parse(text, path: "ward.toml")
 }
 
-private func error(_ text: String) -> ConfigError? {
-  do {
-    _ = try load(text)
-    return nil
-  } catch {
-    return error
-  }
-}
+private func error(_ text: String) -> ConfigError? { configError(text) }
 
 @Suite struct CalibrationConfigTests {
   @Test func calibrationModelKeys() throws {

@@ -1,38 +1,17 @@
-import DoseDaemon
 import Testing
+
+@testable import DoseDaemon
 
 /// Inputs the fuzz target `FuzzConfig` found (issue 9; docs/reliability.md "Fuzzing"). Before
 /// the fix the first aborted the process inside toml++ and the second silently dropped the rest
 /// of the file.
 @Suite struct ConfigFuzzRegressionTests {
-  static let ward = """
-    [daemon]
-    socket = "/run/dosed/dosed.sock"
-    state_dir = "/var/lib/dosed"
+  /// The contract's minimal ward (ConfigTestSupport.swift), ready for a line to be appended.
+  static let ward = minimalWard + "\n"
+  /// The line number of the first line appended to `ward`.
+  static let appendedLine = ward.split(separator: "\n", omittingEmptySubsequences: false).count
 
-    [[detector]]
-    id = "room-1-ceiling"
-    driver = "simulated"
-    sensitivity_cpm_per_usv_h = 106.0
-    dead_time_s = 0.00019
-
-    [[location]]
-    id = "room-1"
-    kind = "isolation_room"
-    detectors = ["room-1-ceiling"]
-    warn_usv_h = 5.0
-    alarm_usv_h = 20.0
-
-    """
-
-  func error(_ text: String) -> ConfigError? {
-    do {
-      _ = try ConfigLoader.parse(text, path: "ward.toml")
-      return nil
-    } catch {
-      return error
-    }
-  }
+  func error(_ text: String) -> ConfigError? { configError(text) }
 
   /// toml++ (TOMLKit 0.6.0) asserts on a table header whose key does not start with a bare-key
   /// character or a quote; `dosed --check-config` died with SIGABRT. The fuzzer's input,
@@ -43,7 +22,7 @@ import Testing
   func tableHeaderWithoutAKeyIsAConfigError(header: String) throws {
     let text = Self.ward + header + "\nb = 1\n"
     let error = try #require(self.error(text), "loaded: \(header.debugDescription)")
-    #expect(error.line == 17, "\(error)")
+    #expect(error.line == Self.appendedLine, "\(error)")
     #expect(error.message.contains("table header needs a bare or quoted key"), "\(error)")
   }
 
@@ -69,7 +48,7 @@ import Testing
   func dateTimeWithoutATimeIsAConfigError(value: String) throws {
     let text = Self.ward + "[simulation]\n" + value + "\n"
     let error = try #require(self.error(text), "loaded: \(value.debugDescription)")
-    #expect(error.line == (value.contains("\n") ? 19 : 18), "\(error)")
+    #expect(error.line == Self.appendedLine + (value.contains("\n") ? 2 : 1), "\(error)")
     #expect(error.message.contains("date-time needs a time"), "\(error)")
   }
 
@@ -86,7 +65,7 @@ import Testing
   @Test func nulByteIsRefusedNotTruncated() throws {
     let text = Self.ward + "\0\n[daemon2]\nunknown = 1\n"
     let error = try #require(self.error(text), "the part after the NUL was ignored")
-    #expect(error.line == 17, "\(error)")
+    #expect(error.line == Self.appendedLine, "\(error)")
     #expect(error.message.contains("NUL"), "\(error)")
   }
 }

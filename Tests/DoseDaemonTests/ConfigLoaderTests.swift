@@ -4,26 +4,8 @@ import Testing
 
 @testable import DoseDaemon
 
-/// The contract's minimal configuration: it must load, with defaults for everything else.
-private let minimal = """
-  [daemon]
-  socket = "/run/dosed/dosed.sock"
-  state_dir = "/var/lib/dosed"
-  log_level = "info"
-
-  [[detector]]
-  id = "room-1-ceiling"
-  driver = "simulated"
-  sensitivity_cpm_per_usv_h = 106.0
-  dead_time_s = 0.00019
-
-  [[location]]
-  id = "room-1"
-  kind = "isolation_room"
-  detectors = ["room-1-ceiling"]
-  warn_usv_h = 5.0
-  alarm_usv_h = 20.0
-  """
+/// The contract's minimal configuration (ConfigTestSupport.swift).
+private let minimal = minimalWard
 
 private func load(_ text: String) throws(ConfigError) -> DaemonConfig {
   try ConfigLoader.parse(text, path: "ward.toml")

@@ -27,12 +27,7 @@ struct ModbusConfigTests {
   let probe = "driver = \"modbus\"\nport = \"/dev/ttyUSB0\""
 
   func error(_ modbus: String?, detector: String? = nil) -> ConfigError? {
-    do {
-      _ = try ConfigLoader.parse(config(detector ?? probe, modbus: modbus), path: "t.toml")
-      return nil
-    } catch {
-      return error
-    }
+    configError(config(detector ?? probe, modbus: modbus), path: "t.toml")
   }
 
   @Test func exampleProbeLoads() throws {

@@ -30,14 +30,7 @@ struct OpenGammaConfigTests {
     g_function_source = "test G(E)"
     """
 
-  func error(_ opengamma: String) -> ConfigError? {
-    do {
-      _ = try ConfigLoader.parse(config(opengamma), path: "t.toml")
-      return nil
-    } catch {
-      return error
-    }
-  }
+  func error(_ opengamma: String) -> ConfigError? { configError(config(opengamma), path: "t.toml") }
 
   @Test func loadsWithoutSensitivity() throws {
     let ward = try ConfigLoader.parse(config(good), path: "t.toml")

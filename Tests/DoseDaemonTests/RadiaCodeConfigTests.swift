@@ -22,14 +22,7 @@ struct RadiaCodeConfigTests {
     """
   }
 
-  func error(_ detector: String) -> ConfigError? {
-    do {
-      _ = try ConfigLoader.parse(config(detector), path: "t.toml")
-      return nil
-    } catch {
-      return error
-    }
-  }
+  func error(_ detector: String) -> ConfigError? { configError(config(detector), path: "t.toml") }
 
   @Test func needsNoPortAndDefaultsToTheRadiaCodeIDs() throws {
     let parsed = try ConfigLoader.parse(config(""), path: "t.toml")

@@ -108,12 +108,7 @@ private let ward = """
         alarm_usv_h = 20.0
         \(room)
         """
-      do {
-        _ = try ConfigLoader.parse(text, path: "ward.toml")
-        return nil
-      } catch {
-        return error
-      }
+      return configError(text)
     }
     #expect(error("release_preset = \"us-default\"") == nil)
     #expect(

@@ -21,14 +21,7 @@ struct SerialConfigTests {
     """
   }
 
-  func error(_ detector: String) -> ConfigError? {
-    do {
-      _ = try ConfigLoader.parse(config(detector), path: "t.toml")
-      return nil
-    } catch {
-      return error
-    }
-  }
+  func error(_ detector: String) -> ConfigError? { configError(config(detector), path: "t.toml") }
 
   @Test func serialDriversTakeTheirDefaultBaud() throws {
     let kit = try ConfigLoader.parse(
