@@ -4,9 +4,6 @@ import Testing
 
 @testable import DoseDaemon
 
-/// The contract's minimal configuration (ConfigTestSupport.swift).
-private let minimal = minimalWard
-
 private func load(_ text: String) throws(ConfigError) -> DaemonConfig {
   try ConfigLoader.parse(text, path: "ward.toml")
 }
@@ -56,7 +53,7 @@ private func repositoryConfig(_ name: String) -> String {
   // MARK: Configurations that load
 
   @Test func minimalConfigLoadsWithDefaults() throws {
-    let config = try load(minimal)
+    let config = try load(minimalWard)
     #expect(config.sourcePath == "ward.toml")
     #expect(config.daemon.socketPath == "/run/dosed/dosed.sock")
     #expect(config.daemon.stateDirectory == "/var/lib/dosed")
@@ -94,7 +91,7 @@ private func repositoryConfig(_ name: String) -> String {
   }
 
   @Test func daemonSectionIsOptional() throws {
-    let text = minimal.split(separator: "\n", omittingEmptySubsequences: false)
+    let text = minimalWard.split(separator: "\n", omittingEmptySubsequences: false)
       .dropFirst(5).joined(separator: "\n")
     let config = try load(text)
     #expect(config.daemon == DaemonSection())
