@@ -56,27 +56,16 @@ public struct SoakBench: Sendable {
   /// Detectors with backgrounds from 0.1 to 3 µSv/h, every fourth with a decaying patient or
   /// package, in rooms of four.
   func ward() -> String {
-    var text = ""
-    for index in 0..<detectors {
-      text += """
-        [[detector]]
-        id = "d\(index)"
-        driver = "simulated"
-        tube = "SBM-20"
-          [detector.simulated]
-          background_usv_h = \(0.1 + Double(index % 30) * 0.1)
-
-        """
-      if index % 4 == 0 {
-        text += """
-              [[detector.simulated.source]]
-              dose_rate_usv_h = 40.0
-              half_life_h = 160.0
-
+    var text = BenchWard.simulatedDetectors(
+      detectors, background: { 0.1 + Double($0 % 30) * 0.1 },
+      extra: { index in
+        guard index % 4 == 0 else { return "" }
+        return """
+            [[detector.simulated.source]]
+            dose_rate_usv_h = 40.0
+            half_life_h = 160.0
           """
-      }
-      text += "\n"
-    }
+      })
     for room in 0..<(detectors / 4) {
       let ids = (0..<4).map { "\"d\(room * 4 + $0)\"" }.joined(separator: ", ")
       text += """
