@@ -116,9 +116,8 @@ final class DosedProcess: @unchecked Sendable {
     await status()?.locations.first { $0.id == id }
   }
 
-  func events(detector: String? = nil, location: String? = nil) async throws -> [RecordedEvent] {
-    let reply = try await request(
-      EventsRequest(id: .number(1), location: location, detector: detector))
+  func events(detector: String? = nil) async throws -> [RecordedEvent] {
+    let reply = try await request(EventsRequest(id: .number(1), detector: detector))
     return try WireCoding.decoder().decode(EventsReply.self, from: reply).events
   }
 
