@@ -35,11 +35,11 @@ import Testing
   }
 
   /// Connects, retrying for up to 5 s while the daemon says all places are taken.
-  static func connectWhenFree(_ path: String) throws -> DoseClient {
+  static func connectWhenFree(_ path: String, timeout: Double = 10) throws -> DoseClient {
     let deadline = Date().addingTimeInterval(5)
     while true {
       do {
-        return try DoseClient(path: path)
+        return try DoseClient(path: path, timeout: timeout)
       } catch {
         let full = String(describing: error).contains("too_many_clients")
         guard full, Date() < deadline else { throw error }
@@ -53,8 +53,8 @@ import Testing
     defer { Task { await daemon.stop() } }
     let path = daemon.socketPath
     try await offPool {
-      let idle = try DoseClient(path: path, timeout: 5)
-      let watcher = try DoseClient(path: path, timeout: 5)
+      let idle = try Self.connectWhenFree(path, timeout: 5)
+      let watcher = try Self.connectWhenFree(path, timeout: 5)
       try watcher.send(Request(id: .number(1), cmd: "watch"))
       #expect(WireCoding.messageClass(of: try #require(try watcher.readLine())) == "watch")
       // After the 1 s idle timeout the idle client is told why and closed.
