@@ -95,13 +95,32 @@ public enum ConfigLoader {
 
   // MARK: [daemon]
 
+  /// The window an operator's `--at` must fall in (see `DaemonSection.atPastLimitDays`).
+  static func parseTimeWindow(_ table: ConfigTable, into section: inout DaemonSection)
+    throws(ConfigError)
+  {
+    if let days = try table.integer("at_past_limit_days") {
+      try table.require(
+        days >= 1 && days <= DaemonSection.maxPastLimitDays, "at_past_limit_days",
+        "must be between 1 and \(DaemonSection.maxPastLimitDays) days, found \(days)")
+      section.atPastLimitDays = days
+    }
+    if let seconds = try table.number("at_future_limit_s") {
+      try table.require(
+        seconds >= 0 && seconds <= 86_400, "at_future_limit_s",
+        "must be between 0 and 86400 s, found \(fmt(seconds))")
+      section.atFutureLimitSeconds = seconds
+    }
+  }
+
   static func parseDaemon(_ document: ConfigTable) throws(ConfigError) -> DaemonSection {
     var section = DaemonSection()
     guard let table = try document.subtable("daemon") else { return section }
     try table.checkKeys([
       "socket", "state_dir", "log_level", "hotplug", "retention_days", "admin_group",
-      "max_clients", "idle_timeout_s",
+      "max_clients", "idle_timeout_s", "at_past_limit_days", "at_future_limit_s",
     ])
+    try parseTimeWindow(table, into: &section)
     if let clients = try table.integer("max_clients") {
       try table.require(
         clients >= 1 && clients <= 10_000, "max_clients",

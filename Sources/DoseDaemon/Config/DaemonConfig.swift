@@ -49,6 +49,14 @@ public struct DaemonSection: Sendable, Equatable {
   /// A client that sends nothing for this long is closed (`watch` clients excepted). Default
   /// 300 s: project choice.
   public var idleTimeoutSeconds: Double = 300
+  /// How far back an operator may date an action (`--at`: admission, discharge, a package's
+  /// sealing), in days. Default 31: a month of catch-up from a paper log (project choice); a
+  /// site entering older waste raises it, up to `maxPastLimitDays`. A typo such as year 0000 or
+  /// 1970 is refused instead of being recorded (issue 14).
+  public var atPastLimitDays: Int = 31
+  /// How far ahead of the daemon's clock an operator may date an action, in seconds. Default
+  /// 300: a typed minute that has not quite come yet; nothing is recorded as done in the future.
+  public var atFutureLimitSeconds: Double = 300
   /// `[metrics] listen`: where the Prometheus endpoint listens ("127.0.0.1:9853"); nil = off
   /// (the default).
   public var metricsListen: (host: String, port: Int)?
@@ -58,10 +66,15 @@ public struct DaemonSection: Sendable, Equatable {
       && lhs.logLevel == rhs.logLevel && lhs.hotplug == rhs.hotplug
       && lhs.retentionDays == rhs.retentionDays && lhs.adminGroup == rhs.adminGroup
       && lhs.maxClients == rhs.maxClients && lhs.idleTimeoutSeconds == rhs.idleTimeoutSeconds
+      && lhs.atPastLimitDays == rhs.atPastLimitDays
+      && lhs.atFutureLimitSeconds == rhs.atFutureLimitSeconds
       && lhs.metricsListen?.host == rhs.metricsListen?.host
       && lhs.metricsListen?.port == rhs.metricsListen?.port
   }
   public static let minRetentionDays = 1096
+  /// Ten years: older than any package a decay store would still hold (Lu-177m, 160.4 d, is
+  /// down to 1e-7 after ten years).
+  public static let maxPastLimitDays = 3653
   public init() {}
 }
 

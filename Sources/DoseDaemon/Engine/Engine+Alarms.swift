@@ -10,6 +10,7 @@ extension Engine {
     switch alarm.kind {
     case "fault": "fault:\(alarm.detector ?? "?")"
     case "dose": "dose:\(alarm.location ?? "?"):\(alarm.level)"
+    case "storage", "orphan": alarm.location.map { "\(alarm.kind):\($0)" } ?? alarm.kind
     default: alarm.kind
     }
   }
@@ -62,6 +63,7 @@ extension Engine {
       throw ControlFailure(
         .notFound, "no active alarm '\(id)' (active: \(active.isEmpty ? "none" : active))")
     }
+    try requireRecords()
     let time = clock.now().wallTime
     let text = note?.trimmingCharacters(in: .whitespacesAndNewlines)
     let ack = Acknowledgement(

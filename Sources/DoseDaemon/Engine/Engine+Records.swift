@@ -8,6 +8,9 @@ extension Engine {
   /// admission. Call once, before the first evaluation.
   public func attach(store: RecordStore) throws {
     self.store = store
+    // Every table is read back first: a row that cannot be read flags what it belongs to
+    // instead of making it vanish (issue 14).
+    noteUnreadable(try store.selfCheck())
     try loadWaste(from: store)
     // Alarm occurrences active at the last stop continue (same `since`, same acknowledgement)
     // if they are still active; the next evaluations record them as cleared otherwise.
@@ -16,21 +19,41 @@ extension Engine {
       activeAlarms[record.id] = record.alarm
     }
     for state in try store.roomStates() {
-      guard let index = roomIndex(state.room),
-        let occupancy = RoomOccupancy(rawValue: state.occupancy)
-      else { continue }
+      let admission: AdmissionRecord?
+      do {
+        admission = try state.admissionID.flatMap { try store.admission(id: $0) }
+      } catch {
+        recordFaults[state.room] =
+          "its current admission (admission row \(state.admissionID ?? 0)) cannot be read: \(error)"
+        continue
+      }
+      guard let occupancy = RoomOccupancy(rawValue: state.occupancy) else {
+        recordFaults[state.room] = "its recorded state '\(state.occupancy)' is not a room state"
+        continue
+      }
+      guard let index = roomIndex(state.room) else {
+        // Kept, so that a room configured again by a reload finds its patient.
+        roomRecords[state.room] = (state.since, admission)
+        if occupancy != .clear {
+          orphanRooms[state.room] = OrphanRoom(
+            occupancy: occupancy, since: state.since, admission: admission)
+        }
+        continue
+      }
       locations[index].setOccupancy(occupancy)
-      let admission = try state.admissionID.flatMap { try store.admission(id: $0) }
       roomRecords[state.room] = (state.since, admission)
       if occupancy == .occupied, let admission {
         releaseTrackers[state.room] = try restoredRelease(
           room: index, admission: admission, store: store)
       }
     }
+    applyRoomRecordFaults()
     record(
       StoredEvent(
         time: clock.now().wallTime, kind: "start",
-        message: "dosed \(ProtocolInfo.softwareVersion) started"))
+        message: "dosed \(ProtocolInfo.softwareVersion) started"
+          + (unreadableRecords.isEmpty
+            ? "" : "; \(unreadableRecords.count) record(s) cannot be read")))
   }
 
   /// Rebuilds an occupied room's clearance series from the minute records since admission:
@@ -66,6 +89,7 @@ extension Engine {
   /// Runs without records (the database could not be opened): a `storage` alarm says so.
   public func storageUnavailable(_ reason: String) {
     storageProblem = reason
+    flagAllRoomsUnknown(reason)
   }
 
   /// Writes the open minutes and a stop event (graceful shutdown).

@@ -17,6 +17,7 @@ extension Engine {
     to config: DaemonConfig, actor: ActorIdentity?, trigger: String
   ) -> (detectors: ReloadChanges, locations: ReloadChanges) {
     let oldConfigs = detectorConfigs
+    actionTimeWindow = ActionTimeWindow(config.daemon)
     let oldOrder = detectorOrder
     var detectorChanges = ReloadChanges()
     var monitors: [String: DetectorMonitor] = [:]
@@ -62,6 +63,7 @@ extension Engine {
     var newLocations: [LocationMonitor] = []
     for location in config.locations {
       guard let previous = locations.first(where: { $0.config.id == location.id }) else {
+        orphanRooms[location.id] = nil
         var monitor = LocationMonitor(config: location, calibrations: calibrations)
         if let occupancy = restoredOccupancy(of: location) { monitor.setOccupancy(occupancy) }
         newLocations.append(monitor)
@@ -83,6 +85,15 @@ extension Engine {
     let locationIDs = Set(config.locations.map(\.id))
     locationChanges.removed = locations.map(\.config.id).filter { !locationIDs.contains($0) }
     for id in locationChanges.removed {
+      // A room that holds a patient or awaits clearance is kept as an orphan (with an alarm)
+      // until it is configured again or its record is moved: a rename must not clear it.
+      if let room = locations.first(where: { $0.config.id == id })?.room,
+        room.occupancy != .clear
+      {
+        orphanRooms[id] = OrphanRoom(
+          occupancy: room.occupancy, since: roomRecords[id]?.since,
+          admission: roomRecords[id]?.admission)
+      }
       lastAssessments[id] = nil
       releaseTrackers[id] = nil
       releaseStatuses[id] = nil

@@ -39,7 +39,7 @@ extension Engine {
     if let activityBq, !(activityBq > 0 && activityBq.isFinite) {
       throw ControlFailure(.badRequest, "activity must be a positive number of Bq")
     }
-    let time = at ?? clock.now().wallTime
+    let time = try actionTime(at, what: "admission time")
     let admission = AdmissionRecord(
       room: id, patient: reference, nuclide: nuclide.symbol, activityBq: activityBq,
       admittedAt: time)
@@ -55,8 +55,14 @@ extension Engine {
     throws(ControlFailure) -> RoomDetail
   {
     guard let index = roomIndex(id) else { throw unknownRoom(id) }
-    let time = at ?? clock.now().wallTime
+    let time = try actionTime(at, what: "discharge time")
     var admission = roomRecords[id]?.admission
+    if let admitted = admission?.admittedAt, time < admitted {
+      throw ControlFailure(
+        .badRequest,
+        "discharge time \(Self.displayTime(time)) is before the admission at "
+          + "\(Self.displayTime(admitted))")
+    }
     admission?.dischargedAt = time
     let who = admission.map { " patient \($0.patient)" } ?? ""
     _ = try change(
@@ -117,6 +123,7 @@ extension Engine {
             Self.calibrationBackgroundMultiple, background)
           + "calibrate while the patient is in the room")
     }
+    try requireRecords()
     let time = clock.now().wallTime
     admission.geometryFactor = at1mUSvH / detectorDose
     admission.geometrySetAt = time
@@ -177,8 +184,14 @@ extension Engine {
   ) throws(ControlFailure) -> AdmissionRecord? {
     let id = locations[index].config.id
     guard var room = locations[index].room else { throw unknownRoom(id) }
-    if let refusal = room.refusal(
-      of: action, last: lastAssessments[id], surveyRecorded: surveyRecorded)
+    try requireRecords()
+    // A room whose record could not be read is held awaiting clearance; its patient may still
+    // be inside, so the RSO may admit them again (recorded) instead of clearing the room.
+    let readmission =
+      action == .admit && recordFaults[id] != nil && room.occupancy == .awaitingClearance
+    if !readmission,
+      let refusal = room.refusal(
+        of: action, last: lastAssessments[id], surveyRecorded: surveyRecorded)
     {
       throw ControlFailure(.refused, refusal)
     }
@@ -210,6 +223,7 @@ extension Engine {
           room: id, occupancy: state.rawValue, since: since ?? time, admissionID: admission?.id)
         (saved, _) = try store.recordRoomChange(state: record, admission: admission, event: event)
         storageProblem = nil
+        recordRewritten(id)
       } catch {
         storageProblem = "\(error)"
         throw ControlFailure(.unavailable, "the action could not be recorded: \(error)")

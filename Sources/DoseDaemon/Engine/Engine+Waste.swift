@@ -42,6 +42,8 @@ extension Engine {
   }
 
   static let configOrigin = "config (dose-rate shares only)"
+  /// The state of a package whose store is not configured.
+  static let orphanState = "orphan"
 
   /// Loads the packages: the records', plus configured ones not yet recorded (which are then
   /// recorded, so that a survey or release of them is kept).
@@ -135,9 +137,10 @@ extension Engine {
       throw ControlFailure(.badRequest, "surface dose rate must be ≥ 0 µSv/h")
     }
     let time = clock.now().wallTime
+    let sealedAt = try actionTime(request.at, what: "sealing time")
     let record = WastePackageRecord(
       id: id, store: store.config.id, rule: store.config.wasteRule.rawValue,
-      sealedAt: request.at ?? time, activitiesBq: activities, massGrams: request.massG,
+      sealedAt: sealedAt, activitiesBq: activities, massGrams: request.massG,
       surfaceUSvH: request.surfaceUSvH, surfaceShares: nil, addedAt: time, origin: "dosectl")
     guard let batch = record.batch else {
       throw ControlFailure(.badRequest, "the inventory is not valid")
@@ -175,11 +178,13 @@ extension Engine {
     guard let record = wastePackages.first(where: { $0.id == id }) else {
       throw ControlFailure(.notFound, "no waste package '\(id)'")
     }
-    guard let config = locations.first(where: { $0.config.id == record.store })?.config else {
-      throw ControlFailure(.notFound, "package \(id) is in store \(record.store), which is gone")
-    }
     let time = clock.now().wallTime
-    let assessment = packageStates(of: config, at: time).first { $0.id == id }
+    // A package whose store left the configuration is still listed (an orphan, with an alarm),
+    // never hidden; it is assessed again once it is moved to a configured store.
+    let config = locations.first(where: { $0.config.id == record.store })?.config
+    let assessment = config.flatMap { config in
+      packageStates(of: config, at: time).first { $0.id == id }
+    }
     var detail = WastePackageDetail(
       id: id, store: record.store, state: assessment?.state.rawValue ?? "holding",
       rule: record.rule, sealedAt: record.sealedAt)
@@ -189,6 +194,13 @@ extension Engine {
     detail.surfaceUSvHAtSeal = record.surfaceUSvH
     detail.releasedAt = record.releasedAt
     detail.reasons = assessment.flatMap { $0.reasons.isEmpty ? nil : $0.reasons }
+    if config == nil, record.releasedAt == nil {
+      detail.state = Self.orphanState
+      detail.reasons = [
+        "store \(record.store) is not in the configuration: restore it, or move the package "
+          + "with `dosectl waste move \(id) STORE`"
+      ]
+    }
     if record.origin != Self.configOrigin, let batch = record.batch {
       let now = batch.inventory.activities(at: time)
       let sealed = batch.inventory.activitiesBq
@@ -211,6 +223,8 @@ extension Engine {
     }
     let detail = try wasteDetail(id)
     switch detail.state {
+    case Self.orphanState:
+      throw ControlFailure(.refused, (detail.reasons ?? []).joined(separator: "; "))
     case PackageState.released.rawValue:
       throw ControlFailure(.refused, "package \(id) was already released")
     case PackageState.notEligible.rawValue:
@@ -272,6 +286,8 @@ extension Engine {
     guard !name.isEmpty else {
       throw ControlFailure(.badRequest, "name the surveyor (10 CFR 35.2092 records it)")
     }
+    // Before counting for minutes: a survey that could not be recorded would be wasted.
+    try requireRecords()
     guard let config = locations.first(where: { $0.config.id == record.store })?.config,
       let detectorID = config.surveyDetector, let detectorConfig = detectorConfigs[detectorID]
     else {
@@ -389,9 +405,11 @@ extension Engine {
   // MARK: Helpers
 
   private func persist(_ record: WastePackageRecord, event: StoredEvent) throws(ControlFailure) {
+    try requireRecords()
     guard let store else { return }
     do {
       try store.record(package: record, event: event)
+      packageRewritten(record)
     } catch {
       storageProblem = "\(error)"
       throw ControlFailure(.unavailable, "the action could not be recorded: \(error)")

@@ -62,9 +62,19 @@ public actor Engine {
   var restoredAlarms: [String: AlarmStateRecord] = [:]
   /// Acknowledged alarm occurrences, by alarm id.
   var acknowledgements: [String: Acknowledgement] = [:]
+  /// Where an operator's `--at` may fall.
+  var actionTimeWindow: ActionTimeWindow
+  /// Rows the start-up self-check could not read.
+  var unreadableRecords: [UnreadableRecord] = []
+  /// Rooms and stores whose records could not be read, and why: held fail-safe until a recorded
+  /// action replaces the record.
+  var recordFaults: [String: String] = [:]
+  /// Rooms in the records (not clear) that the configuration no longer has.
+  var orphanRooms: [String: OrphanRoom] = [:]
 
   public init(config: DaemonConfig, clock: DoseClock) {
     self.clock = clock
+    actionTimeWindow = ActionTimeWindow(config.daemon)
     detectorOrder = config.detectors.map(\.id)
     detectorConfigs = Dictionary(uniqueKeysWithValues: config.detectors.map { ($0.id, $0) })
     var monitors: [String: DetectorMonitor] = [:]
@@ -266,17 +276,44 @@ public actor Engine {
       }
     }
     retryStorage(now: now.monotonicSeconds)
+    var storageMessages: [String] = []
     if let problem = storageProblem {
       let waiting =
         backlog.isEmpty
         ? "" : "; \(backlog.count) records wait in memory and are written when it recovers"
+      storageMessages.append("records cannot be written: \(problem)\(waiting)")
+    }
+    let unplaced = unreadableRecords.filter {
+      $0.table != "room_state" && $0.table != "waste_package"
+    }
+    if !unplaced.isEmpty {
+      storageMessages.append(
+        "\(unplaced.count) record(s) cannot be read (first: \(unplaced[0])); "
+          + "see docs/operations.md, \"Records that cannot be read\"")
+    }
+    if storageMessages.isEmpty {
+      alarmSince.removeValue(forKey: "storage")
+    } else {
       alarms.append(
         AlarmStatus(
           kind: "storage", level: AlarmLevel.alarm.rawValue, location: nil, detector: nil,
-          message: "records cannot be written: \(problem)\(waiting)",
+          message: storageMessages.joined(separator: "; "),
           since: since("storage", now.wallTime)))
-    } else {
-      alarmSince.removeValue(forKey: "storage")
+    }
+    let recordAlarms = recordAlarms(at: now.wallTime)
+    let current = Set(recordAlarms.map { "\($0.kind):\($0.location ?? "")" })
+    for key in alarmSince.keys
+    where (key.hasPrefix("storage:") || key.hasPrefix("orphan:")) && !current.contains(key) {
+      alarmSince.removeValue(forKey: key)
+    }
+    alarms += recordAlarms
+    for index in locationStatuses.indices {
+      guard let reason = recordFaults[locationStatuses[index].id] else { continue }
+      locationStatuses[index].state = LocationState.fault.rawValue
+      locationStatuses[index].alarm = AlarmLevel.alarm.rawValue
+      locationStatuses[index].reasons =
+        ["records unreadable: \(reason)"]
+        + (locationStatuses[index].reasons ?? [])
     }
     alarms = identify(alarms)
     forgetAcknowledgements(keeping: alarms)
@@ -310,7 +347,7 @@ public actor Engine {
     }
   }
 
-  private func since(_ key: String, _ now: Date) -> Date {
+  func since(_ key: String, _ now: Date) -> Date {
     if let start = alarmSince[key] { return start }
     alarmSince[key] = now
     return now

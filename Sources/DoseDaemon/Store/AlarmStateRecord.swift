@@ -59,7 +59,7 @@ public struct AlarmStateRecord: Sendable, Hashable, Codable, FetchableRecord, Pe
 
 extension RecordStore {
   public func activeAlarms() throws -> [AlarmStateRecord] {
-    try pool.read { db in try AlarmStateRecord.fetchAll(db) }
+    try pool.read { db in try Self.readable(AlarmStateRecord.self, db) }
   }
 
   public func save(alarm: AlarmStateRecord) throws {

@@ -109,7 +109,8 @@ public final class RecordStore: Sendable {
   // MARK: Rooms
 
   public func roomStates() throws -> [RoomStateRecord] {
-    try pool.read { db in try RoomStateRecord.fetchAll(db) }
+    // Rows that cannot be decoded are skipped here and reported by `selfCheck`.
+    try pool.read { db in try Self.readable(RoomStateRecord.self, db) }
   }
 
   public func admission(id: Int64) throws -> AdmissionRecord? {

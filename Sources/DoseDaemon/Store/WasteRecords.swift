@@ -144,7 +144,8 @@ public struct SurveyRecord: Sendable, Hashable, Codable, FetchableRecord,
 
 extension RecordStore {
   public func wastePackages() throws -> [WastePackageRecord] {
-    try pool.read { db in try WastePackageRecord.order(Column("added_at")).fetchAll(db) }
+    // Rows that cannot be decoded are skipped here and reported by `selfCheck`.
+    try pool.read { db in try Self.readable(WastePackageRecord.self, db, orderBy: "added_at") }
   }
 
   public func surveys(package: String) throws -> [SurveyRecord] {
