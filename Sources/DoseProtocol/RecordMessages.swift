@@ -13,12 +13,15 @@ public struct EventsRequest: Codable, Sendable, Hashable {
   public var detector: String?
   /// At most this many: the newest, returned oldest first. Default and maximum: `maxEvents`.
   public var limit: Int?
+  /// Only events recorded before this one (its `seq`): the next page back, from a reply's
+  /// `next_before`.
+  public var before: Int64?
 
   /// 10 000: project choice, a reply of a few MB at most; page with `since`/`until` for more.
   public static let maxEvents = 10_000
 
   enum CodingKeys: String, CodingKey {
-    case id, cmd, since, until, location, detector, limit
+    case id, cmd, since, until, location, detector, limit, before
     case lastSeconds = "last_s"
   }
 
@@ -39,10 +42,18 @@ public struct EventsReply: Codable, Sendable, Hashable {
   public var `class` = "events"
   public var id: RequestID?
   public var events: [RecordedEvent]
+  /// Present when older matching events remain: ask again with `before` set to this.
+  public var nextBefore: Int64?
 
-  public init(id: RequestID?, events: [RecordedEvent]) {
+  enum CodingKeys: String, CodingKey {
+    case `class`, id, events
+    case nextBefore = "next_before"
+  }
+
+  public init(id: RequestID?, events: [RecordedEvent], nextBefore: Int64? = nil) {
     self.id = id
     self.events = events
+    self.nextBefore = nextBefore
   }
 }
 
@@ -89,9 +100,12 @@ public struct HistoryRequest: Codable, Sendable, Hashable {
   public var until: Date?
   /// Instead of `since`: the last this many seconds of the daemon's clock.
   public var lastSeconds: Double?
+  /// Every minute as recorded, a page of at most `HistoryReply.maxPoints` at a time (`export`);
+  /// otherwise the window is summarised in buckets that fit one reply.
+  public var minutes: Bool?
 
   enum CodingKeys: String, CodingKey {
-    case id, cmd, of, since, until
+    case id, cmd, of, since, until, minutes
     case lastSeconds = "last_s"
   }
 
@@ -108,13 +122,34 @@ public struct HistoryReply: Codable, Sendable, Hashable {
   public var id: RequestID?
   public var of: String
   public var detectors: [String]
+  /// Seconds each point summarises: 60 for single minutes, more for a long window (counts and
+  /// live time summed, minimum and maximum over the bucket, the mean weighted by live time).
+  public var bucketSeconds: Double
   public var points: [HistoryPoint]
+  /// With `minutes`: present when more minutes remain; ask again with `since` set to this.
+  public var nextSince: Date?
 
-  public init(id: RequestID?, of: String, detectors: [String], points: [HistoryPoint]) {
+  /// At most this many points in one reply, so that no query holds the daemon long or costs it
+  /// much memory (issue 14): 5 000 is a reply of about 1 MB, more points than a terminal or a
+  /// chart can show (project choice).
+  public static let maxPoints = 5_000
+
+  enum CodingKeys: String, CodingKey {
+    case `class`, id, of, detectors, points
+    case bucketSeconds = "bucket_s"
+    case nextSince = "next_since"
+  }
+
+  public init(
+    id: RequestID?, of: String, detectors: [String], points: [HistoryPoint],
+    bucketSeconds: Double = 60, nextSince: Date? = nil
+  ) {
     self.id = id
     self.of = of
     self.detectors = detectors
     self.points = points
+    self.bucketSeconds = bucketSeconds
+    self.nextSince = nextSince
   }
 }
 

@@ -37,8 +37,17 @@ struct Export: ParsableCommand {
     case .events:
       var request = EventsRequest(id: .number(1), since: since, until: until)
       request.lastSeconds = last
-      let (_, line) = try query(request, options: options)
-      let events = try decode(EventsReply.self, line).events
+      // Pages of the newest events back to the start of the window, then printed oldest first.
+      var pages: [[RecordedEvent]] = []
+      var more = true
+      while more {
+        let (_, line) = try query(request, options: options)
+        let reply = try decode(EventsReply.self, line)
+        pages.append(reply.events)
+        request.before = reply.nextBefore
+        more = reply.nextBefore != nil
+      }
+      let events = pages.reversed().flatMap { $0 }
       switch format {
       case .json: try events.forEach(printJSON)
       case .csv:
@@ -66,21 +75,34 @@ struct Export: ParsableCommand {
           ]))
       }
       for id in ids {
+        // Page by page (each reply is bounded), printed as it arrives: streamed, every minute.
         var request = HistoryRequest(id: .number(1), of: id, since: since, until: until)
         request.lastSeconds = last
-        let (_, line) = try query(request, options: options)
-        for point in try decode(HistoryReply.self, line).points {
-          switch format {
-          case .json: try printJSON(point)
-          case .csv:
-            print(
-              CSV.row([
-                point.detector, CSV.time(point.minute), String(point.counts),
-                CSV.number(point.liveSeconds), point.doseMinUSvH.map(CSV.number) ?? "",
-                point.doseMeanUSvH.map(CSV.number) ?? "", point.doseMaxUSvH.map(CSV.number) ?? "",
-              ]))
-          }
+        request.minutes = true
+        var more = true
+        while more {
+          let (_, line) = try query(request, options: options)
+          let reply = try decode(HistoryReply.self, line)
+          try printMinutes(reply.points)
+          more = reply.nextSince != nil
+          request.since = reply.nextSince
+          request.lastSeconds = nil
         }
+      }
+    }
+  }
+
+  private func printMinutes(_ points: [HistoryPoint]) throws {
+    for point in points {
+      switch format {
+      case .json: try printJSON(point)
+      case .csv:
+        print(
+          CSV.row([
+            point.detector, CSV.time(point.minute), String(point.counts),
+            CSV.number(point.liveSeconds), point.doseMinUSvH.map(CSV.number) ?? "",
+            point.doseMeanUSvH.map(CSV.number) ?? "", point.doseMaxUSvH.map(CSV.number) ?? "",
+          ]))
       }
     }
   }

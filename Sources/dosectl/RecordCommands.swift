@@ -58,6 +58,9 @@ struct History: ParsableCommand {
       return
     }
     let reply = try decode(HistoryReply.self, line)
+    if reply.bucketSeconds > 60 {
+      print("each point summarises \(Format.age(reply.bucketSeconds)) (long window)")
+    }
     print(Chart.render(reply.points))
     // For an occupied room, when the patient is predicted to reach the release limit.
     // (Asked quietly: for a detector or a store there is simply nothing to add.)

@@ -53,7 +53,7 @@ private let yearZero = Date(timeIntervalSince1970: -62_167_219_200)
     let daemon = try await TestDaemon.start(ward)
     let directory = daemon.directory
     let now = try await daemon.status().time
-    for at in [yearZero, Date(timeIntervalSince1970: 0), now.addingTimeInterval(-32 * 86_400)] {
+    for at in [yearZero, Date(timeIntervalSince1970: 0), now.addingTimeInterval(-367 * 86_400)] {
       await expectFailure(
         daemon, admit("P-1", at: at), code: .badRequest, containing: "outside the accepted window")
     }

@@ -50,10 +50,11 @@ public struct DaemonSection: Sendable, Equatable {
   /// 300 s: project choice.
   public var idleTimeoutSeconds: Double = 300
   /// How far back an operator may date an action (`--at`: admission, discharge, a package's
-  /// sealing), in days. Default 31: a month of catch-up from a paper log (project choice); a
-  /// site entering older waste raises it, up to `maxPastLimitDays`. A typo such as year 0000 or
-  /// 1970 is refused instead of being recorded (issue 14).
-  public var atPastLimitDays: Int = 31
+  /// sealing), in days. Default 366: a year, so that the packages already in a decay store can
+  /// be entered when dosed is installed (project choice); a site with older waste raises it, up
+  /// to `maxPastLimitDays`. A typo such as year 0000 or 1970 is refused instead of being
+  /// recorded (issue 14).
+  public var atPastLimitDays: Int = 366
   /// How far ahead of the daemon's clock an operator may date an action, in seconds. Default
   /// 300: a typed minute that has not quite come yet; nothing is recorded as done in the future.
   public var atFutureLimitSeconds: Double = 300

@@ -73,10 +73,11 @@ extension ClientSession {
             room: request.room, at1mUSvH: request.at1mUSvH, actor: actor))
       case .events:
         let request = try ControlRequests.decode(EventsRequest.self, from: bytes, id: id).get()
-        return EventsReply(id: id, events: try await engine.events(request))
+        // The engine names the window; the records are read off it (RecordReads).
+        return try await engine.eventsQuery(request).events(request)
       case .history:
         let request = try ControlRequests.decode(HistoryRequest.self, from: bytes, id: id).get()
-        return try await engine.history(request)
+        return try await engine.historyQuery(request).history(request)
       case .wasteAdd:
         let request = try ControlRequests.decode(WasteAddRequest.self, from: bytes, id: id).get()
         return WasteReply(id: id, package: try await engine.addWaste(request, actor: actor))

@@ -63,7 +63,7 @@ public final class RecordStore: Sendable {
 
   public func events(
     since: Date? = nil, until: Date? = nil, location: String? = nil, detector: String? = nil,
-    kinds: [String]? = nil, limit: Int? = nil
+    kinds: [String]? = nil, limit: Int? = nil, before: Int64? = nil
   ) throws -> [StoredEvent] {
     try pool.read { db in
       // In recording order: wall time can jump (and does under --time-scale restarts).
@@ -73,6 +73,7 @@ public final class RecordStore: Sendable {
       if let location { request = request.filter(Column("location") == location) }
       if let detector { request = request.filter(Column("detector") == detector) }
       if let kinds { request = request.filter(kinds.contains(Column("kind"))) }
+      if let before { request = request.filter(Column("id") < before) }
       // The newest `limit`, still returned oldest first.
       if let limit { return try request.reversed().limit(limit).fetchAll(db).reversed() }
       return try request.fetchAll(db)
