@@ -84,14 +84,14 @@ func query(_ request: some Encodable, options: CommonOptions, timeout: Double? =
   do {
     client = try DoseClient(path: options.socketPath, timeout: timeout)
   } catch {
-    FileHandle.standardError.write(Data("dosectl: \(error)\n".utf8))
+    FileHandle.standardError.write(Data("dosectl: \(DisplayText.escaped("\(error)"))\n".utf8))
     throw ExitCode(ExitCodes.unreachable)
   }
   let line: Data
   do {
     line = try client.request(request)
   } catch {
-    FileHandle.standardError.write(Data("dosectl: \(error)\n".utf8))
+    FileHandle.standardError.write(Data("dosectl: \(DisplayText.escaped("\(error)"))\n".utf8))
     throw ExitCode(ExitCodes.unreachable)
   }
   if WireCoding.messageClass(of: line) == "error" {
@@ -99,7 +99,7 @@ func query(_ request: some Encodable, options: CommonOptions, timeout: Double? =
       print(String(decoding: line, as: UTF8.self))
     } else if let reply = try? WireCoding.decoder().decode(ErrorReply.self, from: line) {
       FileHandle.standardError.write(
-        Data("dosectl: \(reply.code.rawValue): \(reply.message)\n".utf8))
+        Data("dosectl: \(reply.code.rawValue): \(DisplayText.escaped(reply.message))\n".utf8))
     }
     let denied = (try? WireCoding.decoder().decode(ErrorReply.self, from: line))?.code
     throw ExitCode(denied == .permissionDenied ? ExitCodes.permissionDenied : ExitCodes.errorReply)
@@ -111,7 +111,8 @@ func decode<T: Decodable>(_ type: T.Type, _ line: Data) throws -> T {
   do {
     return try WireCoding.decoder().decode(type, from: line)
   } catch {
-    FileHandle.standardError.write(Data("dosectl: unexpected reply: \(error)\n".utf8))
+    FileHandle.standardError.write(
+      Data("dosectl: unexpected reply: \(DisplayText.escaped("\(error)"))\n".utf8))
     throw ExitCode(ExitCodes.errorReply)
   }
 }
