@@ -66,7 +66,7 @@ struct Version: ParsableCommand {
       return
     }
     print("dosectl \(ProtocolInfo.softwareVersion)")
-    print("dosed   \(reply.version) (protocol \(reply.protocol))")
+    print("dosed   \(DisplayText.escaped(reply.version)) (protocol \(reply.protocol))")
   }
 }
 

@@ -16,7 +16,7 @@ struct Status: ParsableCommand {
     let reply = try decode(StatusReply.self, line)
     let style = TerminalStyle.current
     print(
-      "dosed \(reply.version) at \(Format.time(reply.time))"
+      "dosed \(DisplayText.escaped(reply.version)) at \(Format.time(reply.time))"
         + (reply.timeScale != 1 ? "  (simulated time ×\(Format.number(reply.timeScale)))" : ""))
     print("")
     print(Tables.locations(reply.locations, style: style))
@@ -83,12 +83,12 @@ struct Devices: ParsableCommand {
     }
     let reply = try decode(DevicesReply.self, line)
     if reply.devices.isEmpty {
-      print("No USB serial devices present (hotplug: \(reply.hotplug)).")
+      print("No USB serial devices present (hotplug: \(DisplayText.escaped(reply.hotplug))).")
     } else {
       print(Tables.devices(reply.devices))
     }
     for problem in reply.problems {
-      print("problem: \(problem)")
+      print("problem: \(DisplayText.escaped(problem))")
     }
   }
 }
@@ -122,7 +122,7 @@ struct Watch: ParsableCommand {
       do {
         line = try client.readLine()
       } catch {
-        FileHandle.standardError.write(Data("dosectl: \(error)\n".utf8))
+        FileHandle.standardError.write(Data("dosectl: \(DisplayText.escaped("\(error)"))\n".utf8))
         throw ExitCode(ExitCodes.unreachable)
       }
       guard let line else {
@@ -131,7 +131,7 @@ struct Watch: ParsableCommand {
       }
       if WireCoding.messageClass(of: line) == "error" {
         FileHandle.standardError.write(
-          Data("dosectl: \(String(decoding: line, as: UTF8.self))\n".utf8))
+          Data("dosectl: \(DisplayText.escaped(String(decoding: line, as: UTF8.self)))\n".utf8))
         throw ExitCode(ExitCodes.errorReply)
       }
       guard let event = try? WireCoding.decoder().decode(WatchEvent.self, from: line) else {

@@ -22,11 +22,14 @@ struct Dosectl: ParsableCommand {
       WaitReady.self, Metrics.self, Reload.self,
     ])
 
+  /// The global options, parsed here wherever they stand on the command line; every leaf
+  /// command includes the same group and is handed this value (see `CommonOptions`).
+  @OptionGroup var options: CommonOptions
+
   /// ArgumentParser's own usage errors exit 64; the documented code is 2.
   static func main() {
     do {
-      var command = try parseAsRoot(
-        Self.movingGlobalOptions(Array(CommandLine.arguments.dropFirst())))
+      var command = try parseAsRoot()
       try command.run()
     } catch let error as ExitCode {
       Foundation.exit(error.rawValue)
@@ -38,30 +41,15 @@ struct Dosectl: ParsableCommand {
   }
 }
 
-extension Dosectl {
-  /// `dosectl --socket S status` and `dosectl status --socket S` both work: options given before
-  /// the subcommand are moved after it, where ArgumentParser looks for them.
-  static func movingGlobalOptions(_ arguments: [String]) -> [String] {
-    var leading: [String] = []
-    var index = 0
-    while index < arguments.count {
-      let argument = arguments[index]
-      if argument == "--socket", index + 1 < arguments.count {
-        leading += [argument, arguments[index + 1]]
-        index += 2
-      } else if argument.hasPrefix("--socket=") || argument == "--json" {
-        leading.append(argument)
-        index += 1
-      } else {
-        break
-      }
-    }
-    guard index < arguments.count, !leading.isEmpty else { return arguments }
-    return [arguments[index]] + leading + arguments[(index + 1)...]
-  }
-}
-
-/// Options every command shares.
+/// Options every command shares, declared once: `dosectl [--socket S] [--json] COMMAND …`.
+///
+/// The root command (`Dosectl`) and every leaf command include this group. ArgumentParser parses
+/// the root first, over the whole command line, so the root takes `--socket` and `--json`
+/// wherever they stand: before the command, between `room` and `admit`, or after the leaf's own
+/// arguments. It then hands the decoded value to each later `@OptionGroup` of the same type
+/// (`OptionGroup.init(from:)` reuses a previously decoded value), so the leaf sees the same
+/// options without parsing them again. The leaf's copy of the group is what puts the options in
+/// its `--help`, man page and completions. No argument rewriting is needed, nested or not.
 struct CommonOptions: ParsableArguments {
   @Option(name: .long, help: "Control socket of dosed.")
   var socket: String?
@@ -96,14 +84,14 @@ func query(_ request: some Encodable, options: CommonOptions, timeout: Double? =
   do {
     client = try DoseClient(path: options.socketPath, timeout: timeout)
   } catch {
-    FileHandle.standardError.write(Data("dosectl: \(error)\n".utf8))
+    FileHandle.standardError.write(Data("dosectl: \(DisplayText.escaped("\(error)"))\n".utf8))
     throw ExitCode(ExitCodes.unreachable)
   }
   let line: Data
   do {
     line = try client.request(request)
   } catch {
-    FileHandle.standardError.write(Data("dosectl: \(error)\n".utf8))
+    FileHandle.standardError.write(Data("dosectl: \(DisplayText.escaped("\(error)"))\n".utf8))
     throw ExitCode(ExitCodes.unreachable)
   }
   if WireCoding.messageClass(of: line) == "error" {
@@ -111,7 +99,7 @@ func query(_ request: some Encodable, options: CommonOptions, timeout: Double? =
       print(String(decoding: line, as: UTF8.self))
     } else if let reply = try? WireCoding.decoder().decode(ErrorReply.self, from: line) {
       FileHandle.standardError.write(
-        Data("dosectl: \(reply.code.rawValue): \(reply.message)\n".utf8))
+        Data("dosectl: \(reply.code.rawValue): \(DisplayText.escaped(reply.message))\n".utf8))
     }
     let denied = (try? WireCoding.decoder().decode(ErrorReply.self, from: line))?.code
     throw ExitCode(denied == .permissionDenied ? ExitCodes.permissionDenied : ExitCodes.errorReply)
@@ -123,7 +111,8 @@ func decode<T: Decodable>(_ type: T.Type, _ line: Data) throws -> T {
   do {
     return try WireCoding.decoder().decode(type, from: line)
   } catch {
-    FileHandle.standardError.write(Data("dosectl: unexpected reply: \(error)\n".utf8))
+    FileHandle.standardError.write(
+      Data("dosectl: unexpected reply: \(DisplayText.escaped("\(error)"))\n".utf8))
     throw ExitCode(ExitCodes.errorReply)
   }
 }

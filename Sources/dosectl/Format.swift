@@ -77,6 +77,7 @@ enum Format {
     }
     if let alarm = event.alarm { parts.append("alarm=\(alarm)") }
     if let reason = event.reason { parts.append("(\(reason))") }
-    return parts.joined(separator: "  ")
+    // Locations, reasons and states may carry operator or device text.
+    return DisplayText.escaped(parts.joined(separator: "  "))
   }
 }

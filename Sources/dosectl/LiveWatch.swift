@@ -47,7 +47,7 @@ struct LiveWatch {
       }
       if let (message, code) = failure {
         out.write(Data("\u{1B}[?25h\u{1B}[?1049l".utf8))
-        FileHandle.standardError.write(Data("dosectl: \(message)\n".utf8))
+        FileHandle.standardError.write(Data("dosectl: \(DisplayText.escaped(message))\n".utf8))
         throw ExitCode(code)
       }
       let now = Date()
@@ -163,7 +163,7 @@ enum LiveScreen {
     var lines: [String] = []
     if let status {
       lines.append(
-        "dosed \(status.version) at \(Format.time(status.time))"
+        "dosed \(DisplayText.escaped(status.version)) at \(Format.time(status.time))"
           + (status.timeScale != 1
             ? "  (simulated time ×\(Format.number(status.timeScale)))" : "")
           + "  — live; Ctrl-C to quit")

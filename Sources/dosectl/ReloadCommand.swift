@@ -16,7 +16,7 @@ struct Reload: ParsableCommand {
       return
     }
     let reply = try decode(ReloadReply.self, line)
-    print("reloaded \(reply.config)")
+    print("reloaded \(DisplayText.escaped(reply.config))")
     print(Self.describe("detectors", reply.detectors))
     print(Self.describe("locations", reply.locations))
   }
@@ -29,6 +29,6 @@ struct Reload: ParsableCommand {
     ] where !ids.isEmpty {
       parts.append("\(verb) \(ids.joined(separator: ", "))")
     }
-    return "\(name): " + parts.joined(separator: "; ")
+    return DisplayText.escaped("\(name): " + parts.joined(separator: "; "))
   }
 }

@@ -1,10 +1,15 @@
 import DoseProtocol
 
-/// Aligned text tables with units in the headers.
+/// Aligned text tables with units in the headers. Every cell and value from the daemon is shown
+/// through `DisplayText.escaped`: it may hold operator or device text, and a raw control
+/// character there would forge table lines or drive the terminal.
 enum Tables {
-  static func render(_ header: [String], _ rows: [[String]], paint: [Int: (String) -> String] = [:])
-    -> String
-  {
+  static func render(
+    _ header: [String], _ unescapedRows: [[String]], paint: [Int: (String) -> String] = [:]
+  ) -> String {
+    // Escaped before measuring and painting, so widths count what is shown and colour codes
+    // (added by `paint`, after this) stay codes.
+    let rows = unescapedRows.map { $0.map(DisplayText.escaped) }
     var widths = header.map(\.count)
     for row in rows {
       for (index, cell) in row.enumerated() where index < widths.count {
@@ -137,8 +142,7 @@ extension Tables {
   /// One room, as label/value lines.
   static func room(_ room: RoomDetail, style: TerminalStyle) -> String {
     var rows: [[String]] = [
-      ["room", room.id], ["state", style.paint(room.state, for: room.state)],
-      ["occupancy", room.occupancy],
+      ["room", room.id], ["state", room.state], ["occupancy", room.occupancy],
     ]
     if let since = room.since { rows.append(["since", Format.time(since)]) }
     if let patient = room.patient {
@@ -168,8 +172,12 @@ extension Tables {
       ])
     }
     for reason in room.reasons ?? [] { rows.append(["why", reason]) }
-    return rows.map { ($0[0] + ":").padding(toLength: 12, withPad: " ", startingAt: 0) + $0[1] }
-      .joined(separator: "\n")
+    // Escaped here, painted after (the state is the one painted row).
+    return rows.map { row in
+      let value = DisplayText.escaped(row[1])
+      return (row[0] + ":").padding(toLength: 12, withPad: " ", startingAt: 0)
+        + (row[0] == "state" ? style.paint(value, for: row[1]) : value)
+    }.joined(separator: "\n")
   }
 
   static func events(_ events: [RecordedEvent]) -> String {
@@ -199,9 +207,11 @@ extension Tables {
 
   /// One package, as label/value lines, then its inventory and surveys.
   static func package(_ package: WastePackageDetail, style: TerminalStyle) -> String {
+    let shown = DisplayText.escaped
     var lines = [
-      "package:    \(package.id) in \(package.store)",
-      "state:      \(style.paint(package.state, for: package.state)) (rule \(package.rule))",
+      "package:    \(shown(package.id)) in \(shown(package.store))",
+      "state:      \(style.paint(shown(package.state), for: package.state)) "
+        + "(rule \(shown(package.rule)))",
       "sealed:     \(Format.time(package.sealedAt))",
       "release:    " + Format.date(package.predictedReleaseAt),
     ]
@@ -210,7 +220,7 @@ extension Tables {
     }
     if let mass = package.massG { lines.append("mass:       \(Format.number(mass)) g") }
     if let released = package.releasedAt { lines.append("released:   \(Format.time(released))") }
-    for reason in package.reasons ?? [] { lines.append("why:        \(reason)") }
+    for reason in package.reasons ?? [] { lines.append("why:        \(shown(reason))") }
     if let constituents = package.constituents {
       lines.append("")
       lines.append(

@@ -75,8 +75,9 @@ struct Dosed: AsyncParsableCommand {
     for device in try UdevDevices.list(subsystem: "tty") {
       let usb = [device.usbVendorID, device.usbProductID].compactMap { $0 }.joined(separator: ":")
       print(
+        // A device's serial is the device's own text: escaped, or it could forge columns.
         [device.devnode ?? "-", device.sysname, usb.isEmpty ? "-" : usb, device.usbSerial ?? "-"]
-          .joined(separator: "\t"))
+          .map(DisplayText.escaped).joined(separator: "\t"))
     }
   }
 }

@@ -78,4 +78,29 @@ final class CapturedLog: Sendable {
     let lines = log.all.filter { $0.contains("event=detector_state") }
     #expect(lines.count == 5)
   }
+
+  /// Operator and device text in a log line (issue 14): one line per event whatever it holds,
+  /// with no raw control character (ESC would drive the terminal of whoever reads the journal).
+  @Test func controlCharactersInMessagesAndMetadataAreEscapedOnOneLine() throws {
+    let log = CapturedLog()
+    let logger = log.logger(journal: false)
+    logger.notice(
+      "control action \u{1B}[2J",
+      metadata: [
+        "patient": "P-7\nroom-9 clear\u{1B}[2J", "note": "tab\there\r\u{7F}\u{85}\u{202E}",
+        "path": #"C:\new "x""#,
+      ])
+    let line = try #require(log.all.first)
+    #expect(line.hasSuffix("\n"))
+    let body = line.dropLast()
+    let raw = body.unicodeScalars.filter {
+      $0.properties.generalCategory == .control || (0x202A...0x202E).contains($0.value)
+    }
+    #expect(raw.isEmpty, "\(body)")
+    #expect(body.contains(" control action \\x1b[2J "))
+    #expect(body.contains(#" patient="P-7\nroom-9 clear\x1b[2J""#))
+    #expect(body.contains(#" note="tab\there\r\x7f\u{85}\u{202e}""#))
+    // Backslashes and quotes are escaped first, so a typed `\n` and a newline differ.
+    #expect(body.contains(#" path="C:\\new \"x\"""#))
+  }
 }

@@ -1,3 +1,4 @@
+import DoseProtocol
 import Foundation
 import Logging
 
@@ -72,22 +73,27 @@ public struct LineLogHandler: LogHandler {
     }
   }
 
-  /// A value as is when it is one plain word, else in double quotes with `"` and `\` escaped.
+  /// A value as is when it is one plain word, else in double quotes with `"` and `\` escaped
+  /// (so a quoted value reads back unambiguously) and then control characters escaped.
   static func quoted(_ value: String) -> String {
     let plain =
       !value.isEmpty
       && value.unicodeScalars.allSatisfy {
-        $0.value > 0x20 && $0 != "\"" && $0 != "\\" && $0 != "=" && $0.value != 0x7F
+        $0.value > 0x20 && $0 != "\"" && $0 != "\\" && $0 != "="
+          && !DisplayText.needsEscaping($0)
       }
     if plain { return value }
     return "\""
-      + oneLine(value).replacingOccurrences(of: "\\", with: "\\\\")
-      .replacingOccurrences(of: "\"", with: "\\\"") + "\""
+      + oneLine(
+        value.replacingOccurrences(of: "\\", with: "\\\\")
+          .replacingOccurrences(of: "\"", with: "\\\""))
+      + "\""
   }
 
-  /// Newlines would split one event over several journal entries.
+  /// A newline would split one event over several journal entries, and ESC or a bidi override
+  /// would act on the terminal of whoever reads the log (values come from operators and devices).
   static func oneLine(_ text: String) -> String {
-    text.replacingOccurrences(of: "\r", with: "\\r").replacingOccurrences(of: "\n", with: "\\n")
+    DisplayText.escaped(text)
   }
 
   static func timestamp(_ time: Date) -> String {
