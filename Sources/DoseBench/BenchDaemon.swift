@@ -26,7 +26,18 @@ final class BenchDaemon {
     try process.run()
   }
 
+  /// Stops the daemon (SIGTERM) and keeps its directory, so that the next `BenchDaemon` of the
+  /// same name starts on its records.
+  func stopKeepingFiles() {
+    process.terminate()
+    process.waitUntilExit()
+    keepFiles = true
+  }
+
+  private var keepFiles = false
+
   deinit {
+    if keepFiles { return }
     if process.isRunning {
       process.terminate()
       process.waitUntilExit()

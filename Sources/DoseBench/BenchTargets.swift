@@ -74,5 +74,22 @@ public enum BenchTargets {
       }
   }
 
+  /// Issue 14: a year of records for 16 detectors, queried every way, keeps the evaluations
+  /// within 0.5 s of each other and the daemon within 20 MB of its size.
+  public static func failures(history: HistoryBenchResult) -> [String] {
+    var failures: [String] = []
+    if history.probeAnswers == 0 { failures.append("history: no status answer during the queries") }
+    if history.longestEvaluationGapSeconds > HistoryBench.maxEvaluationGapSeconds {
+      failures.append(
+        "history: \(fmt(history.longestEvaluationGapSeconds)) s between two evaluations > "
+          + "\(fmt(HistoryBench.maxEvaluationGapSeconds)) s")
+    }
+    if !(history.growthMB <= HistoryBench.maxGrowthMB) {
+      failures.append(
+        "history: dosed grew \(fmt(history.growthMB)) MB > \(fmt(HistoryBench.maxGrowthMB)) MB")
+    }
+    return failures
+  }
+
   static func fmt(_ value: Double) -> String { String(format: "%.3g", value) }
 }

@@ -16,10 +16,11 @@ struct DoseBenchCommand: ParsableCommand {
 
   @Option(
     help: ArgumentHelp(
-      "Benches to run: detect_step, clearance, throughput, socket, abuse, soak (comma "
-        + "separated; socket, abuse and soak start the dosed and dosectl built beside "
-        + "dosebench; soak, not run by default, takes 30 simulated days at 3600×: 12 minutes)."))
-  var only: String = "detect_step,clearance,throughput,socket,abuse"
+      "Benches to run: detect_step, clearance, throughput, socket, abuse, history, soak "
+        + "(comma separated; socket, abuse, history and soak start the dosed and dosectl built "
+        + "beside dosebench; history writes a year of minutes for 16 detectors, about 1 GB in "
+        + "/tmp; soak, not run by default, takes 30 simulated days at 3600×: 12 minutes)."))
+  var only: String = "detect_step,clearance,throughput,socket,abuse,history"
 
   @Option(help: "Step trials per tube.")
   var trials = 1000
@@ -84,6 +85,13 @@ struct DoseBenchCommand: ParsableCommand {
       abuse = result
       if json { emit(result) }
     }
+    var history: HistoryBenchResult?
+    if selected.contains("history") {
+      let directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+      let result = try HistoryBench(dosed: directory.appendingPathComponent("dosed").path).run()
+      history = result
+      if json { emit(result) }
+    }
     if selected.contains("soak") {
       let directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
       var bench = SoakBench(dosed: directory.appendingPathComponent("dosed").path)
@@ -95,10 +103,12 @@ struct DoseBenchCommand: ParsableCommand {
       steps: steps, clearance: clearance, throughput: throughput)
     if let socket { failures += BenchTargets.failures(socket: socket.0, start: socket.1) }
     if let abuse { failures += BenchTargets.failures(abuse: abuse) }
+    if let history { failures += BenchTargets.failures(history: history) }
     if !json {
       print(BenchTable.render(steps: steps, clearance: clearance, throughput: throughput))
       if let (load, start) = socket { print(BenchTable.render(load, start)) }
       if let abuse { print(abuse.summary) }
+      if let history { print(history.summary) }
       print(failures.isEmpty ? "targets: all met" : "targets missed:")
       for failure in failures { print("  - \(failure)") }
     }
