@@ -24,6 +24,7 @@ public enum Command: String, Sendable, CaseIterable {
   case roomDischarge = "room_discharge"
   case roomClear = "room_clear"
   case roomCalibrate = "room_calibrate"
+  case roomMove = "room_move"
   case events
   case history
   case wasteAdd = "waste_add"
@@ -31,6 +32,7 @@ public enum Command: String, Sendable, CaseIterable {
   case wasteShow = "waste_show"
   case wasteSurvey = "waste_survey"
   case wasteRelease = "waste_release"
+  case wasteMove = "waste_move"
   case alarms
   case alarmAck = "alarm_ack"
   case metrics
@@ -39,8 +41,8 @@ public enum Command: String, Sendable, CaseIterable {
   /// Commands that change state: recorded with the requester's identity.
   public var isControl: Bool {
     switch self {
-    case .roomAdmit, .roomDischarge, .roomClear, .roomCalibrate, .wasteAdd, .wasteSurvey,
-      .wasteRelease, .alarmAck, .reload:
+    case .roomAdmit, .roomDischarge, .roomClear, .roomCalibrate, .roomMove, .wasteAdd,
+      .wasteSurvey, .wasteRelease, .wasteMove, .alarmAck, .reload:
       true
     default: false
     }

@@ -45,6 +45,21 @@ public struct RoomAdmitRequest: Codable, Sendable, Hashable {
   }
 }
 
+/// `room_move`: the record of a room the configuration no longer has (renamed) onto a
+/// configured, clear room: `{"cmd":"room_move","room":"room-1","to":"room-A"}`.
+public struct RoomMoveRequest: Codable, Sendable, Hashable {
+  public var id: RequestID?
+  public var cmd = Command.roomMove.rawValue
+  public var room: String
+  public var to: String
+
+  public init(id: RequestID?, room: String, to: String) {
+    self.id = id
+    self.room = room
+    self.to = to
+  }
+}
+
 /// `room_clear`: needs the contamination survey result.
 public struct RoomClearRequest: Codable, Sendable, Hashable {
   public var id: RequestID?

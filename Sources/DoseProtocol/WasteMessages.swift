@@ -51,6 +51,21 @@ public struct WasteRequest: Codable, Sendable, Hashable {
   }
 }
 
+/// `waste_move`: a package into another configured store (its own left the configuration):
+/// `{"cmd":"waste_move","package":"W-1","store":"store-A"}`.
+public struct WasteMoveRequest: Codable, Sendable, Hashable {
+  public var id: RequestID?
+  public var cmd = Command.wasteMove.rawValue
+  public var package: String
+  public var store: String
+
+  public init(id: RequestID?, package: String, store: String) {
+    self.id = id
+    self.package = package
+    self.store = store
+  }
+}
+
 /// `waste_survey`: count the package at its store's survey detector.
 public struct WasteSurveyRequest: Codable, Sendable, Hashable {
   public var id: RequestID?

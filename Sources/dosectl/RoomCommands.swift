@@ -8,6 +8,7 @@ struct Room: ParsableCommand {
     abstract: "An isolation room's patient and cycle: admit, discharge, clear, calibrate.",
     subcommands: [
       RoomShow.self, RoomAdmit.self, RoomDischarge.self, RoomClear.self, RoomCalibrate.self,
+      RoomMove.self,
     ])
 }
 
@@ -119,6 +120,21 @@ struct RoomCalibrate: ParsableCommand {
     }
     let (_, line) = try query(
       RoomCalibrateRequest(id: .number(1), room: room, at1mUSvH: value), options: options)
+    try printRoom(line, options: options)
+  }
+}
+
+struct RoomMove: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "move",
+    abstract: "Move the record of a room the configuration no longer has (renamed) onto a "
+      + "configured, clear room: its patient or clearance goes with it.")
+  @OptionGroup var options: CommonOptions
+  @Argument(help: "The room in the records (an orphan alarm names it).") var room: String
+  @Argument(help: "The configured room that takes its record.") var to: String
+
+  func run() throws {
+    let (_, line) = try query(RoomMoveRequest(id: .number(1), room: room, to: to), options: options)
     try printRoom(line, options: options)
   }
 }

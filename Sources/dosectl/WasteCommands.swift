@@ -8,6 +8,7 @@ struct Waste: ParsableCommand {
     abstract: "Decay-store packages: add, list, show, survey, release.",
     subcommands: [
       WasteAdd.self, WasteList.self, WasteShow.self, WasteSurvey.self, WasteRelease.self,
+      WasteMove.self,
     ])
 }
 
@@ -116,6 +117,22 @@ struct WasteRelease: ParsableCommand {
   func run() throws {
     let (_, line) = try query(
       WasteRequest(id: .number(1), command: .wasteRelease, package: package), options: options)
+    try printPackage(line, options: options)
+  }
+}
+
+struct WasteMove: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "move",
+    abstract: "Move a package into another configured store (after its store was renamed); "
+      + "refused unless that store's rule accepts it.")
+  @OptionGroup var options: CommonOptions
+  @Argument(help: "Package id.") var package: String
+  @Argument(help: "The configured store that takes it.") var store: String
+
+  func run() throws {
+    let (_, line) = try query(
+      WasteMoveRequest(id: .number(1), package: package, store: store), options: options)
     try printPackage(line, options: options)
   }
 }

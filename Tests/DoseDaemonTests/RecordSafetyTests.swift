@@ -166,6 +166,7 @@ private let yearZero = Date(timeIntervalSince1970: -62_167_219_200)
     await renamed.stop(keepFiles: true)
 
     // Configured again: the patient is back in the room, and the alarms are gone.
+
     let restored = try await TestDaemon.start(ward, directory: directory)
     let room = try await restored.send(
       RoomRequest(id: .number(3), command: .roomShow, room: "room-1"), as: RoomReply.self
@@ -173,6 +174,51 @@ private let yearZero = Date(timeIntervalSince1970: -62_167_219_200)
     #expect(room.patient?.reference == "P-3")
     #expect(try await restored.status().alarms.filter { $0.kind == "orphan" }.isEmpty)
     await restored.stop()
+  }
+
+  @Test func aRenameIsFollowedByAnExplicitMoveOfTheRoomAndItsPackages() async throws {
+    let daemon = try await TestDaemon.start(ward)
+    let directory = daemon.directory
+    _ = try await daemon.send(admit("P-4", at: nil), as: RoomReply.self)
+    _ = try await daemon.send(wasteAdd("W-4", at: nil), as: WasteReply.self)
+    await daemon.stop(keepFiles: true)
+
+    let renamed = try await TestDaemon.start(renamedWard, directory: directory)
+    // Nothing moves by itself: the new room is clear and the package is an orphan.
+    let empty = try await renamed.send(
+      RoomRequest(id: .number(1), command: .roomShow, room: "room-A"), as: RoomReply.self
+    ).room
+    #expect(empty.occupancy == "clear")
+    await expectFailure(
+      renamed, RoomMoveRequest(id: .number(2), room: "room-A", to: "room-A"), code: .refused,
+      containing: "configured")
+    let moved = try await renamed.send(
+      RoomMoveRequest(id: .number(3), room: "room-1", to: "room-A"), as: RoomReply.self
+    ).room
+    #expect(moved.occupancy == "occupied")
+    #expect(moved.patient?.reference == "P-4")
+    let package = try await renamed.send(
+      WasteMoveRequest(id: .number(4), package: "W-4", store: "store-A"), as: WasteReply.self
+    ).package
+    #expect(package.store == "store-A")
+    #expect(package.state != "orphan")
+    try await eventually("the orphan alarms clear") {
+      try await renamed.status().alarms.filter { $0.kind == "orphan" }.isEmpty
+    }
+    let events = try await renamed.send(
+      EventsRequest(id: .number(5), location: "room-A"), as: EventsReply.self
+    ).events
+    #expect(events.contains { $0.kind == "room_move" && $0.actor != nil })
+    await renamed.stop(keepFiles: true)
+
+    // The move is recorded: after a restart the patient is in room-A, nothing is orphaned.
+    let again = try await TestDaemon.start(renamedWard, directory: directory)
+    let room = try await again.send(
+      RoomRequest(id: .number(6), command: .roomShow, room: "room-A"), as: RoomReply.self
+    ).room
+    #expect(room.patient?.reference == "P-4")
+    #expect(try await again.status().alarms.filter { $0.kind == "orphan" }.isEmpty)
+    await again.stop()
   }
 }
 

@@ -155,7 +155,7 @@ extension Engine {
     let summary = activities.sorted { $0.key < $1.key }.map {
       "\($0.key) " + String(format: "%.3g Bq", $0.value)
     }.joined(separator: ", ")
-    try persist(
+    try persistPackage(
       record,
       event: StoredEvent(
         time: time, kind: "waste_add", location: store.config.id,
@@ -254,7 +254,7 @@ extension Engine {
     }
     var record = wastePackages[index]
     record.releasedAt = time
-    try persist(
+    try persistPackage(
       record,
       event: StoredEvent(
         time: time, kind: "waste_release", location: record.store,
@@ -404,7 +404,7 @@ extension Engine {
 
   // MARK: Helpers
 
-  private func persist(_ record: WastePackageRecord, event: StoredEvent) throws(ControlFailure) {
+  func persistPackage(_ record: WastePackageRecord, event: StoredEvent) throws(ControlFailure) {
     try requireRecords()
     guard let store else { return }
     do {

@@ -101,6 +101,15 @@ extension ClientSession {
           id: id,
           package: try await engine.surveyWaste(
             package: request.package, surveyor: request.surveyor, actor: actor))
+      case .roomMove:
+        let request = try ControlRequests.decode(RoomMoveRequest.self, from: bytes, id: id).get()
+        return RoomReply(
+          id: id, room: try await engine.moveRoom(request.room, to: request.to, actor: actor))
+      case .wasteMove:
+        let request = try ControlRequests.decode(WasteMoveRequest.self, from: bytes, id: id).get()
+        return WasteReply(
+          id: id,
+          package: try await engine.moveWaste(request.package, to: request.store, actor: actor))
       case .alarms:
         return await engine.alarms(id: id)
       case .reload:

@@ -85,9 +85,9 @@ struct ClientSession: Sendable {
         try? await channel.pipeline.removeHandler(name: IdleCloser.timerName).get()
         try await stream(id: id, outbound: outbound)
         return false
-      case .roomShow, .roomAdmit, .roomDischarge, .roomClear, .roomCalibrate, .events, .history,
-        .wasteAdd, .wasteList, .wasteShow, .wasteSurvey, .wasteRelease, .alarms, .alarmAck,
-        .reload:
+      case .roomShow, .roomAdmit, .roomDischarge, .roomClear, .roomCalibrate, .roomMove, .events,
+        .history, .wasteAdd, .wasteList, .wasteShow, .wasteSurvey, .wasteRelease, .wasteMove,
+        .alarms, .alarmAck, .reload:
         let reply = await control(command, id: id, bytes: bytes)
         try await outbound.write(Self.buffer(reply))
       }

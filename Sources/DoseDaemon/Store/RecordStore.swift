@@ -139,6 +139,25 @@ public final class RecordStore: Sendable {
     }
   }
 
+  /// Moves a room's record onto another room (`room_move`): the new room's state, the
+  /// admission re-attached, the old room's state row deleted and the event, in one transaction.
+  public func moveRoom(
+    from old: String, to state: RoomStateRecord, admission: AdmissionRecord?, event: StoredEvent
+  ) throws -> AdmissionRecord? {
+    try pool.write { db in
+      var admission = admission
+      if var record = admission {
+        try record.save(db)
+        admission = record
+      }
+      try state.save(db)
+      _ = try RoomStateRecord.deleteOne(db, key: old)
+      var event = event
+      try event.insert(db)
+      return admission
+    }
+  }
+
   // MARK: Retention
 
   /// Deletes events and aggregates older than `before`; returns how many rows went.

@@ -1,0 +1,99 @@
+import DoseCore
+import DoseProtocol
+import Foundation
+
+/// The explicit actions that follow a rename in the configuration: a room's record or a
+/// package moves to a configured location, recorded with who did it. Nothing moves by itself
+/// (issue 14: "renames need an explicit action").
+extension Engine {
+  /// Moves an orphaned room's record (occupancy, since, admission) onto `target`, a configured
+  /// room that is clear.
+  public func moveRoom(_ id: String, to target: String, actor: ActorIdentity?)
+    throws(ControlFailure) -> RoomDetail
+  {
+    guard let orphan = orphanRooms[id] else {
+      throw ControlFailure(
+        roomIndex(id) == nil ? .notFound : .refused,
+        roomIndex(id) == nil
+          ? "room \(id) holds nothing in the records (orphans: "
+            + "\(orphanRooms.keys.sorted().joined(separator: ", ").nonEmpty ?? "none"))"
+          : "room \(id) is configured: only a room the configuration no longer has is moved")
+    }
+    guard let index = roomIndex(target) else {
+      throw ControlFailure(.notFound, "no isolation room '\(target)' in the configuration")
+    }
+    guard locations[index].room?.occupancy == .clear, recordFaults[target] == nil else {
+      throw ControlFailure(
+        .refused, "room \(target) is not clear: it cannot take another room's patient")
+    }
+    try requireRecords()
+    let time = clock.now().wallTime
+    var admission = orphan.admission
+    admission?.room = target
+    let who = admission.map { " (patient \($0.patient))" } ?? ""
+    let event = StoredEvent(
+      time: time, kind: "room_move", location: target,
+      message: "record of room \(id) moved here: \(orphan.occupancy.rawValue)\(who)", actor: actor)
+    if let store {
+      do {
+        admission = try store.moveRoom(
+          from: id,
+          to: RoomStateRecord(
+            room: target, occupancy: orphan.occupancy.rawValue, since: orphan.since ?? time,
+            admissionID: admission?.id), admission: admission, event: event)
+      } catch {
+        storageProblem = "\(error)"
+        throw ControlFailure(.unavailable, "the move could not be recorded: \(error)")
+      }
+    }
+    orphanRooms[id] = nil
+    roomRecords[id] = nil
+    locations[index].setOccupancy(orphan.occupancy)
+    roomRecords[target] = (orphan.since ?? time, admission)
+    if orphan.occupancy == .occupied { releaseTrackers[target] = RoomReleaseTracker() }
+    return try room(target)
+  }
+
+  /// Moves a package into `target`, a configured store whose rule accepts it.
+  public func moveWaste(_ id: String, to target: String, actor: ActorIdentity?)
+    throws(ControlFailure) -> WastePackageDetail
+  {
+    guard let index = wastePackages.firstIndex(where: { $0.id == id }) else {
+      throw ControlFailure(.notFound, "no waste package '\(id)'")
+    }
+    var record = wastePackages[index]
+    guard record.releasedAt == nil else {
+      throw ControlFailure(.refused, "package \(id) was already released")
+    }
+    guard let store = locations.first(where: { $0.config.id == target }),
+      store.config.kind == .wasteStore
+    else {
+      throw ControlFailure(.notFound, "no waste store '\(target)' in the configuration")
+    }
+    guard let batch = record.batch else {
+      throw ControlFailure(.refused, "package \(id) has no valid inventory to move")
+    }
+    let acceptance = store.config.wasteRule.acceptance(of: batch)
+    guard acceptance.isAccepted else {
+      throw ControlFailure(
+        .refused,
+        "store \(target) (\(store.config.wasteRule.rawValue)) cannot accept package \(id): "
+          + acceptance.reasons.joined(separator: "; "))
+    }
+    let from = record.store
+    record.store = target
+    record.rule = store.config.wasteRule.rawValue
+    try persistPackage(
+      record,
+      event: StoredEvent(
+        time: clock.now().wallTime, kind: "waste_move", location: target,
+        message: "package \(id) moved here from store \(from)", actor: actor))
+    wastePackages[index] = record
+    packageCache[id] = nil
+    return try wasteDetail(id)
+  }
+}
+
+extension String {
+  fileprivate var nonEmpty: String? { isEmpty ? nil : self }
+}
