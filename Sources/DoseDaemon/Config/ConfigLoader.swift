@@ -100,7 +100,8 @@ public enum ConfigLoader {
     guard let table = try document.subtable("daemon") else { return section }
     try table.checkKeys([
       "socket", "state_dir", "log_level", "hotplug", "retention_days", "admin_group",
-      "max_clients", "idle_timeout_s",
+      "max_clients", "idle_timeout_s", "reserved_clients", "max_clients_per_user", "max_watchers",
+      "login_grace_s",
     ])
     if let clients = try table.integer("max_clients") {
       try table.require(
@@ -113,6 +114,7 @@ public enum ConfigLoader {
         idle >= 1, "idle_timeout_s", "must be at least 1 s, found \(fmt(idle))")
       section.idleTimeoutSeconds = idle
     }
+    try parseAdmission(table, into: &section)
     if let group = try table.string("admin_group") {
       try table.require(!group.isEmpty, "admin_group", "must not be empty")
       section.adminGroup = group

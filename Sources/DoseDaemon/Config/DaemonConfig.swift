@@ -49,6 +49,14 @@ public struct DaemonSection: Sendable, Equatable {
   /// A client that sends nothing for this long is closed (`watch` clients excepted). Default
   /// 300 s: project choice.
   public var idleTimeoutSeconds: Double = 300
+  /// `reserved_clients`, `max_clients_per_user`, `max_watchers` (and `max_clients` above):
+  /// the defaults and why are in `AdmissionLimits` and `ConfigLoader.parseAdmission`.
+  public var reservedClients = AdmissionLimits().reservedClients
+  public var maxClientsPerUser = AdmissionLimits().maxPerUser
+  public var maxWatchers = AdmissionLimits().maxWatchers
+  /// A new connection that sends no complete request line for this long is closed. Default
+  /// 10 s (see `ConfigLoader.parseAdmission`).
+  public var loginGraceSeconds: Double = 10
   /// `[metrics] listen`: where the Prometheus endpoint listens ("127.0.0.1:9853"); nil = off
   /// (the default).
   public var metricsListen: (host: String, port: Int)?
@@ -58,10 +66,23 @@ public struct DaemonSection: Sendable, Equatable {
       && lhs.logLevel == rhs.logLevel && lhs.hotplug == rhs.hotplug
       && lhs.retentionDays == rhs.retentionDays && lhs.adminGroup == rhs.adminGroup
       && lhs.maxClients == rhs.maxClients && lhs.idleTimeoutSeconds == rhs.idleTimeoutSeconds
+      && lhs.admissionLimits == rhs.admissionLimits
+      && lhs.loginGraceSeconds == rhs.loginGraceSeconds
       && lhs.metricsListen?.host == rhs.metricsListen?.host
       && lhs.metricsListen?.port == rhs.metricsListen?.port
   }
   public static let minRetentionDays = 1096
+
+  /// The socket's places, from `max_clients`, `max_watchers`, `reserved_clients` and
+  /// `max_clients_per_user`.
+  public var admissionLimits: AdmissionLimits {
+    var limits = AdmissionLimits()
+    limits.maxClients = maxClients
+    limits.maxWatchers = maxWatchers
+    limits.reservedClients = reservedClients
+    limits.maxPerUser = maxClientsPerUser
+    return limits
+  }
   public init() {}
 }
 
