@@ -34,6 +34,21 @@ public struct AdmissionScenario: Sendable {
     self.control = control
   }
 
+  /// A group other than root's and nogroup that the system knows, to be the admin group:
+  /// the admin probe gets it as its primary group.
+  public static func adminGroup() -> (name: String, gid: UInt32)? {
+    for name in ["staff", "adm", "daemon", "users"] {
+      var entry = group()
+      var result: UnsafeMutablePointer<group>?
+      var buffer = [CChar](repeating: 0, count: 16384)
+      guard getgrnam_r(name, &entry, &buffer, buffer.count, &result) == 0, result != nil,
+        entry.gr_gid != 0, entry.gr_gid != 65534
+      else { continue }
+      return (name, entry.gr_gid)
+    }
+    return nil
+  }
+
   public struct Failure: Error, CustomStringConvertible {
     public var description: String
   }

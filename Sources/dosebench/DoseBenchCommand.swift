@@ -93,7 +93,10 @@ struct DoseBenchCommand: ParsableCommand {
     var abuse: AbuseResult?
     if selected.contains("abuse") {
       let directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-      let result = try AbuseBench(dosed: directory.appendingPathComponent("dosed").path).run()
+      let result = try AbuseBench(
+        dosed: directory.appendingPathComponent("dosed").path,
+        helper: URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
+      ).run()
       abuse = result
       if json { emit(result) }
     }

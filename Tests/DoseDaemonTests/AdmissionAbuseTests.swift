@@ -19,7 +19,8 @@ import Testing
     try #require(getuid() == 0, "needs root to connect as other uids (setpriv)")
     let helper = ExecutableTests.binaries.appendingPathComponent("dosebench").path
     try #require(FileManager.default.isExecutableFile(atPath: helper), "build dosebench first")
-    let (group, gid) = try #require(Self.adminGroup(), "needs a system group for the admins")
+    let (group, gid) = try #require(
+      AdmissionScenario.adminGroup(), "needs a system group for the admins")
     let daemon = try await TestDaemon.start(
       "[daemon]\nadmin_group = \"\(group)\"\n\n" + alarmingWard, timeScale: 60)
     defer { Task { await daemon.stop() } }
@@ -57,15 +58,5 @@ import Testing
     // The admin's acknowledgements are recorded as theirs.
     let events = try await daemon.send(EventsRequest(id: .number(1)), as: EventsReply.self).events
     #expect(events.contains { $0.kind == "alarm_ack" && $0.actor?.uid == scenario.adminUID })
-  }
-
-  /// A group other than root's and nogroup that the system knows, with its gid.
-  static func adminGroup() -> (String, UInt32)? {
-    for name in ["staff", "adm", "daemon", "users"] {
-      if let gid = AccessPolicy.systemGroupID(name), gid != 0, gid != 65534 {
-        return (name, gid)
-      }
-    }
-    return nil
   }
 }
