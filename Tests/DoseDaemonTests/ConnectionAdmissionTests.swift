@@ -141,7 +141,7 @@ import Testing
     #expect(set.loginGraceSeconds == 2.5)
     // A small max_clients shrinks the default reserve so that readers keep a place.
     let small = try ConfigLoader.parse("[daemon]\nmax_clients = 2\n\n" + smallWard, path: "w")
-    #expect(small.daemon.reservedClients == 1)
+    #expect(small.daemon.admissionLimits.reservedClients == 1)
     for (text, message) in [
       ("reserved_clients = 64", "must be between 0 and 63"),
       ("max_watchers = 0", "must be between 1 and 10000"),

@@ -34,8 +34,6 @@ extension ConfigLoader {
         "must be between 0 and \(most) (one less than max_clients and max_watchers, so "
           + "readers keep a place), found \(reserved)")
       section.reservedClients = reserved
-    } else {
-      section.reservedClients = Swift.min(section.reservedClients, most)
     }
     if let perUser = try table.integer("max_clients_per_user") {
       try table.require(

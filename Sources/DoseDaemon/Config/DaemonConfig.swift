@@ -74,12 +74,13 @@ public struct DaemonSection: Sendable, Equatable {
   public static let minRetentionDays = 1096
 
   /// The socket's places, from `max_clients`, `max_watchers`, `reserved_clients` and
-  /// `max_clients_per_user`.
+  /// `max_clients_per_user`. The default reserve shrinks where it would leave readers no place
+  /// (a given one is checked to leave one).
   public var admissionLimits: AdmissionLimits {
     var limits = AdmissionLimits()
     limits.maxClients = maxClients
     limits.maxWatchers = maxWatchers
-    limits.reservedClients = reservedClients
+    limits.reservedClients = Swift.min(reservedClients, maxClients - 1, maxWatchers - 1)
     limits.maxPerUser = maxClientsPerUser
     return limits
   }
