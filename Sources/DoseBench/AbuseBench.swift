@@ -32,7 +32,7 @@ public struct AbuseBench: Sendable {
     let ward =
       (admins.map { "[daemon]\nadmin_group = \"\($0.name)\"\n\n" } ?? "")
       + SocketBench(dosed: dosed, dosectl: "").ward()
-      + (admins == nil ? "" : Self.goneDetector)
+      + (admins == nil ? "" : "\n\n" + Self.goneDetector)
     let daemon = try BenchDaemon(dosed: dosed, ward: ward, name: "abuse")
     let socket = daemon.socket
     try SocketBench(dosed: dosed, dosectl: "").waitReady(socket)

@@ -23,7 +23,7 @@ public enum AdmissionAbuse {
   }
 
   /// Opens `connections` at once and holds those let in; `onHeld` hears when they are.
-  /// Then floods the malformed lines, a quarter on each of four held connections, reading
+  /// Then floods the malformed lines, shared out over every held connection at once, reading
   /// every reply, over and over until `keepGoing` says stop (at least once).
   public static func hostile(
     socket: String, connections: Int, lines: [[UInt8]], onHeld: (HostileOutcome) -> Void,
@@ -45,16 +45,23 @@ public enum AdmissionAbuse {
     }
     outcome.held = held.count
     onHeld(outcome)
-    let flooders = Array(held.prefix(4))
+    let flooders = held
     guard !flooders.isEmpty else { return outcome }
     let share = lines.count / flooders.count
     repeat {
+      // A thread each (concurrentPerform would run only as many as there are cores).
       let counts = Mutex([Int](repeating: 0, count: flooders.count))
-      DispatchQueue.concurrentPerform(iterations: flooders.count) { part in
+      let done = DispatchGroup()
+      for (part, fd) in flooders.enumerated() {
         let mine = Array(lines[(part * share)..<((part + 1) * share)])
-        let read = flood(flooders[part], lines: mine)
-        counts.withLock { $0[part] = read }
+        done.enter()
+        Thread {
+          let read = flood(fd, lines: mine)
+          counts.withLock { $0[part] = read }
+          done.leave()
+        }.start()
       }
+      done.wait()
       outcome.sent += share * flooders.count
       outcome.replies += counts.withLock { $0.reduce(0, +) }
     } while keepGoing()
