@@ -65,7 +65,7 @@ test: test-deps prometheus-deps
 # Fault-injection suites that load the whole machine on purpose (floods of requests, daemons
 # killed and restarted, a state directory filled at 3600×): run after the others, so they
 # cannot starve timing-sensitive tests.
-HEAVY_TESTS = SocketAbuseTests|CrashSafetyTests|UnplugStormTests|GarbageFloodTests|DiskFullTests
+HEAVY_TESTS = SocketAbuseTests|AdmissionAbuseTests|CrashSafetyTests|UnplugStormTests|GarbageFloodTests|DiskFullTests
 # Whole patient cycles at 3600× (a second of real time is an hour): a starved daemon skews
 # their clearance fits; client limits count connections the daemon may notice closing late; a
 # stalled counter must go stale on time; wall-clock steps must not look like silence. They run

@@ -1,5 +1,10 @@
+import DoseProtocol
 import Foundation
 import Synchronization
+
+#if canImport(Glibc)
+  import Glibc
+#endif
 
 /// `abuse` (issue 9): a real `dosed` with 16 simulated detectors while its socket is abused the
 /// way `SocketAbuseTests` does it (which checks what the daemon answers); here a well-behaved
@@ -8,16 +13,26 @@ import Synchronization
 public struct AbuseBench: Sendable {
   public var dosed: String
   public var detectors = 16
+  /// The `dosebench` whose `--client` modes play the connection-lockout scenario (issue 14):
+  /// run last, as root only (the clients take other uids through setpriv); nil = not run.
+  public var helper: String?
   /// Issue 9: "the daemon answers a well-formed status within 100 ms throughout".
   public static let maxStatusMs = 100.0
 
-  public init(dosed: String) {
+  public init(dosed: String, helper: String? = nil) {
     self.dosed = dosed
+    self.helper = helper
   }
 
   public func run() throws -> AbuseResult {
     SocketAbuse.raiseDescriptorLimit()
-    let ward = SocketBench(dosed: dosed, dosectl: "").ward()
+    let admins = lockoutPossible ? AdmissionScenario.adminGroup() : nil
+    // For the lockout scenario: an admin group the probe can join, and a detector gone from
+    // the start, whose fault alarm root and the admin acknowledge.
+    let ward =
+      (admins.map { "[daemon]\nadmin_group = \"\($0.name)\"\n\n" } ?? "")
+      + SocketBench(dosed: dosed, dosectl: "").ward()
+      + (admins == nil ? "" : "\n\n" + Self.goneDetector)
     let daemon = try BenchDaemon(dosed: dosed, ward: ward, name: "abuse")
     let socket = daemon.socket
     try SocketBench(dosed: dosed, dosectl: "").waitReady(socket)
@@ -59,6 +74,17 @@ public struct AbuseBench: Sendable {
       SocketAbuse.vanishMidReply(socket, count: 300, detector: "d0")
     }
     for fd in watchers { close(fd) }
+    var admission: AdmissionResult?
+    if let helper, let admins {
+      admission = try lockout(socket: socket, directory: daemon.directory, helper: helper) {
+        _ = probe.drain()
+        let result = try AdmissionScenario(
+          socket: socket, helper: helper, adminGID: admins.gid, control: $0
+        ).run()
+        phases.append(AbusePhase(name: "a reader's 500 connections + floods", probe.drain()))
+        return result
+      }
+    }
     let last = probe.finish()
     if !last.failures.isEmpty || phases.contains(where: { !$0.failures.isEmpty }) {
       let failures = phases.flatMap(\.failures) + last.failures
@@ -67,7 +93,41 @@ public struct AbuseBench: Sendable {
     guard daemon.process.isRunning else {
       throw SocketBench.Failure(description: "dosed stopped during the abuse")
     }
-    return AbuseResult(detectors: detectors, phases: phases)
+    return AbuseResult(detectors: detectors, phases: phases, admission: admission)
+  }
+
+  var lockoutPossible: Bool {
+    helper != nil && getuid() == 0
+      && FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv")
+  }
+
+  static let goneDetector = """
+    [[detector]]
+    id = "gone"
+    driver = "simulated"
+    tube = "SBM-20"
+      [detector.simulated]
+      [[detector.simulated.fault]]
+      kind = "disconnect"
+      start_h = 0.0
+
+    """
+
+  /// Opens the socket to every uid, waits (up to 30 s) for the gone detector's fault alarm
+  /// and runs `body` with its acknowledgement as the control request.
+  func lockout(
+    socket: String, directory: String, helper: String,
+    _ body: (String) throws -> AdmissionResult
+  ) throws -> AdmissionResult {
+    chmod(directory, 0o755)
+    chmod(socket, 0o666)
+    let deadline = ContinuousClock.now + .seconds(30)
+    while ContinuousClock.now < deadline {
+      let line = try DoseClient(path: socket, timeout: 10).request("alarms")
+      if String(decoding: line, as: UTF8.self).contains("fault:gone") { break }
+      Thread.sleep(forTimeInterval: 0.2)
+    }
+    return try body(#"{"id":"ack","cmd":"alarm_ack","alarm":"fault:gone","note":"bench"}"#)
   }
 }
 
@@ -101,11 +161,13 @@ public struct AbuseResult: Sendable, Hashable, Codable {
   public var bench = "abuse"
   public var detectors: Int
   public var phases: [AbusePhase]
+  /// The connection-lockout scenario's probes (issue 14), when it ran.
+  public var admission: AdmissionResult?
 
   public var slowestMs: Double { phases.map(\.maxMs).max() ?? .nan }
 
   enum CodingKeys: String, CodingKey {
-    case bench, detectors, phases
+    case bench, detectors, phases, admission
   }
 
   public var summary: String {
@@ -117,5 +179,6 @@ public struct AbuseResult: Sendable, Hashable, Codable {
         "  " + $0.name.padding(toLength: 40, withPad: " ", startingAt: 0)
           + String(format: " %7d %7.1f %7.1f %7.1f", $0.answers, $0.p50Ms, $0.p99Ms, $0.maxMs)
       }.joined(separator: "\n")
+      + (admission.map { "\n" + $0.summary } ?? "")
   }
 }

@@ -71,7 +71,29 @@ public enum BenchTargets {
     abuse.phases.filter { $0.answers == 0 }.map { "abuse: no status answer during \($0.name)" }
       + abuse.phases.filter { $0.answers > 0 && $0.maxMs > AbuseBench.maxStatusMs }.map {
         "abuse: status took \(fmt($0.maxMs)) ms during \($0.name) > \(fmt(AbuseBench.maxStatusMs)) ms"
+      } + (abuse.admission.map(failures(admission:)) ?? [])
+  }
+
+  /// Issue 14: while one reader abuses the socket, root, an admin and another reader each get
+  /// `status` within 100 ms, and root and the admin can act.
+  static func failures(admission: AdmissionResult) -> [String] {
+    admission.probes.flatMap { probe in
+      var failures: [String] = []
+      if probe.failureCount > 0 || probe.answers == 0 {
+        failures.append(
+          "abuse: \(probe.name) was refused or failed \(probe.failureCount) times during the "
+            + "lockout scenario: \(probe.failures.prefix(2))")
       }
+      if probe.maxMs > AbuseBench.maxStatusMs {
+        failures.append(
+          "abuse: \(probe.name)'s status (fresh connection) took \(fmt(probe.maxMs)) ms during "
+            + "the lockout scenario > \(fmt(AbuseBench.maxStatusMs)) ms")
+      }
+      if probe.name != "reader" && probe.controls == 0 {
+        failures.append("abuse: \(probe.name) could not acknowledge the alarm")
+      }
+      return failures
+    }
   }
 
   /// Issue 14: a year of records for 16 detectors, queried every way, keeps the evaluations

@@ -37,7 +37,20 @@ struct DoseBenchCommand: ParsableCommand {
   @Flag(help: "Exit 1 when a target of the benches run is missed (issues 5, 7, 9).")
   var check = false
 
+  // One client of the connection-lockout scenario, run by the abuse bench and its test as
+  // another uid (`HelperClient`); not a bench.
+  @Option(help: .hidden) var client: String?
+  @Option(help: .hidden) var socket = ""
+  @Option(help: .hidden) var connections = 500
+  @Option(help: .hidden) var seconds = 3.0
+  @Option(help: .hidden) var control: String?
+
   mutating func run() throws {
+    if let client {
+      try HelperClient.run(
+        client, socket: socket, connections: connections, seconds: seconds, control: control)
+      return
+    }
     let selected = Set(only.split(separator: ",").map(String.init))
     var steps: [StepDetectionResult] = []
     var clearance: [ClearanceResult] = []
@@ -81,7 +94,10 @@ struct DoseBenchCommand: ParsableCommand {
     var abuse: AbuseResult?
     if selected.contains("abuse") {
       let directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-      let result = try AbuseBench(dosed: directory.appendingPathComponent("dosed").path).run()
+      let result = try AbuseBench(
+        dosed: directory.appendingPathComponent("dosed").path,
+        helper: URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
+      ).run()
       abuse = result
       if json { emit(result) }
     }

@@ -71,4 +71,57 @@ import Testing
       #expect(events == 3)
     }
   }
+
+  /// A connection that sends no complete line within `login_grace_s` is told so and closed
+  /// long before the idle timeout; one that sent a line stays (issue 14, finding 7).
+  @Test func silentConnectionsAreClosedAfterTheLoginGrace() async throws {
+    let daemon = try await TestDaemon.start(
+      "[daemon]\nlogin_grace_s = 1\nidle_timeout_s = 300\n\n" + smallWard)
+    defer { Task { await daemon.stop() } }
+    let path = daemon.socketPath
+    try await offPool {
+      let talker = try Self.connectWhenFree(path)
+      #expect(WireCoding.messageClass(of: try talker.request("version")) == "version")
+      let silent = try Self.connectWhenFree(path)
+      let line = try #require(try silent.readLine())
+      let reply = try WireCoding.decoder().decode(ErrorReply.self, from: line)
+      #expect(reply.code == .idleTimeout)
+      #expect(reply.message.contains("login_grace_s"))
+      #expect(try silent.readLine() == nil)
+      // The talker's grace ran out first, and it is still served.
+      #expect(WireCoding.messageClass(of: try talker.request("version")) == "version")
+    }
+  }
+
+  /// Watchers have places of their own: two watchers leave both request places free, and a
+  /// third watcher is refused naming the watchers limit (issue 14, finding 7).
+  @Test func watchersAreCountedApartFromRequestClients() async throws {
+    let daemon = try await TestDaemon.start(
+      "[daemon]\nmax_clients = 2\nmax_watchers = 2\nreserved_clients = 0\n\n" + smallWard)
+    defer { Task { await daemon.stop() } }
+    let path = daemon.socketPath
+    try await offPool {
+      var watchers: [DoseClient] = []
+      for number in 1...2 {
+        let watcher = try Self.connectWhenFree(path)
+        try watcher.send(Request(id: .number(number), cmd: "watch"))
+        #expect(WireCoding.messageClass(of: try #require(try watcher.readLine())) == "watch")
+        watchers.append(watcher)
+      }
+      let first = try Self.connectWhenFree(path)
+      var second: DoseClient? = try Self.connectWhenFree(path)
+      #expect(WireCoding.messageClass(of: try first.request("version")) == "version")
+      #expect(WireCoding.messageClass(of: try second!.request("version")) == "version")
+      second = nil
+      _ = second
+      let third = try Self.connectWhenFree(path)
+      try third.send(Request(id: .number(3), cmd: "watch"))
+      let line = try #require(try third.readLine())
+      let reply = try WireCoding.decoder().decode(ErrorReply.self, from: line)
+      #expect(reply.code == .tooManyClients)
+      #expect(reply.message.contains("watchers limit"))
+      #expect(reply.id == .number(3))
+      #expect(watchers.count == 2)
+    }
+  }
 }

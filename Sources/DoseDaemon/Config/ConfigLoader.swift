@@ -119,6 +119,7 @@ public enum ConfigLoader {
     try table.checkKeys([
       "socket", "state_dir", "log_level", "hotplug", "retention_days", "admin_group",
       "max_clients", "idle_timeout_s", "at_past_limit_days", "at_future_limit_s",
+      "reserved_clients", "max_clients_per_user", "max_watchers", "login_grace_s",
     ])
     try parseTimeWindow(table, into: &section)
     if let clients = try table.integer("max_clients") {
@@ -132,6 +133,7 @@ public enum ConfigLoader {
         idle >= 1, "idle_timeout_s", "must be at least 1 s, found \(fmt(idle))")
       section.idleTimeoutSeconds = idle
     }
+    try parseAdmission(table, into: &section)
     if let group = try table.string("admin_group") {
       try table.require(!group.isEmpty, "admin_group", "must not be empty")
       section.adminGroup = group

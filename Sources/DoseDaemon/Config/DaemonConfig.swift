@@ -58,6 +58,14 @@ public struct DaemonSection: Sendable, Equatable {
   /// How far ahead of the daemon's clock an operator may date an action, in seconds. Default
   /// 300: a typed minute that has not quite come yet; nothing is recorded as done in the future.
   public var atFutureLimitSeconds: Double = 300
+  /// `reserved_clients`, `max_clients_per_user`, `max_watchers` (and `max_clients` above):
+  /// the defaults and why are in `AdmissionLimits` and `ConfigLoader.parseAdmission`.
+  public var reservedClients = AdmissionLimits().reservedClients
+  public var maxClientsPerUser = AdmissionLimits().maxPerUser
+  public var maxWatchers = AdmissionLimits().maxWatchers
+  /// A new connection that sends no complete request line for this long is closed. Default
+  /// 10 s (see `ConfigLoader.parseAdmission`).
+  public var loginGraceSeconds: Double = 10
   /// `[metrics] listen`: where the Prometheus endpoint listens ("127.0.0.1:9853"); nil = off
   /// (the default).
   public var metricsListen: (host: String, port: Int)?
@@ -69,6 +77,8 @@ public struct DaemonSection: Sendable, Equatable {
       && lhs.maxClients == rhs.maxClients && lhs.idleTimeoutSeconds == rhs.idleTimeoutSeconds
       && lhs.atPastLimitDays == rhs.atPastLimitDays
       && lhs.atFutureLimitSeconds == rhs.atFutureLimitSeconds
+      && lhs.admissionLimits == rhs.admissionLimits
+      && lhs.loginGraceSeconds == rhs.loginGraceSeconds
       && lhs.metricsListen?.host == rhs.metricsListen?.host
       && lhs.metricsListen?.port == rhs.metricsListen?.port
   }
@@ -76,6 +86,18 @@ public struct DaemonSection: Sendable, Equatable {
   /// Ten years: older than any package a decay store would still hold (Lu-177m, 160.4 d, is
   /// down to 1e-7 after ten years).
   public static let maxPastLimitDays = 3653
+
+  /// The socket's places, from `max_clients`, `max_watchers`, `reserved_clients` and
+  /// `max_clients_per_user`. The default reserve shrinks where it would leave readers no place
+  /// (a given one is checked to leave one).
+  public var admissionLimits: AdmissionLimits {
+    var limits = AdmissionLimits()
+    limits.maxClients = maxClients
+    limits.maxWatchers = maxWatchers
+    limits.reservedClients = Swift.min(reservedClients, maxClients - 1, maxWatchers - 1)
+    limits.maxPerUser = maxClientsPerUser
+    return limits
+  }
   public init() {}
 }
 

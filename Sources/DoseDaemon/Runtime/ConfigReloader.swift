@@ -111,6 +111,12 @@ actor ConfigReloader {
     if a.adminGroup != b.adminGroup { keys.append("[daemon] admin_group") }
     if a.maxClients != b.maxClients { keys.append("[daemon] max_clients") }
     if a.idleTimeoutSeconds != b.idleTimeoutSeconds { keys.append("[daemon] idle_timeout_s") }
+    if a.reservedClients != b.reservedClients { keys.append("[daemon] reserved_clients") }
+    if a.maxClientsPerUser != b.maxClientsPerUser {
+      keys.append("[daemon] max_clients_per_user")
+    }
+    if a.maxWatchers != b.maxWatchers { keys.append("[daemon] max_watchers") }
+    if a.loginGraceSeconds != b.loginGraceSeconds { keys.append("[daemon] login_grace_s") }
     if a.metricsListen?.host != b.metricsListen?.host
       || a.metricsListen?.port != b.metricsListen?.port
     {

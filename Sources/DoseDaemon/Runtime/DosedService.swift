@@ -169,8 +169,8 @@ public struct DosedService: Service {
     let firstScan = Gate()
     let server = SocketServer(
       path: config.daemon.socketPath, engine: engine, logger: logger,
-      adminGroup: config.daemon.adminGroup, maxClients: config.daemon.maxClients,
-      idleTimeout: config.daemon.idleTimeoutSeconds,
+      adminGroup: config.daemon.adminGroup, limits: config.daemon.admissionLimits,
+      idleTimeout: config.daemon.idleTimeoutSeconds, loginGrace: config.daemon.loginGraceSeconds,
       reload: { actor, id in await reloader.reload(actor: actor, trigger: "dosectl", id: id) })
     await engine.setLogger(logger)
     await openRecords()

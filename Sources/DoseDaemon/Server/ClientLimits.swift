@@ -2,23 +2,6 @@ import DoseProtocol
 import Foundation
 import NIOCore
 
-/// How many clients are connected, so that one more than `max_clients` is turned away instead
-/// of starving the others (and the engine) of threads and memory.
-actor ClientCount {
-  private(set) var current = 0
-
-  /// Takes a place if one is free.
-  func enter(limit: Int) -> Bool {
-    guard current < limit else { return false }
-    current += 1
-    return true
-  }
-
-  func leave() {
-    current = Swift.max(0, current - 1)
-  }
-}
-
 /// Closes a connection that sent nothing for the idle timeout, after telling it why. Removed
 /// from the pipeline when the client starts `watch` (a watcher only listens).
 final class IdleCloser: ChannelInboundHandler, RemovableChannelHandler, Sendable {

@@ -13,6 +13,8 @@ struct ClientSession: Sendable {
   var access = AccessPolicy(adminGroup: "dosed-admin")
   /// Re-reads the configuration for `reload`, on behalf of the requester.
   var reload: SocketServer.Reload? = nil
+  /// Moves this connection to a watch place for `watch`; the refusal when none is free.
+  var startWatching: @Sendable () async -> AdmissionRefusal? = { nil }
 
   func serve(_ client: NIOAsyncChannel<LineFrame, ByteBuffer>) async {
     do {
@@ -81,6 +83,11 @@ struct ClientSession: Sendable {
         let text = MetricsExposition.render(await engine.status(id: nil))
         try await outbound.write(Self.buffer(MetricsReply(id: id, text: text)))
       case .watch:
+        if let refusal = await startWatching() {
+          try await outbound.write(
+            Self.buffer(ErrorReply(id: id, code: .tooManyClients, message: refusal.message)))
+          return false
+        }
         // A watcher only listens: it must not be closed as idle.
         try? await channel.pipeline.removeHandler(name: IdleCloser.timerName).get()
         try await stream(id: id, outbound: outbound)

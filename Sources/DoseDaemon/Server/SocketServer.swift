@@ -36,22 +36,26 @@ public struct SocketServer: Sendable {
   let engine: Engine
   let logger: Logger
   let access: AccessPolicy
-  let maxClients: Int
+  let limits: AdmissionLimits
   let idleTimeout: Double
+  /// Seconds a new connection has to send its first complete line (`login_grace_s`).
+  let loginGrace: Double
   /// Applies `reload` requests (the daemon's reloader); nil = reload not available here.
   let reload: Reload?
 
   public init(
     path: String, engine: Engine, logger: Logger, adminGroup: String = "dosed-admin",
-    maxClients: Int = 64, idleTimeout: Double = 300, reload: Reload? = nil
+    limits: AdmissionLimits = AdmissionLimits(), idleTimeout: Double = 300,
+    loginGrace: Double = 10, reload: Reload? = nil
   ) {
     self.reload = reload
     self.path = path
     self.engine = engine
     self.logger = logger
     access = AccessPolicy(adminGroup: adminGroup)
-    self.maxClients = maxClients
+    self.limits = limits
     self.idleTimeout = idleTimeout
+    self.loginGrace = loginGrace
   }
 
   /// Binds, calls `onListening`, and serves until cancelled. Removes the socket file on exit.
@@ -72,6 +76,7 @@ public struct SocketServer: Sendable {
               IdleCloser(seconds: idle), name: IdleCloser.handlerName)
             try child.pipeline.syncOperations.addHandler(
               ByteToMessageHandler(LineFrameDecoder()))
+            try child.pipeline.syncOperations.addHandler(GraceCloser(seconds: self.loginGrace))
             return (
               try NIOAsyncChannel<LineFrame, ByteBuffer>(wrappingChannelSynchronously: child),
               peer
@@ -88,25 +93,28 @@ public struct SocketServer: Sendable {
     await onListening()
     try await withThrowingDiscardingTaskGroup { group in
       try await server.executeThenClose { clients in
-        let count = ClientCount()
+        let admission = ConnectionAdmission(limits: limits, logger: logger)
         for try await (client, peer) in clients {
-          let limit = maxClients
           group.addTask {
-            guard await count.enter(limit: limit) else {
-              logger.warning("client refused: too many clients", metadata: ["max": "\(limit)"])
+            let access = access
+            let isAdmin: @Sendable () -> Bool = { access.refusal(for: peer, command: "") == nil }
+            let ticket: ConnectionAdmission.Ticket
+            switch await admission.admit(uid: peer?.uid, isAdmin: isAdmin) {
+            case .success(let admitted):
+              ticket = admitted
+            case .failure(let refusal):
               try? await client.executeThenClose { _, outbound in
                 try await outbound.write(
                   ClientSession.buffer(
-                    ErrorReply(
-                      id: nil, code: .tooManyClients,
-                      message: "\(limit) clients are connected already (max_clients); try later")))
+                    ErrorReply(id: nil, code: .tooManyClients, message: refusal.message)))
               }
               return
             }
             await ClientSession(
-              engine: engine, logger: logger, peer: peer, access: access, reload: reload
+              engine: engine, logger: logger, peer: peer, access: access, reload: reload,
+              startWatching: { await admission.startWatching(ticket, isAdmin: isAdmin) }
             ).serve(client)
-            await count.leave()
+            await admission.leave(ticket)
           }
         }
       }

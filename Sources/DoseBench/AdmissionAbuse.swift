@@ -1,0 +1,150 @@
+import DoseProtocol
+import Foundation
+import Synchronization
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// The two clients of the connection-lockout scenario (issue 14, finding 7), each run as its
+/// own process so that it connects with its own uid (`dosebench --client`, under `setpriv`):
+/// the hostile reader, and a probe that an operator's `dosectl status` stands for.
+public enum AdmissionAbuse {
+  /// What the hostile reader got.
+  public struct HostileOutcome: Sendable, Codable, Hashable {
+    /// Connections greeted with `hello`, and held.
+    public var held = 0
+    /// Connections refused, by the limit the refusal names (per-user, total, watchers).
+    public var refused: [String: Int] = [:]
+    /// Malformed lines sent, and replies read to them.
+    public var sent = 0
+    public var replies = 0
+    public init() {}
+  }
+
+  /// Opens `connections` at once and holds those let in; `onHeld` hears when they are.
+  /// Then floods the malformed lines, shared out over every held connection at once, reading
+  /// every reply, over and over until `keepGoing` says stop (at least once).
+  public static func hostile(
+    socket: String, connections: Int, lines: [[UInt8]], onHeld: (HostileOutcome) -> Void,
+    keepGoing: @Sendable () -> Bool
+  ) -> HostileOutcome {
+    SocketAbuse.raiseDescriptorLimit()
+    var outcome = HostileOutcome()
+    let fds = (0..<connections).map { _ in SocketAbuse.connect(socket) }
+    defer { for fd in fds where fd >= 0 { close(fd) } }
+    var held: [Int32] = []
+    for fd in fds where fd >= 0 {
+      let first = SocketAbuse.firstLine(fd)
+      if first.contains("\"hello\"") {
+        held.append(fd)
+      } else {
+        let limit = ["per-user", "total", "watchers"].first { first.contains("\($0) limit") }
+        outcome.refused[limit ?? "other", default: 0] += 1
+      }
+    }
+    outcome.held = held.count
+    onHeld(outcome)
+    let flooders = held
+    guard !flooders.isEmpty else { return outcome }
+    let share = lines.count / flooders.count
+    repeat {
+      // A thread each (concurrentPerform would run only as many as there are cores).
+      let counts = Mutex([Int](repeating: 0, count: flooders.count))
+      let done = DispatchGroup()
+      for (part, fd) in flooders.enumerated() {
+        let mine = Array(lines[(part * share)..<((part + 1) * share)])
+        done.enter()
+        Thread {
+          let read = flood(fd, lines: mine)
+          counts.withLock { $0[part] = read }
+          done.leave()
+        }.start()
+      }
+      done.wait()
+      outcome.sent += share * flooders.count
+      outcome.replies += counts.withLock { $0.reduce(0, +) }
+    } while keepGoing()
+    return outcome
+  }
+
+  /// Sends `lines` on `fd` from one thread while reading the replies on this one; the
+  /// number of replies read.
+  static func flood(_ fd: Int32, lines: [[UInt8]]) -> Int {
+    var bytes: [UInt8] = []
+    for line in lines { bytes += line + [0x0A] }
+    let payload = bytes
+    let sender = Thread {
+      var offset = 0
+      while offset < payload.count {
+        let sent = payload[offset...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
+        if sent <= 0 { return }
+        offset += sent
+      }
+    }
+    sender.start()
+    var replies = 0
+    var buffer = [UInt8](repeating: 0, count: 65536)
+    while replies < lines.count {
+      let count = recv(fd, &buffer, buffer.count, 0)
+      if count <= 0 { break }
+      replies += buffer[..<count].lazy.filter { $0 == 0x0A }.count
+    }
+    return replies
+  }
+
+  /// What a probe saw: every `status` latency, connecting included, and the control action.
+  public struct ProbeOutcome: Sendable, Codable {
+    public var statusMs: [Double] = []
+    public var controlMs: [Double] = []
+    /// Errors, and replies of the wrong class; the first few.
+    public var failures: [String] = []
+    public var failureCount = 0
+    public init() {}
+  }
+
+  /// For `seconds`, every `interval`: a fresh connection (as each `dosectl status` makes),
+  /// `hello`, `status`, then the `control` request line if one is given; latency from
+  /// connecting to the `status` reply, and of the control reply.
+  public static func probe(
+    socket: String, seconds: Double, interval: Double = 0.05, control: String?
+  ) -> ProbeOutcome {
+    var outcome = ProbeOutcome()
+    func fail(_ what: String) {
+      outcome.failureCount += 1
+      if outcome.failures.count < 5 { outcome.failures.append(what) }
+    }
+    let end = ContinuousClock.now + .milliseconds(Int64(seconds * 1000))
+    repeat {
+      let start = ContinuousClock.now
+      do {
+        let client = try DoseClient(path: socket, timeout: 10)
+        let reply = try client.request("status")
+        let answered = ContinuousClock.now
+        if WireCoding.messageClass(of: reply) == "status" {
+          outcome.statusMs.append(milliseconds(answered - start))
+        } else {
+          fail(String(decoding: reply.prefix(200), as: UTF8.self))
+        }
+        if let control {
+          try client.sendRaw(Data((control + "\n").utf8))
+          let line = try client.readLine() ?? Data("closed".utf8)
+          if WireCoding.messageClass(of: line) == "error" || line == Data("closed".utf8) {
+            fail(String(decoding: line.prefix(200), as: UTF8.self))
+          } else {
+            outcome.controlMs.append(milliseconds(ContinuousClock.now - answered))
+          }
+        }
+      } catch {
+        fail("\(error)")
+      }
+      Thread.sleep(forTimeInterval: interval)
+    } while ContinuousClock.now < end
+    return outcome
+  }
+
+  static func milliseconds(_ duration: Duration) -> Double {
+    Double(duration.components.seconds) * 1000
+      + Double(duration.components.attoseconds) / 1e15
+  }
+}

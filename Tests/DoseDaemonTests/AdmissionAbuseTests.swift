@@ -1,0 +1,63 @@
+import DoseBench
+import DoseProtocol
+import Foundation
+import Testing
+
+@testable import DoseDaemon
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// Issue 14, finding 7: one reader must not lock everyone out of the socket. Real uids over the
+/// real socket (`setpriv`, so this runs as root, as on CI): a reader (uid 65534) opens 500
+/// connections at once and floods 10 000 malformed requests, again and again, on those it is
+/// let in on; root, an admin-group member and another reader each connect afresh every 50 ms
+/// meanwhile (`AdmissionScenario`, shared with `dosebench --only abuse`).
+@Suite(.serialized) struct AdmissionAbuseTests {
+  @Test func oneReaderCannotLockOutTheRSOOrOtherReaders() async throws {
+    try #require(getuid() == 0, "needs root to connect as other uids (setpriv)")
+    let helper = ExecutableTests.binaries.appendingPathComponent("dosebench").path
+    try #require(FileManager.default.isExecutableFile(atPath: helper), "build dosebench first")
+    let (group, gid) = try #require(
+      AdmissionScenario.adminGroup(), "needs a system group for the admins")
+    let daemon = try await TestDaemon.start(
+      "[daemon]\nadmin_group = \"\(group)\"\n\n" + alarmingWard, timeScale: 60)
+    defer { Task { await daemon.stop() } }
+    // In production the socket's group (dosed) lets readers in; here everyone may connect.
+    chmod(daemon.directory, 0o755)
+    chmod(daemon.socketPath, 0o666)
+    // The control action: acknowledging the ward's dose alarm (allowed again and again).
+    try await eventually("the dose alarm is raised") {
+      try await daemon.status().alarms.contains { $0.alarmID == "dose:room:alarm" }
+    }
+    let scenario = AdmissionScenario(
+      socket: daemon.socketPath, helper: helper, adminGID: gid,
+      control: #"{"id":"ack","cmd":"alarm_ack","alarm":"dose:room:alarm","note":"probe"}"#)
+    let result = try await offPool { try scenario.run() }
+    print(result.summary)
+
+    // The reader got its per-user share and no more; every malformed line was answered.
+    let perUser = AdmissionLimits().maxPerUser
+    #expect(result.hostile.held == perUser)
+    #expect(result.hostile.refused["per-user"] == 500 - perUser, "\(result.hostile.refused)")
+    #expect(result.hostile.sent >= 10_000)
+    #expect(result.hostile.replies == result.hostile.sent)
+    for probe in result.probes {
+      #expect(probe.failureCount == 0, "\(probe.name): \(probe.failures)")
+      #expect(probe.answers >= 1, "\(probe.name)")
+      // Issue 9's figure is 100 ms for every answer; `dosebench --only abuse` holds the release
+      // build to it. Here the daemon is a debug build in this process, racing the flood (and
+      // the other heavy suites) for two cores: measured p50 0.5–0.6 s, max 1.9 s beside
+      // SocketAbuseTests. Held to 50 times the figure, which a client waiting out a lockout
+      // (the login grace, an idle timeout) would still miss.
+      #expect(probe.maxMs <= 5000, "\(probe.name): max \(probe.maxMs) ms")
+    }
+    let controls = Dictionary(uniqueKeysWithValues: result.probes.map { ($0.name, $0.controls) })
+    #expect(controls["root"] == result.probes.first { $0.name == "root" }?.answers)
+    #expect(controls["admin"] == result.probes.first { $0.name == "admin" }?.answers)
+    // The admin's acknowledgements are recorded as theirs.
+    let events = try await daemon.send(EventsRequest(id: .number(1)), as: EventsReply.self).events
+    #expect(events.contains { $0.kind == "alarm_ack" && $0.actor?.uid == scenario.adminUID })
+  }
+}
