@@ -18,7 +18,9 @@ struct Dosed: AsyncParsableCommand {
   @Option(name: .long, help: "Control socket path (overrides [daemon] socket).")
   var socket: String?
 
-  @Option(name: .customLong("state-dir"), help: "State directory (overrides [daemon] state_dir).")
+  @Option(
+    name: .customLong("state-dir"),
+    help: "State directory (overrides [daemon] state_dir); one dosed per directory (dosed.lock).")
   var stateDir: String?
 
   @Option(
