@@ -12,7 +12,7 @@ struct Dosed: AsyncParsableCommand {
     abstract: "Dose-monitoring daemon for radioligand-therapy wards.",
     version: ProtocolInfo.softwareVersion)
 
-  @Option(name: .long, help: "Configuration file.")
+  @Option(name: .long, help: "Configuration file: a regular file of at most 1 MiB.")
   var config = "/etc/dosed/dosed.toml"
 
   @Option(name: .long, help: "Control socket path (overrides [daemon] socket).")
