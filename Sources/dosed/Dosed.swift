@@ -15,7 +15,9 @@ struct Dosed: AsyncParsableCommand {
   @Option(name: .long, help: "Configuration file: a regular file of at most 1 MiB.")
   var config = "/etc/dosed/dosed.toml"
 
-  @Option(name: .long, help: "Control socket path (overrides [daemon] socket).")
+  @Option(
+    name: .long,
+    help: "Control socket path (overrides [daemon] socket); only a stale socket there is replaced.")
   var socket: String?
 
   @Option(
