@@ -12,13 +12,17 @@ struct Dosed: AsyncParsableCommand {
     abstract: "Dose-monitoring daemon for radioligand-therapy wards.",
     version: ProtocolInfo.softwareVersion)
 
-  @Option(name: .long, help: "Configuration file.")
+  @Option(name: .long, help: "Configuration file: a regular file of at most 1 MiB.")
   var config = "/etc/dosed/dosed.toml"
 
-  @Option(name: .long, help: "Control socket path (overrides [daemon] socket).")
+  @Option(
+    name: .long,
+    help: "Control socket path (overrides [daemon] socket); only a stale socket there is replaced.")
   var socket: String?
 
-  @Option(name: .customLong("state-dir"), help: "State directory (overrides [daemon] state_dir).")
+  @Option(
+    name: .customLong("state-dir"),
+    help: "State directory (overrides [daemon] state_dir); one dosed per directory (dosed.lock).")
   var stateDir: String?
 
   @Option(

@@ -19,7 +19,7 @@ import TOMLKit
 public enum ConfigLoader {
   /// Reads and validates the configuration file at `path`.
   public static func load(path: String) throws(ConfigError) -> DaemonConfig {
-    let text = try readText(path: path)
+    let text = try ConfigFile.read(path: path)
     return try parse(text, path: path)
   }
 
@@ -217,34 +217,5 @@ public enum ConfigLoader {
   ) throws(ConfigError) -> Nuclide? {
     guard let symbol = try table.string(key) else { return nil }
     return try nuclide(table, key, symbol: symbol)
-  }
-
-  // MARK: Reading the file
-
-  static func readText(path: String) throws(ConfigError) -> String {
-    func failure(_ message: String) -> ConfigError {
-      ConfigError(file: path, line: nil, keyPath: "", message: message)
-    }
-    func systemFailure(_ code: Int32) -> ConfigError {
-      failure("cannot read: \(String(cString: strerror(code)))")
-    }
-    let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-    guard descriptor >= 0 else { throw systemFailure(errno) }
-    defer { close(descriptor) }
-    var bytes: [UInt8] = []
-    var buffer = [UInt8](repeating: 0, count: 64 * 1024)
-    while true {
-      let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-      if count < 0 {
-        if errno == EINTR { continue }
-        throw systemFailure(errno)
-      }
-      if count == 0 { break }
-      bytes.append(contentsOf: buffer[0..<count])
-    }
-    guard let text = String(validating: bytes, as: UTF8.self) else {
-      throw failure("cannot read: not UTF-8 text")
-    }
-    return text
   }
 }

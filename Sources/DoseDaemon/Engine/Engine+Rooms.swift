@@ -57,7 +57,9 @@ extension Engine {
     guard let index = roomIndex(id) else { throw unknownRoom(id) }
     let time = try actionTime(at, what: "discharge time")
     var admission = roomRecords[id]?.admission
-    if let admitted = admission?.admittedAt, time < admitted {
+    // An operator's time must not precede the admission. (Without `at`, "now" is taken as it
+    // is: a clock stepped back must not keep a patient from being discharged.)
+    if at != nil, let admitted = admission?.admittedAt, time < admitted {
       throw ControlFailure(
         .badRequest,
         "discharge time \(Self.displayTime(time)) is before the admission at "

@@ -27,7 +27,7 @@ public struct DaemonOptions: Sendable {
   /// With `sandbox` (reloads of the real daemon), the text is first parsed in a child process,
   /// so that a parser crash cannot end the daemon (`ParserSandbox`).
   public func resolve(vettingWith sandbox: ParserSandbox? = nil) throws -> DaemonConfig {
-    let text = try ConfigLoader.readText(path: configPath)
+    let text = try ConfigFile.read(path: configPath)
     try sandbox?.vet(text, path: configPath)
     var config = try ConfigLoader.parse(text, path: configPath)
     if let socketPath { config.daemon.socketPath = socketPath }

@@ -30,6 +30,13 @@ public enum DaemonRunner {
         services: [.init(service: service)],
         gracefulShutdownSignals: [.sigterm, .sigint],
         logger: logger))
-    try await group.run()
+    do {
+      try await group.run()
+    } catch {
+      // At err priority, so `journalctl -p err` shows why dosed did not start (a state
+      // directory in use, the socket path taken); the caller also prints it to stderr.
+      logger.error("dosed cannot run", metadata: ["error": "\(error)"])
+      throw error
+    }
   }
 }

@@ -132,6 +132,24 @@ public struct DosedService: Service {
     }
   }
 
+  /// Locks the state directory (`StateDirectoryLock`), then opens the records in it. Another
+  /// daemon holding the lock ends this one (thrown) before it writes a record or binds its
+  /// socket. A directory that cannot be locked at all is treated like a database that cannot be
+  /// opened: monitoring goes on, unrecorded, with a `storage` alarm.
+  func lockStateAndOpenRecords() async throws(StateDirectoryLock.Failure) -> StateDirectoryLock? {
+    let lock: StateDirectoryLock
+    do {
+      lock = try StateDirectoryLock.acquire(directory: config.daemon.stateDirectory)
+    } catch {
+      if case .inUse = error { throw error }
+      logger.error("no records", metadata: ["error": "\(error)"])
+      await engine.storageUnavailable("\(error)")
+      return nil
+    }
+    await openRecords()
+    return lock
+  }
+
   /// Opens the database in the state directory. Without it the daemon still monitors and
   /// alarms, and shows a `storage` alarm.
   func openRecords() async {
@@ -173,8 +191,11 @@ public struct DosedService: Service {
       idleTimeout: config.daemon.idleTimeoutSeconds, loginGrace: config.daemon.loginGraceSeconds,
       reload: { actor, id in await reloader.reload(actor: actor, trigger: "dosectl", id: id) })
     await engine.setLogger(logger)
-    await openRecords()
+    let lock = try await lockStateAndOpenRecords()
     await engine.evaluate()
+    // A failure (the socket path taken) still stops the drivers and closes the records before
+    // the lock is released and the error thrown.
+    var failure: (any Error)?
     do {
       try await withGracefulShutdownHandler {
         try await cancelWhenGracefulShutdown {
@@ -288,12 +309,17 @@ public struct DosedService: Service {
       }
     } catch is CancellationError {
       // Shutdown (SIGTERM/SIGINT or the caller cancelling us) is the normal way to stop.
+    } catch {
+      failure = error
     }
     await supervisor.stopAll()
     sink.finish()
     // Also when stopped by cancellation rather than a signal (tests, embedding).
     SystemdNotifier(environment: environment).notify("STOPPING=1")
     await engine.closeRecords()
+    // Only now may another daemon have the state directory (a restart on the same one).
+    lock?.release()
+    if let failure { throw failure }
     logger.info("dosed stopped")
   }
 }

@@ -14,13 +14,18 @@ import NIOPosix
 /// reply (or is disconnected for an oversized line) and never affects the daemon or others.
 public struct SocketServer: Sendable {
   public enum Failure: Error, CustomStringConvertible {
+    /// Something listens on the path, answering or not.
     case alreadyServed(String)
+    /// Something that is not a socket is at the path; what it is.
+    case inTheWay(String, String)
     case cannotBind(String, String)
 
     public var description: String {
       switch self {
       case .alreadyServed(let path):
-        "another dosed is already answering on \(path); stop it or choose another --socket"
+        "something is listening on \(path) (another dosed?); stop it or choose another --socket"
+      case .inTheWay(let path, let what):
+        "\(path) \(what); not removing it: move it away or choose another --socket"
       case .cannotBind(let path, let reason): "cannot listen on \(path): \(reason)"
       }
     }
@@ -58,15 +63,21 @@ public struct SocketServer: Sendable {
     self.loginGrace = loginGrace
   }
 
-  /// Binds, calls `onListening`, and serves until cancelled. Removes the socket file on exit.
+  /// Binds, calls `onListening`, and serves until cancelled. Removes the socket file on exit if
+  /// it is still the one bound here.
   public func run(onListening: @Sendable () async -> Void = {}) async throws {
     try prepareSocketPath()
+    let descriptor = try SocketPath.bind(path)
+    // Readers need only connect permission through the group; see docs/protocol.md.
+    chmod(path, 0o660)
+    // After the chmod, the last change this daemon makes to the file.
+    let bound = SocketPath.identity(of: path)
+    defer { if let bound { SocketPath.remove(path, ifStill: bound) } }
     let server: NIOAsyncChannel<(NIOAsyncChannel<LineFrame, ByteBuffer>, PeerCred?), Never>
     do {
       server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-        .serverChannelOption(.backlog, value: 64)
         .childChannelOption(.allowRemoteHalfClosure, value: true)
-        .bind(unixDomainSocketPath: path, cleanupExistingSocketFile: false) { child in
+        .bind(descriptor) { child in
           PeerCredentials.read(child).flatMapThrowing { peer in
             let idle = self.idleTimeout
             try child.pipeline.syncOperations.addHandler(
@@ -86,9 +97,9 @@ public struct SocketServer: Sendable {
     } catch {
       throw Failure.cannotBind(path, "\(error)")
     }
-    // Readers need only connect permission through the group; see docs/protocol.md.
-    chmod(path, 0o660)
-    defer { unlink(path) }
+    // NIO listens again on a socket it is handed, with a backlog of its own (128) whatever the
+    // `.backlog` option says; one more listen() restores ours.
+    listen(descriptor, SocketPath.backlog)
     logger.info("listening", metadata: ["socket": "\(path)"])
     await onListening()
     try await withThrowingDiscardingTaskGroup { group in
@@ -121,18 +132,14 @@ public struct SocketServer: Sendable {
     }
   }
 
-  /// Creates the socket's directory, refuses to steal a live daemon's socket, and removes a
-  /// stale one left by a crash.
+  /// Creates the socket's directory, and makes way for the socket: only a stale socket left
+  /// by a crash is removed (`SocketPath`).
   private func prepareSocketPath() throws {
     let directory = (path as NSString).deletingLastPathComponent
     if !directory.isEmpty {
       try? FileManager.default.createDirectory(
         atPath: directory, withIntermediateDirectories: true)
     }
-    guard FileManager.default.fileExists(atPath: path) else { return }
-    if (try? DoseClient(path: path)) != nil {
-      throw Failure.alreadyServed(path)
-    }
-    unlink(path)
+    try SocketPath.clear(path)
   }
 }
