@@ -20,6 +20,7 @@ struct ClientSession: Sendable {
     do {
       try await client.executeThenClose { inbound, outbound in
         try await outbound.write(Self.buffer(Hello()))
+        var brake = BadRequestBrake()
         for try await frame in inbound {
           switch frame {
           case .tooLong:
@@ -31,12 +32,16 @@ struct ClientSession: Sendable {
                     + "closing the connection")))
             return
           case .line(let line):
-            let keepGoing = try await answer(
+            let outcome = try await answer(
               Array(line.readableBytesView), outbound: outbound, channel: client.channel)
-            if !keepGoing { return }
-            // A client sending lines back to back must not keep a thread of the cooperative
-            // pool (two on a 2-core box) from the other clients' sessions.
-            await Task.yield()
+            if outcome == .end { return }
+            if let pause = brake.note(malformed: outcome == .malformed) {
+              try await Task.sleep(for: pause)
+            } else {
+              // A client sending lines back to back must not keep a thread of the cooperative
+              // pool (two on a 2-core box) from the other clients' sessions.
+              await Task.yield()
+            }
           }
         }
       }
@@ -46,17 +51,22 @@ struct ClientSession: Sendable {
     }
   }
 
-  /// Answers one line; returns false when the session should end.
+  /// What became of one line.
+  enum LineOutcome {
+    case answered, malformed, end
+  }
+
+  /// Answers one line.
   private func answer(
     _ bytes: [UInt8], outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>, channel: Channel
-  ) async throws -> Bool {
+  ) async throws -> LineOutcome {
     switch RequestParser.parse(bytes) {
     case .empty:
-      return true
+      return .answered
     case .error(let reply):
       logger.debug("bad request", metadata: ["code": "\(reply.code.rawValue)"])
       try await outbound.write(Self.buffer(reply))
-      return true
+      return .malformed
     case .command(let command, let id):
       switch command {
       case .status:
@@ -86,19 +96,22 @@ struct ClientSession: Sendable {
         if let refusal = await startWatching() {
           try await outbound.write(
             Self.buffer(ErrorReply(id: id, code: .tooManyClients, message: refusal.message)))
-          return false
+          return .end
         }
         // A watcher only listens: it must not be closed as idle.
         try? await channel.pipeline.removeHandler(name: IdleCloser.timerName).get()
         try await stream(id: id, outbound: outbound)
-        return false
+        return .end
       case .roomShow, .roomAdmit, .roomDischarge, .roomClear, .roomCalibrate, .roomMove, .events,
         .history, .wasteAdd, .wasteList, .wasteShow, .wasteSurvey, .wasteRelease, .wasteMove,
         .alarms, .alarmAck, .reload:
         let reply = await control(command, id: id, bytes: bytes)
         try await outbound.write(Self.buffer(reply))
+        // Any refused request counts: a flood of control commands without the right is as
+        // much garbage as bad JSON.
+        if reply is ErrorReply { return .malformed }
       }
-      return true
+      return .answered
     }
   }
 
