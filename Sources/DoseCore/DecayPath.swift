@@ -42,6 +42,7 @@ struct DecayPath: Sendable, Hashable {
     return (paths, unknown)
   }
 
-  /// Longest chain followed: the Ac-225 and Ra-223 chains have 6 and 5 radioactive members.
+  /// Longest chain followed: the Ac-227 chain has 9 radioactive members (through Fr-223,
+  /// At-219, Bi-215), Ac-225 6 and Ra-223 5.
   static let maximumLength = 16
 }

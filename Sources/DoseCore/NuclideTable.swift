@@ -33,6 +33,15 @@ public enum NuclideTable {
     Nuclide(
       symbol: "Ac-225", halfLifeSeconds: 10.0 * Time.day, source: icrp107,
       branches: [branch("Fr-221", 1.0, "α")]),
+    // Impurity of accelerator-made Ac-225 (Th-232 spallation): 21.772 y in Julian years (see
+    // the table test). β- 98.62 % to Th-227, α 1.38 % to Fr-223, both feeding Ra-223.
+    Nuclide(
+      symbol: "Ac-227", halfLifeSeconds: 21.772 * Time.year, source: icrp107,
+      branches: [branch("Th-227", 0.9862, "β-"), branch("Fr-223", 0.0138, "α")]),
+    // Parent of Ga-68 generators; its breakthrough is in generator eluate and waste.
+    Nuclide(
+      symbol: "Ge-68", halfLifeSeconds: 270.95 * Time.day, source: icrp107,
+      branches: [branch("Ga-68", 1.0, "EC")]),
     Nuclide(
       symbol: "Ga-68", halfLifeSeconds: 67.71 * Time.minute, source: icrp107,
       branches: [branch("Zn-68", 1.0, "β+ & EC")]),

@@ -2,8 +2,9 @@ import Foundation
 
 /// The release-limit presets, by the name used in configuration.
 public enum ReleaseLimitPreset: String, CaseIterable, Sendable, Codable {
-  /// 10 CFR 35.75 default for any nuclide, by the NCRP-37 method of RG 8.39 / NUREG-1556 Vol. 9
-  /// App. U: Ḣ(1 m) ≤ 5 mSv / (34.6 h · T½[d] · E).
+  /// 10 CFR 35.75 default for any nuclide: the NUREG-1556 Vol. 9 App. U Table U.1 row where the
+  /// table has the nuclide, else the NCRP-37 method of RG 8.39 / App. U,
+  /// Ḣ(1 m) ≤ 5 mSv / (34.6 h · T½[d] · E) (`ReleaseLimit.usTableU1Rows`).
   case usDefault = "us-default"
   /// The I-131 row of NUREG-1556 Vol. 9 App. U Table U.1: 0.07 mSv/h at 1 m.
   case usI131Table = "us-i131-table"
@@ -30,17 +31,72 @@ extension ReleaseLimit {
       / (ncrp37HoursPerDay * halfLifeDays * usOccupancyFactor(halfLifeDays: halfLifeDays))
   }
 
-  /// The `us-default` limit for a nuclide, from its (ICRP-107) physical half-life.
+  /// A dose-rate row of NUREG-1556 Vol. 9 App. U Table U.1 (RG 8.39 Table 1), µSv/h at 1 m.
+  public struct TableU1Row: Sendable, Hashable {
+    public let limitUSvH: Double
+    /// Whether the row was read in the table (or a verified quotation of it).
+    public let verified: Bool
+    public let citation: String
+  }
+
+  /// The Table U.1 dose-rate rows for nuclides of our table (health-physics.md §1.2). Only the
+  /// I-131 row is verified; the others are transcribed there "from memory" [M] and pass the
+  /// NCRP-37 consistency check, so where such a row is above the formula's value, the formula
+  /// (the more restrictive candidate) is used instead (see `usDefault(for:)`).
+  public static let usTableU1Rows: [String: TableU1Row] = [
+    "I-131": TableU1Row(
+      limitUSvH: 70, verified: true,
+      citation:
+        "NUREG-1556 Vol. 9 App. U Table U.1 (RG 8.39), I-131 row: 7 mrem/h = 0.07 mSv/h at 1 m "
+        + "(verified via the RG 8.39 Table 4 synopsis, J Nucl Med Technol)"),
+    "In-111": TableU1Row(
+      limitUSvH: 200, verified: false,
+      citation:
+        "NUREG-1556 Vol. 9 App. U Table U.1, In-111 row: 0.2 mSv/h at 1 m (as transcribed in "
+        + "health-physics.md §1.2 [M], not verified against the table)"),
+    "Sm-153": TableU1Row(
+      limitUSvH: 300, verified: false,
+      citation:
+        "NUREG-1556 Vol. 9 App. U Table U.1, Sm-153 row: 0.3 mSv/h at 1 m (as transcribed in "
+        + "health-physics.md §1.2 [M], not verified against the table)"),
+    "Tc-99m": TableU1Row(
+      limitUSvH: 580, verified: false,
+      citation:
+        "NUREG-1556 Vol. 9 App. U Table U.1, Tc-99m row: 0.58 mSv/h at 1 m (as transcribed in "
+        + "health-physics.md §1.2 [M], not verified against the table)"),
+  ]
+
+  /// The `us-default` limit for a nuclide: Table U.1's row where the table has the nuclide
+  /// (issue 15, finding 5: a published row is not replaced by the formula), the Γ-free formula
+  /// from its (ICRP-107) physical half-life where it does not. An unverified row is used only
+  /// where it is at or below the formula's value; above it, the formula's value is used and the
+  /// source says why. The source (served as `limit_source`) starts with which it is.
   public static func usDefault(for nuclide: Nuclide) -> ReleaseLimit {
     let days = nuclide.halfLifeDays
     let occupancy = usOccupancyFactor(halfLifeDays: days)
+    let formula = usDefaultLimitUSvH(halfLifeDays: days)
+    let derivation =
+      "10 CFR 35.75 (5 mSv) by the NCRP-37 method of RG 8.39 / NUREG-1556 Vol. 9 App. U: "
+      + "5 mSv / (34.6 h × \(days) d × E = \(occupancy)) at 1 m, physical half-life of "
+      + "\(nuclide.symbol) from \(nuclide.source)"
+    let name = ReleaseLimitPreset.usDefault.rawValue
+    if let row = usTableU1Rows[NuclideTable.lookup(nuclide.symbol)?.symbol ?? nuclide.symbol] {
+      if row.verified || row.limitUSvH <= formula {
+        return ReleaseLimit(
+          limitUSvH: row.limitUSvH, distanceM: 1, name: name,
+          source: "table value: " + row.citation)
+      }
+      return ReleaseLimit(
+        limitUSvH: formula, distanceM: 1, name: name,
+        source:
+          "derived, not a published table value: " + derivation + "; used instead of the "
+          + "unverified, higher " + row.citation)
+    }
     return ReleaseLimit(
-      limitUSvH: usDefaultLimitUSvH(halfLifeDays: days), distanceM: 1,
-      name: ReleaseLimitPreset.usDefault.rawValue,
+      limitUSvH: formula, distanceM: 1, name: name,
       source:
-        "10 CFR 35.75 (5 mSv) by the NCRP-37 method of RG 8.39 / NUREG-1556 Vol. 9 App. U: "
-        + "5 mSv / (34.6 h × \(days) d × E = \(occupancy)) at 1 m, physical half-life of "
-        + "\(nuclide.symbol) from \(nuclide.source); derived, not a published table value")
+        "derived, not a published table value (Table U.1 has no \(nuclide.symbol) row): "
+        + derivation)
   }
 
   /// NUREG-1556 Vol. 9 App. U Table U.1, I-131 row: 7 mrem/h = 0.07 mSv/h at 1 m

@@ -15,16 +15,39 @@ public struct WasteBatch: Sendable {
   /// Share of the sealing dose rate per declared nuclide, the `WastePackage` model. Needed only
   /// when a declared nuclide has no dose-rate constant (`DoseRateConstants`).
   public let surfaceShares: [String: Double]?
+  /// How the package's Lu-177 was made, as declared; nil when not declared.
+  public let lu177Route: Lu177Route?
+  /// What the rules assume beyond the declaration (the carrier-added Lu-177m), for the record.
+  public let assumptions: [String]
 
+  /// `inventory` is the declaration. When it holds Lu-177 without Lu-177m and `lu177Route` is
+  /// not `.noCarrierAdded` (carrier-added, or not declared), the batch's `inventory` also holds
+  /// the carrier-added worst case of Lu-177m (`Lu177Route.effectiveActivities`), so that
+  /// eligibility, the sum rule and every predicted date follow from it.
   public init(
     id: String, inventory: Inventory, massGrams: Double? = nil,
-    surfaceUSvHAtSeal: Double? = nil, surfaceShares: [String: Double]? = nil
+    surfaceUSvHAtSeal: Double? = nil, surfaceShares: [String: Double]? = nil,
+    lu177Route: Lu177Route? = nil
   ) {
+    let effective = Lu177Route.effectiveActivities(inventory.activitiesBq, route: lu177Route)
     self.id = id
-    self.inventory = inventory
+    // Lu-177m is in the table and its activity finite and ≥ 0, so the inventory is valid
+    // whenever the declared one was; should it not be, the assumption is reported as not made.
+    if effective.assumption != nil,
+      let assumed = try? Inventory(
+        activitiesBq: effective.activities, at: inventory.referenceDate)
+    {
+      self.inventory = assumed
+    } else {
+      self.inventory = inventory
+    }
     self.massGrams = massGrams
     self.surfaceUSvHAtSeal = surfaceUSvHAtSeal
     self.surfaceShares = surfaceShares
+    self.lu177Route = lu177Route
+    let applied = self.inventory.activitiesBq["Lu-177m"] != nil
+    self.assumptions =
+      effective.assumption.map { applied ? [$0] : ["could not apply: " + $0] } ?? []
   }
 
   public var sealedAt: Date { inventory.referenceDate }

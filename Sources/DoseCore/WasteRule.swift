@@ -34,19 +34,26 @@ public enum WasteRule: String, Sendable, Hashable, Codable, CaseIterable {
     guard !declared.isEmpty else {
       return WasteAcceptance(reasons: ["package \(batch.id) declares no nuclides"], notes: [])
     }
+    let outcome: WasteAcceptance
     switch self {
     case .usDecayInStorage:
-      return decayInStorageAcceptance(declared: declared)
+      outcome = decayInStorageAcceptance(declared: declared)
     case .clearanceIAEA, .clearanceGermany:
       guard let table = clearanceTable else { return WasteAcceptance(reasons: [], notes: []) }
       do {
         _ = try SumRulePlan(
           table: table, inventory: batch.inventory, massGrams: batch.massGrams ?? 0)
-        return WasteAcceptance(reasons: [], notes: [])
+        outcome = WasteAcceptance(reasons: [], notes: [])
       } catch {
-        return WasteAcceptance(reasons: [error.description], notes: [])
+        outcome = WasteAcceptance(reasons: [error.description], notes: [])
       }
     }
+    // What was assumed (the carrier-added Lu-177m) is said with the refusal it causes, or
+    // noted when the package is accepted all the same.
+    guard !batch.assumptions.isEmpty else { return outcome }
+    return outcome.isAccepted
+      ? WasteAcceptance(reasons: [], notes: batch.assumptions + outcome.notes)
+      : WasteAcceptance(reasons: outcome.reasons + batch.assumptions, notes: outcome.notes)
   }
 
   private func decayInStorageAcceptance(declared: [String]) -> WasteAcceptance {

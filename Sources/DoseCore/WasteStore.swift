@@ -18,21 +18,33 @@ public struct WastePackage: Sendable, Hashable {
   public let sealedAt: Date
   /// Contact dose rate measured when the package was sealed, µSv/h.
   public let surfaceUSvHAtSeal: Double
+  /// Declared production route of the package's Lu-177; nil when not declared (carrier-added
+  /// is then assumed, see `Lu177Route`).
+  public let lu177Route: Lu177Route?
 
-  public init(id: String, components: [Component], sealedAt: Date, surfaceUSvHAtSeal: Double) {
+  public init(
+    id: String, components: [Component], sealedAt: Date, surfaceUSvHAtSeal: Double,
+    lu177Route: Lu177Route? = nil
+  ) {
     self.id = id
     self.components = components
     self.sealedAt = sealedAt
     self.surfaceUSvHAtSeal = surfaceUSvHAtSeal
+    self.lu177Route = lu177Route
   }
 
   /// Longest half-life for decay-in-storage, 120 days (10 CFR 35.92(a)).
   public static let maxDecayInStorageHalfLife = 120 * Time.day
 
   /// Whether every nuclide in the package may be held for decay (10 CFR 35.92). Lu-177m
-  /// (160.4 d) makes a package ineligible.
+  /// (160.4 d) makes a package ineligible, and so does Lu-177 that is not declared
+  /// no-carrier-added (carrier-added Lu-177 carries Lu-177m, `Lu177Route`).
   public var eligibleForDecayInStorage: Bool {
-    components.allSatisfy { $0.nuclide.halfLifeSeconds <= Self.maxDecayInStorageHalfLife }
+    let shares = Dictionary(
+      components.map { ($0.nuclide.symbol, $0.fraction) }, uniquingKeysWith: +)
+    let effective = Lu177Route.effectiveActivities(shares, route: lu177Route)
+    return effective.assumption == nil
+      && components.allSatisfy { $0.nuclide.halfLifeSeconds <= Self.maxDecayInStorageHalfLife }
   }
 
   /// Surface dose rate predicted by decay alone at `date`, µSv/h.

@@ -13,9 +13,13 @@ public struct WasteAddRequest: Codable, Sendable, Hashable {
   public var at: Date?
   /// Contact dose rate at sealing, µSv/h (decay-in-storage prediction).
   public var surfaceUSvH: Double?
+  /// Production route of the package's Lu-177: `ca` (carrier-added, carries Lu-177m) or `nca`
+  /// (no-carrier-added). Without it, Lu-177 is taken as carrier-added with the worst-case
+  /// Lu-177m (0.1 % of the Lu-177 activity) unless the Lu-177m activity is declared.
+  public var route: String?
 
   enum CodingKeys: String, CodingKey {
-    case id, cmd, package, store, at
+    case id, cmd, package, store, at, route
     case activitiesBq = "activities_bq"
     case massG = "mass_g"
     case surfaceUSvH = "surface_usv_h"
@@ -23,7 +27,7 @@ public struct WasteAddRequest: Codable, Sendable, Hashable {
 
   public init(
     id: RequestID?, package: String, store: String, activitiesBq: [String: Double],
-    massG: Double?, at: Date?, surfaceUSvH: Double?
+    massG: Double?, at: Date?, surfaceUSvH: Double?, route: String? = nil
   ) {
     self.id = id
     self.package = package
@@ -32,6 +36,7 @@ public struct WasteAddRequest: Codable, Sendable, Hashable {
     self.massG = massG
     self.at = at
     self.surfaceUSvH = surfaceUSvH
+    self.route = route
   }
 }
 
@@ -118,6 +123,9 @@ public struct WastePackageDetail: Codable, Sendable, Hashable {
   public var surfaceUSvHNow: Double?
   public var massG: Double?
   public var surfaceUSvHAtSeal: Double?
+  /// The declared production route of the Lu-177 (`ca`, `nca`); absent when none was declared
+  /// (Lu-177 is then assessed as carrier-added, and `reasons` says what was assumed).
+  public var route: String?
   /// Activities at sealing and now (chain members included now), Bq; left out for packages
   /// from the configuration that give only dose-rate shares.
   public var constituents: [ConstituentStatus]?
@@ -126,7 +134,7 @@ public struct WastePackageDetail: Codable, Sendable, Hashable {
   public var surveys: [SurveyStatus]?
 
   enum CodingKeys: String, CodingKey {
-    case id, store, state, rule, constituents, reasons, surveys
+    case id, store, state, rule, constituents, reasons, surveys, route
     case sealedAt = "sealed_at"
     case predictedReleaseAt = "predicted_release_at"
     case surfaceUSvHNow = "surface_usv_h_now"

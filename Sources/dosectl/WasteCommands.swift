@@ -33,6 +33,13 @@ struct WasteAdd: ParsableCommand {
   @Option(help: "When it was sealed (ISO 8601); default now.") var at: String?
   @Option(help: "Contact dose rate at sealing, e.g. 3uSv/h (decay-in-storage needs it).")
   var surface: String?
+  @Option(
+    help: ArgumentHelp(
+      "Production route of the Lu-177: ca (carrier-added) or nca (no-carrier-added).",
+      discussion:
+        "Carrier-added Lu-177 carries Lu-177m (T½ 160.4 d). Without --route, Lu-177 is "
+        + "assessed as carrier-added with 0.1 % Lu-177m unless --nuclide Lu-177m=… is given."))
+  var route: String?
 
   func run() throws {
     var activities: [String: Double] = [:]
@@ -50,10 +57,13 @@ struct WasteAdd: ParsableCommand {
     } catch {
       throw ValidationError("\(error)")
     }
+    if let route, !["ca", "nca"].contains(route.lowercased()) {
+      throw ValidationError("--route must be ca (carrier-added) or nca (no-carrier-added)")
+    }
     let (_, line) = try query(
       WasteAddRequest(
         id: .number(1), package: package, store: store, activitiesBq: activities, massG: massG,
-        at: time, surfaceUSvH: surfaceUSvH), options: options)
+        at: time, surfaceUSvH: surfaceUSvH, route: route?.lowercased()), options: options)
     try printPackage(line, options: options)
   }
 }

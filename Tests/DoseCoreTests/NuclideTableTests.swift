@@ -34,6 +34,7 @@ let halfLifeCases: [HalfLifeCase] = [
   HalfLifeCase(symbol: "Sm-153", value: 46.50, unit: hour, oracleSeconds: 167400.0),
   HalfLifeCase(symbol: "In-111", value: 2.8047, unit: day, oracleSeconds: 242326.08),
   HalfLifeCase(symbol: "Sr-89", value: 50.53, unit: day, oracleSeconds: 4365792.0),
+  HalfLifeCase(symbol: "Ge-68", value: 270.95, unit: day, oracleSeconds: 23410080.0),
 ]
 
 @Test(
@@ -59,6 +60,32 @@ func longHalfLives() throws {
   #expect(isClose(cs137.halfLifeSeconds, 951980944.7479681, rel: 3e-5))
   #expect(isClose(co60.halfLifeSeconds, 166346024.445504, rel: 3e-5))
   #expect(isClose(cs137.halfLifeSeconds * 365.2422 / 365.25, 951980944.7479681, rel: 1e-12))
+}
+
+/// Issue 15, finding 3: the impurities of accelerator-made Ac-225 (Ac-227) and of Ga-68
+/// generators (Ge-68) can be declared, with their ICRP-107 decay (radioactivedecay 0.6.1:
+/// `rd.Nuclide('Ac-227').half_life('s')` = 687057394.61376 s (365.2422 d years), progeny Th-227 0.9862 β-, Fr-223
+/// 0.0138 α; Ge-68 → Ga-68 1.0 EC). The chains themselves are checked against the oracle by
+/// `chainDecayMatchesOracle`.
+@Test("Ac-227 and Ge-68 are in the table with their ICRP-107 decay")
+func impurityNuclides() throws {
+  let actinium = try #require(NuclideTable.lookup("ac227"))
+  #expect(actinium.halfLifeSeconds == 21.772 * julianYear)
+  #expect(isClose(actinium.halfLifeSeconds * 365.2422 / 365.25, 687057394.61376, rel: 1e-12))
+  #expect(actinium.branches.map(\.daughter) == ["Th-227", "Fr-223"])
+  #expect(actinium.branches.map(\.fraction) == [0.9862, 0.0138])
+  let germanium = try #require(NuclideTable.lookup("Ge-68"))
+  #expect(germanium.branches.map(\.daughter) == ["Ga-68"])
+  // Every daughter of both chains is known (no incomplete chain), down to Pb-207 and Zn-68.
+  for parent in [actinium, germanium] {
+    #expect(DecayPath.paths(from: parent).unknownDaughters.isEmpty, "\(parent.symbol)")
+  }
+  let members = Set(DecayPath.paths(from: actinium).paths.map(\.descendant.symbol))
+  #expect(
+    members == [
+      "Ac-227", "Th-227", "Fr-223", "Ra-223", "At-219", "Bi-215", "Rn-219", "Po-215", "Pb-211",
+      "Bi-211", "Tl-207", "Po-211",
+    ])
 }
 
 @Test("Every table entry is unique and has a positive half-life")

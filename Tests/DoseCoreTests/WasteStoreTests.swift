@@ -14,12 +14,13 @@ private let sealed = Date(timeIntervalSince1970: 1_700_000_000)
 private let day = 86_400.0
 
 private func makePackage(
-  _ id: String, _ parts: [(String, Double)], sealedAt: Date = sealed, surface: Double
+  _ id: String, _ parts: [(String, Double)], sealedAt: Date = sealed, surface: Double,
+  route: Lu177Route? = nil
 ) -> WastePackage {
   WastePackage(
     id: id,
     components: parts.map { WastePackage.Component(nuclide: nuclide($0.0), fraction: $0.1) },
-    sealedAt: sealedAt, surfaceUSvHAtSeal: surface)
+    sealedAt: sealedAt, surfaceUSvHAtSeal: surface, lu177Route: route)
 }
 
 /// I-131 package, 40 µSv/h at contact when sealed.
@@ -80,7 +81,14 @@ func lutetiumMixture() throws {
 func eligibility() {
   #expect(WastePackage.maxDecayInStorageHalfLife == 120 * day)
   #expect(makePackage("sr", [("Sr-89", 1)], surface: 1).eligibleForDecayInStorage)  // 50.53 d
-  #expect(makePackage("lu", [("Lu-177", 1)], surface: 1).eligibleForDecayInStorage)
+  #expect(
+    makePackage("lu", [("Lu-177", 1)], surface: 1, route: .noCarrierAdded)
+      .eligibleForDecayInStorage)
+  // Issue 15, finding 3: Lu-177 not declared no-carrier-added carries Lu-177m.
+  #expect(!makePackage("lu", [("Lu-177", 1)], surface: 1).eligibleForDecayInStorage)
+  #expect(
+    !makePackage("lu", [("Lu-177", 1)], surface: 1, route: .carrierAdded)
+      .eligibleForDecayInStorage)
   #expect(!makePackage("lum", [("Lu-177m", 1)], surface: 1).eligibleForDecayInStorage)  // 160.4 d
   #expect(!makePackage("cs", [("Cs-137", 1)], surface: 1).eligibleForDecayInStorage)
 }

@@ -53,7 +53,8 @@ import Testing
       ["room", "clear", "room-1", "--wipe-test", "ok"],
       ["room", "calibrate", "room-1", "--at-1m", "20uSv/h"],
       [
-        "waste", "add", "W-1", "--store", "store", "--nuclide", "Lu-177=1MBq", "--surface",
+        "waste", "add", "W-1", "--store", "store", "--nuclide", "Lu-177=1MBq", "--route", "nca",
+        "--surface",
         "1uSv/h",
       ],
       ["waste", "release", "P1"],

@@ -122,6 +122,9 @@ private func repositoryConfig(_ name: String) -> String {
     #expect(store.packages.map(\.id) == ["W-2026-031", "W-2026-032"])
     // 2026-11-21T09:30:00+01:00 is 08:30 UTC.
     #expect(store.packages[1].sealedAt == utc("2026-11-21T08:30:00Z"))
+    // Carrier-added Lu-177: route ca, not eligible for decay-in-storage (issue 15).
+    #expect(store.packages[1].lu177Route == .carrierAdded)
+    #expect(!store.packages[1].eligibleForDecayInStorage)
   }
 
   @Test func shippedDemoWardLoads() throws {
@@ -160,7 +163,11 @@ private func repositoryConfig(_ name: String) -> String {
     #expect(store.packages.count == 4)
     let mixture = try #require(store.packages.first { $0.components.count == 2 })
     #expect(mixture.components.map(\.nuclide.symbol) == ["Lu-177", "Lu-177m"])
-    #expect(mixture.components.map(\.fraction) == [0.999, 0.001])
+    // Issue 15, finding 7: 0.1 % Lu-177m activity as a dose share (Γ ratio 35.5): 3.4 %.
+    #expect(mixture.components.map(\.fraction) == [0.966, 0.034])
+    let lutetium = try #require(store.packages.first { $0.id == "W-1113-LU177" })
+    #expect(lutetium.lu177Route == .noCarrierAdded)
+    #expect(lutetium.eligibleForDecayInStorage)
     #expect(mixture.sealedAt == utc("2026-10-01T11:00:00Z"))
     #expect(mixture.surfaceUSvHAtSeal == 30)
     let iodine = try #require(

@@ -39,7 +39,7 @@ import Testing
       let reply = try await daemon.request(
         WasteAddRequest(
           id: .number(1), package: package, store: "store", activitiesBq: ["Lu-177": 5e7],
-          massG: nil, at: nil, surfaceUSvH: 2))
+          massG: nil, at: nil, surfaceUSvH: 2, route: "nca"))
       #expect(
         WireCoding.messageClass(of: reply) == "waste", "\(String(decoding: reply, as: UTF8.self))")
       acknowledged.append(package)

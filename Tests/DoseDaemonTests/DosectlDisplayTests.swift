@@ -54,7 +54,8 @@ import Testing
     let added = try await executables.run(
       "dosectl",
       [
-        "waste", "add", id, "--store", "store", "--nuclide", "Lu-177=50MBq", "--surface",
+        "waste", "add", id, "--store", "store", "--nuclide", "Lu-177=50MBq", "--route", "nca",
+        "--surface",
         "3uSv/h",
       ] + socket, environment: ["NO_COLOR": "1"])
     #expect(added.status == 0, "\(added.stderr)")

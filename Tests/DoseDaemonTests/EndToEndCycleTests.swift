@@ -106,7 +106,8 @@ import Testing
       ]).status == 0)
     #expect(
       try await dosectl([
-        "waste", "add", "W-1", "--store", "store", "--nuclide", "Lu-177=50MBq", "--at",
+        "waste", "add", "W-1", "--store", "store", "--nuclide", "Lu-177=50MBq", "--route", "nca",
+        "--at",
         "2026-01-01T00:00:00Z", "--surface", "3uSv/h",
       ]).status == 0)
 

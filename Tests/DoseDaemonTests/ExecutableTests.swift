@@ -233,7 +233,8 @@ import Testing
     let added = try await run(
       "dosectl",
       [
-        "waste", "add", "W-8", "--store", "store", "--nuclide", "Lu-177=50MBq", "--mass", "1kg",
+        "waste", "add", "W-8", "--store", "store", "--nuclide", "Lu-177=50MBq", "--route", "nca",
+        "--mass", "1kg",
         "--at", "2026-01-01T00:00:00Z", "--surface", "3uSv/h",
       ] + socket)
     #expect(added.status == 0, "\(added.stderr)")

@@ -230,7 +230,7 @@ private func admit(_ patient: String, at: Date?) -> RoomAdmitRequest {
 private func wasteAdd(_ package: String, at: Date?) -> WasteAddRequest {
   WasteAddRequest(
     id: .number(2), package: package, store: "store-1", activitiesBq: ["Lu-177": 5e7], massG: nil,
-    at: at, surfaceUSvH: nil)
+    at: at, surfaceUSvH: nil, route: "nca")
 }
 
 /// Sends `request` and expects an error reply with `code` whose message contains `fragment`.

@@ -70,16 +70,37 @@ private let ward = """
         id: .number(1), package: "W-0", store: "store-a",
         activitiesBq: ["Lu-177": 5e7, "Lu-177m": 1e4], massG: nil, at: nil, surfaceUSvH: 3),
       code: .refused, containing: "Lu-177m")
+    // Issue 15, finding 3: Lu-177 alone, route not declared, is carrier-added with its
+    // Lu-177m assumed, so decay-in-storage refuses it and says what it assumed; so does ca.
+    await expectError(
+      daemon,
+      WasteAddRequest(
+        id: .number(1), package: "W-0", store: "store-a", activitiesBq: ["Lu-177": 5e7],
+        massG: nil, at: nil, surfaceUSvH: 3),
+      code: .refused, containing: "Lu-177m assumed")
+    await expectError(
+      daemon,
+      WasteAddRequest(
+        id: .number(1), package: "W-0", store: "store-a", activitiesBq: ["Lu-177": 5e7],
+        massG: nil, at: nil, surfaceUSvH: 3, route: "ca"),
+      code: .refused, containing: "route ca")
+    await expectError(
+      daemon,
+      WasteAddRequest(
+        id: .number(1), package: "W-0", store: "store-a", activitiesBq: ["Lu-177": 5e7],
+        massG: nil, at: nil, surfaceUSvH: 3, route: "cax"),
+      code: .badRequest, containing: "route must be ca")
 
     // Sealed 200 days ago: long decayed, due for its survey.
     let old = try await daemon.send(
       WasteAddRequest(
         id: .number(2), package: "W-1", store: "store-a", activitiesBq: ["Lu-177": 5e7],
-        massG: 1000, at: now.addingTimeInterval(-200 * 86_400), surfaceUSvH: 3),
+        massG: 1000, at: now.addingTimeInterval(-200 * 86_400), surfaceUSvH: 3, route: "nca"),
       as: WasteReply.self
     ).package
     #expect(old.state == "release_due")
     #expect(old.rule == "us-dis")
+    #expect(old.route == "nca")
     let constituent = try #require(old.constituents?.first { $0.nuclide == "Lu-177" })
     // 200 d = 30.09 half-lives of 6.647 d.
     #expect(abs(constituent.activityBqNow / 5e7 - pow(0.5, 200 / 6.647)) < 1e-3 * pow(0.5, 30))
@@ -88,7 +109,7 @@ private let ward = """
     let fresh = try await daemon.send(
       WasteAddRequest(
         id: .number(3), package: "W-2", store: "store-a", activitiesBq: ["Lu-177": 2e8],
-        massG: nil, at: now, surfaceUSvH: 20), as: WasteReply.self
+        massG: nil, at: now, surfaceUSvH: 20, route: "nca"), as: WasteReply.self
     ).package
     #expect(fresh.state == "holding")
     let due = try #require(fresh.predictedReleaseAt).timeIntervalSince(now) / 86_400
@@ -121,7 +142,7 @@ private let ward = """
     let cleared = try await daemon.send(
       WasteAddRequest(
         id: .number(7), package: "W-3", store: "store-b", activitiesBq: ["Lu-177": 1e6],
-        massG: 10, at: now, surfaceUSvH: nil), as: WasteReply.self
+        massG: 10, at: now, surfaceUSvH: nil, route: "nca"), as: WasteReply.self
     ).package
     #expect(cleared.state == "holding")
     let clearanceDays = try #require(cleared.predictedReleaseAt).timeIntervalSince(now) / 86_400

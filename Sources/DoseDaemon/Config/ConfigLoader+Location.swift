@@ -15,7 +15,7 @@ extension ConfigLoader {
     "release_surface_usv_h", "package", "release_rule", "survey_detector", "survey_seconds",
     "survey_max_detection_limit_usv_h",
   ]
-  static let packageKeys = ["id", "nuclide", "nuclides", "sealed_at", "surface_usv_h"]
+  static let packageKeys = ["id", "nuclide", "nuclides", "sealed_at", "surface_usv_h", "route"]
 
   /// Largest allowed `hysteresis`: clearing at half the threshold is already very sticky.
   static let maxHysteresis = 0.5
@@ -256,8 +256,19 @@ extension ConfigLoader {
     let sealedAt = try table.requiredOffsetDateTime("sealed_at")
     let surface = try table.requiredNumber("surface_usv_h")
     try table.require(surface > 0, "surface_usv_h", "must be greater than 0, found \(fmt(surface))")
+    // Production route of the Lu-177 (issue 15): without it, Lu-177 is assessed as
+    // carrier-added, with the worst-case Lu-177m (`Lu177Route`).
+    var route: Lu177Route?
+    if let name = try table.string("route") {
+      guard let known = Lu177Route(rawValue: name) else {
+        throw table.error(
+          "route", "unknown route '\(name)' (expected ca, carrier-added, or nca, no-carrier-added)")
+      }
+      route = known
+    }
     return WastePackage(
-      id: id, components: components, sealedAt: sealedAt, surfaceUSvHAtSeal: surface)
+      id: id, components: components, sealedAt: sealedAt, surfaceUSvHAtSeal: surface,
+      lu177Route: route)
   }
 
   /// `nuclides = { "Lu-177" = 0.999, "Lu-177m" = 0.001 }`: shares of the surface dose rate.

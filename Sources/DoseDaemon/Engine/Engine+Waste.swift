@@ -36,7 +36,7 @@ extension Engine {
           id: package.id, store: location.config.id, rule: location.config.wasteRule.rawValue,
           sealedAt: package.sealedAt, activitiesBq: activities, massGrams: nil,
           surfaceUSvH: package.surfaceUSvHAtSeal, surfaceShares: shares, addedAt: time,
-          origin: Self.configOrigin)
+          origin: Self.configOrigin, route: package.lu177Route)
       }
     }
   }
@@ -136,12 +136,22 @@ extension Engine {
     if let surface = request.surfaceUSvH, !(surface >= 0 && surface.isFinite) {
       throw ControlFailure(.badRequest, "surface dose rate must be ≥ 0 µSv/h")
     }
+    var route: Lu177Route?
+    if let name = request.route {
+      guard let known = Lu177Route(rawValue: name.lowercased()) else {
+        throw ControlFailure(
+          .badRequest,
+          "route must be ca (carrier-added Lu-177) or nca (no-carrier-added), got '\(name)'")
+      }
+      route = known
+    }
     let time = clock.now().wallTime
     let sealedAt = try actionTime(request.at, what: "sealing time")
     let record = WastePackageRecord(
       id: id, store: store.config.id, rule: store.config.wasteRule.rawValue,
       sealedAt: sealedAt, activitiesBq: activities, massGrams: request.massG,
-      surfaceUSvH: request.surfaceUSvH, surfaceShares: nil, addedAt: time, origin: "dosectl")
+      surfaceUSvH: request.surfaceUSvH, surfaceShares: nil, addedAt: time, origin: "dosectl",
+      route: route)
     guard let batch = record.batch else {
       throw ControlFailure(.badRequest, "the inventory is not valid")
     }
@@ -152,9 +162,10 @@ extension Engine {
         "store \(store.config.id) (\(store.config.wasteRule.rawValue)) cannot accept package "
           + "\(id): " + acceptance.reasons.joined(separator: "; "))
     }
-    let summary = activities.sorted { $0.key < $1.key }.map {
-      "\($0.key) " + String(format: "%.3g Bq", $0.value)
-    }.joined(separator: ", ")
+    let summary =
+      activities.sorted { $0.key < $1.key }.map {
+        "\($0.key) " + String(format: "%.3g Bq", $0.value)
+      }.joined(separator: ", ") + (route.map { " (Lu-177 route \($0.rawValue))" } ?? "")
     try persistPackage(
       record,
       event: StoredEvent(
@@ -192,6 +203,7 @@ extension Engine {
     detail.surfaceUSvHNow = assessment?.surfaceUSvHNow.flatMap(StatusMapping.finite)
     detail.massG = record.massGrams
     detail.surfaceUSvHAtSeal = record.surfaceUSvH
+    detail.route = record.route
     detail.releasedAt = record.releasedAt
     detail.reasons = assessment.flatMap { $0.reasons.isEmpty ? nil : $0.reasons }
     if config == nil, record.releasedAt == nil {

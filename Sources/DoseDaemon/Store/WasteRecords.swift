@@ -20,9 +20,11 @@ public struct WastePackageRecord: Sendable, Hashable, Codable, FetchableRecord,
   public var addedAt: Date
   public var origin: String
   public var releasedAt: Date?
+  /// Declared production route of the Lu-177 (`ca`, `nca`); nil when not declared.
+  public var route: String?
 
   enum CodingKeys: String, CodingKey {
-    case id, store, rule, activities, origin
+    case id, store, rule, activities, origin, route
     case sealedAt = "sealed_at"
     case massGrams = "mass_g"
     case surfaceUSvH = "surface_usv_h"
@@ -34,7 +36,7 @@ public struct WastePackageRecord: Sendable, Hashable, Codable, FetchableRecord,
   public init(
     id: String, store: String, rule: String, sealedAt: Date, activitiesBq: [String: Double],
     massGrams: Double?, surfaceUSvH: Double?, surfaceShares: [String: Double]?, addedAt: Date,
-    origin: String
+    origin: String, route: Lu177Route? = nil
   ) {
     self.id = id
     self.store = store
@@ -46,19 +48,29 @@ public struct WastePackageRecord: Sendable, Hashable, Codable, FetchableRecord,
     self.surfaceShares = surfaceShares.flatMap(Self.json)
     self.addedAt = addedAt
     self.origin = origin
+    self.route = route?.rawValue
   }
 
   public var activitiesBq: [String: Double] { Self.decode(activities) ?? [:] }
   public var shares: [String: Double]? { surfaceShares.flatMap(Self.decode) }
 
-  /// The package as the rules see it; nil when its inventory is not valid.
+  /// The package as the rules see it; nil when its inventory (or its route) is not valid.
+  /// Records from before the route existed have none: their Lu-177 is assessed as
+  /// carrier-added (`WasteBatch`).
   public var batch: WasteBatch? {
     guard let inventory = try? Inventory(activitiesBq: activitiesBq, at: sealedAt) else {
       return nil
     }
+    let lu177Route: Lu177Route?
+    if let route {
+      guard let known = Lu177Route(rawValue: route) else { return nil }
+      lu177Route = known
+    } else {
+      lu177Route = nil
+    }
     return WasteBatch(
       id: id, inventory: inventory, massGrams: massGrams, surfaceUSvHAtSeal: surfaceUSvH,
-      surfaceShares: shares)
+      surfaceShares: shares, lu177Route: lu177Route)
   }
 
   static func json(_ values: [String: Double]) -> String? {
