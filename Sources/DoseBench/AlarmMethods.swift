@@ -65,7 +65,17 @@ struct DosedMethod: AlarmMethod {
     var evidence: [AlarmLevel: AlarmEvidence] = [:]
     if let test = assessment.thresholdTests[key]?.evidence { evidence[.alarm] = test }
     let interval = assessment.estimate?.doseRateInterval
-    tracker.update(interval: interval, fired: evidence)
+    // The engine's lower-bound path (`DetectorSummary.strictLowerBound`), 1 s readings.
+    let alpha = DoseAlarmTracker.lowerBoundAlpha(
+      falseAlarmsPerYear: tracker.falseAlarmsPerYear, readingIntervalSeconds: 1)
+    let lowerBound = assessment.estimate.flatMap { estimate in
+      DoseAlarmTracker.strictLowerBound(estimate, alpha: alpha).map {
+        StrictLowerBound(
+          doseRateUSvH: $0, alpha: alpha, counts: Double(estimate.counts),
+          seconds: estimate.liveSeconds)
+      }
+    }
+    tracker.update(interval: interval, lowerBound: lowerBound, fired: evidence)
     return tracker.level == .alarm
   }
 

@@ -46,7 +46,7 @@ public struct IsolationRoomMonitor: Sendable {
 
   public mutating func assess(detectors: [DetectorAssessment]) -> LocationAssessment {
     let summary = DetectorSummary(detectors, expected: detectorIDs, corrections: corrections)
-    alarms.update(interval: summary.doseInterval, fired: summary.firedTests(location: id))
+    alarms.update(summary: summary, location: id)
     if let interval = summary.doseInterval, summary.unfit.isEmpty, occupancy == .clear,
       interval.lowerBound > clearUSvH
     {

@@ -89,10 +89,14 @@ struct DetectorSummary {
   var overRangeDetectors: [String] = []
   var overRange: Bool { !overRangeDetectors.isEmpty }
 
+  /// Energy corrections by detector, as given.
+  let corrections: [String: EnergyCorrection]
+
   init(
     _ assessments: [DetectorAssessment], expected: [String],
     corrections: [String: EnergyCorrection] = [:]
   ) {
+    self.corrections = corrections
     var detectors: [DetectorAssessment] = []
     for id in expected {
       if let assessment = assessments.first(where: { $0.id == id }) {
@@ -126,6 +130,32 @@ struct DetectorSummary {
     }
   }
 
+  /// The highest strict lower bound among the fit detectors (energy-corrected like the
+  /// location's value), for the alarm's lower-bound path; each detector's α follows its reading
+  /// interval (`DoseAlarmTracker.lowerBoundAlpha`). Only detectors whose point estimate reaches
+  /// `floorUSvH` are bounded (the lower bound is below the point estimate, so no other can
+  /// reach it): this keeps the quantile out of the quiet path.
+  func strictLowerBound(falseAlarmsPerYear: Double, floorUSvH: Double) -> StrictLowerBound? {
+    var best: StrictLowerBound?
+    for detector in fit {
+      guard let estimate = detector.estimate, let raw = estimate.doseRateUSvH else { continue }
+      let correction = corrections[detector.id]
+      guard (correction?.corrected(raw) ?? raw) >= floorUSvH else { continue }
+      let alpha = DoseAlarmTracker.lowerBoundAlpha(
+        falseAlarmsPerYear: falseAlarmsPerYear,
+        readingIntervalSeconds: detector.lastReading?.intervalSeconds ?? 1)
+      guard
+        let bound = DoseAlarmTracker.strictLowerBound(
+          estimate, alpha: alpha, correct: { correction?.corrected($0) ?? $0 }),
+        bound > (best?.doseRateUSvH ?? -.infinity)
+      else { continue }
+      best = StrictLowerBound(
+        doseRateUSvH: bound, alpha: alpha, counts: Double(estimate.counts),
+        seconds: estimate.liveSeconds, detector: detector.id)
+    }
+    return best
+  }
+
   /// Evidence of the fired alarm tests of `location`, per level (first detector that fired).
   func firedTests(location: String) -> [AlarmLevel: AlarmEvidence] {
     var fired: [AlarmLevel: AlarmEvidence] = [:]
@@ -143,5 +173,17 @@ struct DetectorSummary {
 
   var faultReasons: [String] {
     unfit.map { "detector \($0.id) is \($0.state.rawValue)" + ($0.reason.map { ": \($0)" } ?? "") }
+  }
+}
+
+extension DoseAlarmTracker {
+  /// Updates the level from a location's detectors, as the engine does.
+  @discardableResult
+  mutating func update(summary: DetectorSummary, location: String) -> AlarmLevel {
+    update(
+      interval: summary.doseInterval,
+      lowerBound: summary.strictLowerBound(
+        falseAlarmsPerYear: falseAlarmsPerYear, floorUSvH: Swift.min(warnUSvH, alarmUSvH)),
+      fired: summary.firedTests(location: location))
   }
 }

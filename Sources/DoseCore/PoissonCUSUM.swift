@@ -8,11 +8,19 @@ import Foundation
 /// Technometrics 27 (1985) 129). Its asymptotic delay after a step to λ₁ is h/KL with
 /// KL = λ₁·ln(λ₁/λ₀) − (λ₁ − λ₀) per second (DOMAIN.md "Statistics").
 ///
-/// Threshold from the false-alarm budget: in continuous time the statistic only rises at counts,
-/// so it is a discrete CUSUM over inter-arrival times, and by Lorden's bound (Ann. Math. Stat. 42
-/// (1971) 1897) runs at least e^h counts at rate λ₀ before a false alarm, i.e. e^h/λ₀ seconds.
-/// Sampling it at reading ends can only delay an alarm, so h = ln(ARL·λ₀) keeps the mean time
-/// between false alarms at λ₀ (or any lower rate) at least ARL, whatever the reading interval.
+/// Threshold from the false-alarm budget, h = ln(ARL·λ₀). What is guaranteed (issue 15,
+/// finding 7): each reading's increment is the exact log-likelihood ratio of its Poisson count,
+/// so the likelihood ratio started at any reading is a nonnegative supermartingale at any rate
+/// ≤ λ₀ and crosses e^h with probability ≤ e^−h (Ville); by Lorden (Ann. Math. Stat. 42 (1971)
+/// 1897, Theorem 2) the mean number of *readings* before a false alarm is then at least e^h.
+/// Flooring at reading ends and capping at h only delay firing. For readings of t seconds that
+/// is e^h·t = ARL·λ₀·t seconds: at least ARL whenever λ₀·t ≥ 1 (one expected count per reading
+/// at λ₀). Below that, a low-sensitivity tube at a low threshold (SI-3BG at 0.5 µSv/h:
+/// λ₀ = 0.0136 cps), the proven figure is only ARL·λ₀·t, and the budget there rests on
+/// simulation (`dosebench` low-threshold rows, docs/measurement.md §3). The earlier claim of
+/// e^h counts, i.e. e^h/λ₀ seconds, at every rate treated the statistic as a CUSUM over
+/// inter-arrival times; the statistic kept here floors at reading ends, not at counts, so that
+/// comparison does not hold and the figure was slightly overstated at low rates.
 public struct PoissonCUSUM: Sendable, Hashable {
   public let lambda0: Double
   public let lambda1: Double

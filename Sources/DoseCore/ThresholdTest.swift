@@ -3,8 +3,9 @@ import Foundation
 /// The sequential test behind one alarm level of one location on one detector: has the dose
 /// rate reached `thresholdUSvH`?
 ///
-/// Two Poisson CUSUMs share the false-alarm budget (half each, so together at most
-/// `falseAlarmsPerYear` at half the threshold):
+/// Two Poisson CUSUMs share the false-alarm budget (each gets half of what the alarm's
+/// lower-bound path leaves, `DoseAlarmTracker.lowerBoundShare`, so together with it at most
+/// `falseAlarmsPerYear` at half the threshold; see `PoissonCUSUM` for what the bound rests on):
 /// - *fast*, λ₀ at ½·threshold (the highest rate that must not alarm, issue 5) against λ₁ at
 ///   2·threshold: near the fastest any test with this budget can be for a clear exceedance;
 /// - *steady*, λ₀ at ¾·threshold against λ₁ at the threshold: the fast test alone would never
@@ -36,8 +37,9 @@ public struct ThresholdTest: Sendable, Hashable {
         calibration.observedCountRate(doseRateUSvH: detectorDose(thresholdUSvH * fraction)),
         1e-9)
     }
-    // Each test gets half the budget.
-    let arl = 2 * Self.secondsPerYear / falseAlarmsPerYear
+    // Each test gets half of what the lower-bound path leaves (`DoseAlarmTracker`).
+    let share = (1 - DoseAlarmTracker.lowerBoundShare) / 2
+    let arl = Self.secondsPerYear / (share * falseAlarmsPerYear)
     fast = PoissonCUSUM(
       lambda0: rate(0.5), lambda1: Swift.max(rate(2), rate(0.5) * 1.0001),
       meanSecondsBetweenFalse: arl)

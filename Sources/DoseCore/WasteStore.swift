@@ -158,7 +158,7 @@ public struct WasteStoreMonitor: Sendable {
     detectors: [DetectorAssessment], at date: Date, packageStates: [PackageAssessment]? = nil
   ) -> LocationAssessment {
     let summary = DetectorSummary(detectors, expected: detectorIDs)
-    alarms.update(interval: summary.doseInterval, fired: summary.firedTests(location: id))
+    alarms.update(summary: summary, location: id)
     let packageStates = packageStates ?? packages.map { assess(package: $0, at: date) }
     if let over = summary.overRangeDetectors.first {
       alarms.raise(

@@ -102,12 +102,12 @@ func clearReverts() {
   var room = makeRoom(.clear)
   // Lower bound 11.51 µSv/h > 1 µSv/h (hotEstimate, hand computed in TestSupport).
   let result = room.assess(detectors: [
-    detector("a", .ok, quietEstimate), detector("b", .ok, hotEstimate),
+    detector("a", .ok, quietEstimate), detector("b", .ok, steadyHotEstimate),
   ])
   #expect(result.state == .awaitingClearance)
   #expect(room.occupancy == .awaitingClearance)
   #expect(result.doseRateDetector == "b")
-  #expect(result.doseAlarm == .warn)  // 14.15 ≥ 10
+  #expect(result.doseAlarm == .warn)  // strict lower bound 11.2 ≥ 10
   #expect(result.alarm == .warn)
   #expect(result.reasons.contains { $0.hasPrefix("was clear") })
   // It does not become clear again by itself when the rate falls.
@@ -144,13 +144,13 @@ func clearWithFaultKeepsOccupancy() {
 func occupiedStaysOccupied() {
   var room = makeRoom(.occupied)
   let hot = room.assess(detectors: [
-    detector("a", .ok, hotEstimate), detector("b", .ok, quietEstimate),
+    detector("a", .ok, steadyHotEstimate), detector("b", .ok, quietEstimate),
   ])
   #expect(hot.state == .occupied)
   #expect(room.occupancy == .occupied)
   #expect(hot.alarm == .warn)
-  #expect(hot.doseRateUSvH == hotEstimate.doseRateUSvH)
-  #expect(hot.doseRateInterval == hotEstimate.doseRateInterval)
+  #expect(hot.doseRateUSvH == steadyHotEstimate.doseRateUSvH)
+  #expect(hot.doseRateInterval == steadyHotEstimate.doseRateInterval)
 }
 
 @Test("An awaiting_clearance room stays so with quiet readings")

@@ -57,7 +57,7 @@ func cusumFalseAlarmBound() {
   #expect(alarms > 0, "the budget is spent at least somewhat: the test is not dead")
 }
 
-@Test("ThresholdTest design: fast 0.5×/2×, steady 0.75×/1×, each with half the budget")
+@Test("ThresholdTest design: fast 0.5×/2×, steady 0.75×/1×, each with 45 % of the budget")
 func thresholdTestDesign() {
   let test = ThresholdTest(thresholdUSvH: 2.5, calibration: noDeadTime)
   let perUSvH = 106.0 / 60
@@ -65,8 +65,9 @@ func thresholdTestDesign() {
   #expect(isClose(test.fast.lambda1, 5 * perUSvH, rel: 1e-12))
   #expect(isClose(test.steady.lambda0, 1.875 * perUSvH, rel: 1e-12))
   #expect(isClose(test.steady.lambda1, 2.5 * perUSvH, rel: 1e-12))
-  // h = ln(2 years · λ0) = ln(2 · 31 557 600 · 2.2083) = 18.7527.
-  #expect(isClose(test.fast.threshold, 18.752710269187077, rel: 1e-9))
+  // h = ln(ARL · λ0), ARL = 1 year / 0.45 (the lower-bound path keeps 10 % of the budget,
+  // issue 15): ln(31 557 600 / 0.45 · 2.2083) = 18.8581.
+  #expect(isClose(test.fast.threshold, 18.858070784844905, rel: 1e-9))
   // With dead time the design rates are observed rates (lower).
   let dead = ThresholdTest(thresholdUSvH: 2.5, calibration: sbm20)
   #expect(dead.fast.lambda1 < test.fast.lambda1)

@@ -55,3 +55,7 @@ let uncertainAboveOne = estimate(counts: 10, seconds: 4)
 /// 100 counts in 4 s: 14.1509 µSv/h, 95 % interval [11.5138, 17.2113] µSv/h
 /// (hand: 25 cps·60/106; k = 100 bounds 81.3640 and 121.6268 from scipy.stats.chi2, /4·60/106).
 let hotEstimate = estimate(counts: 100, seconds: 4)
+/// The same 14.1509 µSv/h from 1000 counts in 40 s: enough counts for the alarm's strict lower
+/// bound (α ≈ 1.1·10⁻¹¹, issue 15) to pass the 10 µSv/h warn level (it is about 11.2) but not
+/// the 20 µSv/h alarm; 100 counts in 4 s give a strict bound of about 5.7, raising nothing.
+let steadyHotEstimate = estimate(counts: 1000, seconds: 40)

@@ -183,9 +183,10 @@ func storeMissingDetectors() {
 func storeAlarm() {
   var store = makeStore([freshIodine], detectors: ["s1", "s2"])
   let result = store.assess(
-    detectors: [detector("s1", .ok, quietEstimate), detector("s2", .ok, hotEstimate)], at: now)
+    detectors: [detector("s1", .ok, quietEstimate), detector("s2", .ok, steadyHotEstimate)],
+    at: now)
   #expect(result.state == .holding)
-  #expect(result.doseAlarm == .warn)  // 14.15 µSv/h ≥ 10
+  #expect(result.doseAlarm == .warn)  // strict lower bound 11.2 µSv/h ≥ 10
   #expect(result.alarm == .warn)
   #expect(result.doseRateDetector == "s2")
 }

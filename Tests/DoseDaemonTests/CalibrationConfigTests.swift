@@ -5,13 +5,15 @@ import Testing
 @testable import DoseDaemon
 
 /// A one-detector, one-room configuration with `extra` lines in the detector table and
-/// `room` lines in the room.
+/// `room` lines in the room. The M4011 has no published dead time, so the ward gives a
+/// stand-in 100 µs unless `extra` gives its own.
 private func ward(_ extra: String, room: String = "") -> String {
   """
   [[detector]]
   id = "d1"
   driver = "simulated"
   tube = "M4011"
+  \(extra.contains("dead_time_s =") ? "" : "dead_time_s = 0.0001")
   \(extra)
 
   [[location]]

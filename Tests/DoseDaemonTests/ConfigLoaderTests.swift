@@ -194,6 +194,7 @@ private func repositoryConfig(_ name: String) -> String {
       id = "c"
       driver = "simulated"
       tube = "J305"
+      dead_time_s = 0.0001
 
       [[location]]
       id = "room"
@@ -214,8 +215,9 @@ private func repositoryConfig(_ name: String) -> String {
     #expect(b.calibration.sensitivityCpmPerUSvH == 100)
     #expect(b.calibration.source == "site configuration (no source given)")
     #expect(b.calibration.deadTimeSeconds == 190e-6)
-    // J305: no published dead time, so no correction unless configured.
-    #expect(config.detectors[2].calibration.deadTimeSeconds == 0)
+    // J305: no published dead time, so the configured one (a missing one is an error,
+    // DeadTimeConfigTests).
+    #expect(config.detectors[2].calibration.deadTimeSeconds == 0.0001)
     #expect(config.detectors[2].calibration.sensitivityCpmPerUSvH == 135.2)
   }
 

@@ -60,6 +60,7 @@ import Testing
       id = "r1"
       driver = "simulated"
       sensitivity_cpm_per_usv_h = 106.0
+      dead_time_s = 0.00019  # the SBM-20's (tube table)
         [detector.simulated]
         [[detector.simulated.source]]
         dose_rate_usv_h = 40.0
@@ -131,6 +132,7 @@ import Testing
       id = "store"
       driver = "simulated"
       sensitivity_cpm_per_usv_h = 106.0
+      dead_time_s = 0.00019  # the SBM-20's (tube table)
         [detector.simulated]
         background_usv_h = 1.0
         [[detector.simulated.fault]]
@@ -211,6 +213,7 @@ import Testing
       id = "hot"
       driver = "simulated"
       tube = "M4011"
+      dead_time_s = 0.0001  # stand-in: no published M4011 figure; immaterial at 72 cps
       energy_response = "tube"
       background = { counts = 540, seconds = 3000 }
         [detector.simulated]

@@ -135,6 +135,7 @@ extension DosedProcess {
     id = "kit"
     driver = "mightyohm"
     port = "\(port)"
+    tube = "SBM-20"
     sensitivity_cpm_per_usv_h = 100.0
     calibration_source = "test"
 

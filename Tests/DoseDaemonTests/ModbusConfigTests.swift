@@ -11,7 +11,7 @@ struct ModbusConfigTests {
     """
     [[detector]]
     id = "d"
-    sensitivity_cpm_per_usv_h = 100.0
+    tube = "SBM-20"
     \(detector)
     \(modbus.map { "\n[detector.modbus]\n" + $0 } ?? "")
 

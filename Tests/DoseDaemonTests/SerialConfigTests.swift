@@ -9,7 +9,7 @@ struct SerialConfigTests {
     """
     [[detector]]
     id = "d"
-    sensitivity_cpm_per_usv_h = 100.0
+    tube = "SBM-20"
     \(detector)
 
     [[location]]

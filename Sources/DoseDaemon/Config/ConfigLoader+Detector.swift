@@ -245,9 +245,14 @@ extension ConfigLoader {
       !source.trimmingCharacters(in: .whitespaces).isEmpty, "calibration_source",
       "must not be empty (say where the sensitivity comes from)")
 
-    let deadTime =
-      try table.number("dead_time_s") ?? tube?.deadTimeSeconds
-      ?? (driver == .opengamma ? openGammaDeadTimeSeconds : 0)
+    // Never 0 by default: with τ = 0 there is no correction, and the over-range (mτ ≥ 0.3)
+    // and fold-back rules can never fire, so a saturated tube would read low (issue 15).
+    guard
+      let deadTime = try table.number("dead_time_s") ?? tube?.deadTimeSeconds
+        ?? driver.flatMap(defaultDeadTime)
+    else {
+      throw table.missing("dead_time_s", deadTimeHint(tube: tube, driver: driver))
+    }
     try table.require(
       deadTime >= 0 && deadTime < maxDeadTimeSeconds, "dead_time_s",
       "must be at least 0 and less than \(fmt(maxDeadTimeSeconds)) s (GM dead times are "
@@ -286,6 +291,40 @@ extension ConfigLoader {
           + "detector's [detector.background] (counts and seconds measured in place)")
     }
     return calibration
+  }
+
+  /// Dead time of a driver's own detector where a source gives one: the Open Gamma Detector's
+  /// energy-mode figure and the RadiaCode's (devices.md §7 and the RadiaCode section). Other
+  /// drivers report the pulses of whatever tube is wired to them: its dead time comes from the
+  /// tube table or the configuration.
+  static func defaultDeadTime(_ driver: DriverKind) -> Double? {
+    switch driver {
+    case .opengamma: openGammaDeadTimeSeconds
+    case .radiacode: radiaCodeDeadTimeSeconds
+    default: nil
+    }
+  }
+
+  /// Dead time the RadiaCode developers give, about 5 µs (devices.md, RadiaCode "Dead time":
+  /// reported in sandialabs/SpecUtils issue 35 and pull 42; secondary, [M] unverified against a
+  /// manufacturer document). At its stated 50 000 cps limit mτ = 0.25, so over-range
+  /// (mτ ≥ 0.3) fires just beyond it.
+  static let radiaCodeDeadTimeSeconds = 5e-6
+
+  /// What to write when `dead_time_s` is missing.
+  static func deadTimeHint(tube: TubeModel?, driver: DriverKind?) -> String {
+    let example = "the tube's datasheet or a two-source measurement, e.g. dead_time_s = 0.00019"
+    if let tube {
+      return "no published dead time for tube \(tube.name) is built in, and without one the "
+        + "over-range and fold-back rules cannot work; give \(example)"
+    }
+    if driver == .modbus {
+      return "the dead time of the probe's tube (0 only if the register already holds a "
+        + "dead-time-corrected rate, then give max_cps too); give \(example)"
+    }
+    return "or name a tube with a built-in dead time ("
+      + TubeTable.all.filter { $0.deadTimeSeconds != nil }.map(\.name).joined(separator: ", ")
+      + "); give \(example)"
   }
 
   /// `[detector.background]`: counts over seconds measured in place with no source.

@@ -9,7 +9,8 @@ enum LocationMonitor: Sendable {
   /// - Parameter calibrations: of every configured detector, for the energy corrections.
   init(config: LocationConfig, calibrations: [String: Calibration] = [:]) {
     let alarms = DoseAlarmTracker(
-      warnUSvH: config.warnUSvH, alarmUSvH: config.alarmUSvH, hysteresis: config.hysteresis)
+      warnUSvH: config.warnUSvH, alarmUSvH: config.alarmUSvH, hysteresis: config.hysteresis,
+      falseAlarmsPerYear: config.falseAlarmsPerYear)
     switch config.kind {
     case .isolationRoom:
       self = .room(
