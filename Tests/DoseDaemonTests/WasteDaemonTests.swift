@@ -1,3 +1,4 @@
+import DoseCore
 import DoseProtocol
 import Foundation
 import Testing
@@ -244,6 +245,35 @@ private let ward = """
     #expect(shown.state != "released")
     await daemon.stop()
   }
+}
+
+/// Surveys recorded before the release test existed hold only their 10 CFR 35.2092 fields and
+/// ISO 11929 limits: the decision from those records must equal the one from the measurements.
+@Test func recordedSurveysDecideAsTheirMeasurements() throws {
+  var calibration = Calibration(
+    sensitivityCpmPerUSvH: 106, nuclide: "Cs-137", source: "test", deadTimeSeconds: 190e-6,
+    background: BackgroundMeasurement(counts: 1060, seconds: 6000))
+  calibration.intrinsicBackgroundCPS = 0.01
+  let results = try [21, 18, 25, 16, 20].map { counts in
+    try #require(
+      SurveyResult(
+        grossCounts: UInt64(counts), grossSeconds: 120, calibration: calibration,
+        maxDetectionLimitUSvH: 0.1))
+  }
+  let records = results.map {
+    SurveyRecord(
+      package: "W-1", time: Date(timeIntervalSince1970: 0), detector: "bench",
+      instrument: "SBM-20", surveyor: "A. Surveyor", result: $0)
+  }
+  let measured = WasteReleaseTest(
+    surveys: results.map { SurveyCounts($0, detector: "bench") }, maxDetectionLimitUSvH: 0.1)
+  let recorded = Engine.releaseDecision(records, maxDetectionLimitUSvH: 0.1)
+  #expect(recorded.surveys == 5)
+  #expect(recorded.passed == measured.passed)
+  #expect(recorded.levelUSvH == measured.levelUSvH)
+  #expect(abs(log(recorded.evidence) - measured.logEvidence) < 1e-9)
+  // c recovered from the record is the calibration's 106/60 cps per µSv/h.
+  #expect(abs((records[0].counts.cpsPerUSvH ?? 0) - 106.0 / 60) < 1e-9)
 }
 
 private func expectError(
