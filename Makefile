@@ -83,7 +83,7 @@ bench: deps
 bench-check: deps
 	$(SWIFT) build -c release --product dosebench
 	$(SWIFT) build -c release --product dosed
-	.build/release/dosebench --only detect_step,clearance,abuse,history --check
+	.build/release/dosebench --only detect_step,clearance,waste_survey,abuse,history --check
 
 # --- Installation ----------------------------------------------------------------------------
 # make install [DESTDIR=…] [PREFIX=/usr]: a release build with the Swift runtime linked in

@@ -132,9 +132,12 @@ public struct WastePackageDetail: Codable, Sendable, Hashable {
   public var reasons: [String]?
   public var releasedAt: Date?
   public var surveys: [SurveyStatus]?
+  /// The release decision over every survey of the package (with `surveys`).
+  public var releaseDecision: ReleaseDecisionStatus?
 
   enum CodingKeys: String, CodingKey {
     case id, store, state, rule, constituents, reasons, surveys, route
+    case releaseDecision = "release_decision"
     case sealedAt = "sealed_at"
     case predictedReleaseAt = "predicted_release_at"
     case surfaceUSvHNow = "surface_usv_h_now"
@@ -167,6 +170,54 @@ public struct ConstituentStatus: Codable, Sendable, Hashable {
     self.nuclide = nuclide
     self.activityBqAtSeal = activityBqAtSeal
     self.activityBqNow = activityBqNow
+  }
+}
+
+/// Whether a package's surveys, all of them together, show it indistinguishable from
+/// background with the stated error rate (docs/measurement.md §8).
+public struct ReleaseDecisionStatus: Codable, Sendable, Hashable {
+  /// The surveys show the net rate below `level_usv_h`: the package may be released.
+  public var passed: Bool
+  /// `sequential_likelihood_ratio`.
+  public var method: String
+  /// Chance of ever passing a package at or above `level_usv_h`, however often surveyed.
+  public var errorRate: Double
+  /// The net surface dose rate the decision is against (the first adequate survey's decision
+  /// threshold), µSv/h; nil before an adequate survey.
+  public var levelUSvH: Double?
+  public var surveys: Int
+  public var adequateSurveys: Int
+  /// Product of the surveys' likelihood-ratio bets, and what it must reach (1/α_w).
+  public var evidence: Double
+  public var evidenceNeeded: Double
+  /// Further surveys a clean package is expected to need; nil when counting cannot show it.
+  public var surveysNeededIfClean: Int?
+  public var reason: String?
+
+  enum CodingKeys: String, CodingKey {
+    case passed, method, surveys, evidence, reason
+    case errorRate = "error_rate"
+    case levelUSvH = "level_usv_h"
+    case adequateSurveys = "adequate_surveys"
+    case evidenceNeeded = "evidence_needed"
+    case surveysNeededIfClean = "surveys_needed_if_clean"
+  }
+
+  public init(
+    passed: Bool, method: String, errorRate: Double, levelUSvH: Double?, surveys: Int,
+    adequateSurveys: Int, evidence: Double, evidenceNeeded: Double,
+    surveysNeededIfClean: Int?, reason: String?
+  ) {
+    self.passed = passed
+    self.method = method
+    self.errorRate = errorRate
+    self.levelUSvH = levelUSvH
+    self.surveys = surveys
+    self.adequateSurveys = adequateSurveys
+    self.evidence = evidence
+    self.evidenceNeeded = evidenceNeeded
+    self.surveysNeededIfClean = surveysNeededIfClean
+    self.reason = reason
   }
 }
 

@@ -16,11 +16,12 @@ struct DoseBenchCommand: ParsableCommand {
 
   @Option(
     help: ArgumentHelp(
-      "Benches to run: detect_step, clearance, throughput, socket, abuse, history, soak "
+      "Benches to run: detect_step, clearance, waste_survey, throughput, socket, abuse, "
+        + "history, soak "
         + "(comma separated; socket, abuse, history and soak start the dosed and dosectl built "
         + "beside dosebench; history writes a year of minutes for 16 detectors, about 1 GB in "
         + "/tmp; soak, not run by default, takes 30 simulated days at 3600×: 12 minutes)."))
-  var only: String = "detect_step,clearance,throughput,socket,abuse,history"
+  var only: String = "detect_step,clearance,waste_survey,throughput,socket,abuse,history"
 
   @Option(help: "Step trials per tube.")
   var trials = 1000
@@ -34,7 +35,7 @@ struct DoseBenchCommand: ParsableCommand {
   @Option(help: "Simulated days of the soak.")
   var soakDays = 30.0
 
-  @Flag(help: "Exit 1 when a target of the benches run is missed (issues 5, 7, 9).")
+  @Flag(help: "Exit 1 when a target of the benches run is missed (issues 5, 7, 9, 14, 15).")
   var check = false
 
   // One client of the connection-lockout scenario, run by the abuse bench and its test as
@@ -76,6 +77,11 @@ struct DoseBenchCommand: ParsableCommand {
       bench.roomsPerGroup = rooms
       clearance = bench.run()
       if json { clearance.forEach(emit) }
+    }
+    var waste: [WasteSurveyResult] = []
+    if selected.contains("waste_survey"), let tube = TubeTable.lookup("SBM-20") {
+      waste = WasteSurveyBench(tube: tube).run()
+      if json { waste.forEach(emit) }
     }
     if selected.contains("throughput") {
       let result = ThroughputBench().run()
@@ -125,8 +131,16 @@ struct DoseBenchCommand: ParsableCommand {
     if let socket { failures += BenchTargets.failures(socket: socket.0, start: socket.1) }
     if let abuse { failures += BenchTargets.failures(abuse: abuse) }
     if let history { failures += BenchTargets.failures(history: history) }
+    failures += waste.flatMap(\.failures)
     if !json {
       print(BenchTable.render(steps: steps, clearance: clearance, throughput: throughput))
+      if !waste.isEmpty {
+        print(
+          "waste_survey: packages surveyed until released (≤ 20 surveys), released fraction; "
+            + "stated rate \(WasteReleaseTest.defaultAlpha)")
+        for row in waste { print(row.summary) }
+        print("")
+      }
       if let (load, start) = socket { print(BenchTable.render(load, start)) }
       if let abuse { print(abuse.summary) }
       if let history { print(history.summary) }

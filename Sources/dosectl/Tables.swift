@@ -221,6 +221,14 @@ extension Tables {
     if let mass = package.massG { lines.append("mass:       \(Format.number(mass)) g") }
     if let released = package.releasedAt { lines.append("released:   \(Format.time(released))") }
     for reason in package.reasons ?? [] { lines.append("why:        \(shown(reason))") }
+    if let decision = package.releaseDecision, decision.surveys > 0 {
+      let level = decision.levelUSvH.map { " below \(Format.number($0)) µSv/h" } ?? ""
+      lines.append(
+        "surveys:    \(decision.surveys) together "
+          + (decision.passed ? "passed" : "not passed") + level
+          + " (error rate \(Format.number(decision.errorRate * 100)) %)")
+      if let reason = decision.reason { lines.append("why:        \(shown(reason))") }
+    }
     if let constituents = package.constituents {
       lines.append("")
       lines.append(

@@ -156,7 +156,14 @@ import Testing
         .status == 0)
     #expect(try await room()["occupancy"] as? String == "clear")
 
-    #expect(try await dosectl(["waste", "survey", "W-1", "--surveyor", "J. Smith"]).status == 0)
+    // Every survey of the package counts (about 1.4 at this bench on average): survey until
+    // the surveys together pass, then release.
+    for _ in 1...8 {
+      let surveyed = try await json(["waste", "survey", "W-1", "--surveyor", "J. Smith"])
+      let package = try #require(surveyed["package"] as? [String: Any])
+      let decision = try #require(package["release_decision"] as? [String: Any])
+      if decision["passed"] as? Bool == true { break }
+    }
     #expect(try await dosectl(["waste", "release", "W-1"]).status == 0)
 
     // Every step is in the records, with who did it.

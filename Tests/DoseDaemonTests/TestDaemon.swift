@@ -184,6 +184,7 @@ let smallWard = """
     [[location.package]]
     id = "P2"
     nuclide = "Lu-177"
+    route = "nca"
     sealed_at = 2099-01-01T00:00:00Z
     surface_usv_h = 5.0
   """

@@ -222,7 +222,13 @@ extension Engine {
       }
     }
     if withSurveys, let store {
-      detail.surveys = ((try? store.surveys(package: id)) ?? []).map(Self.surveyStatus)
+      // Unreadable survey records read as none: no release on surveys that cannot be shown.
+      let surveys = (try? store.surveys(package: id)) ?? []
+      detail.surveys = surveys.map(Self.surveyStatus)
+      if let config {
+        detail.releaseDecision = Self.releaseDecision(
+          surveys, maxDetectionLimitUSvH: config.effectiveSurveyMaxDetectionLimitUSvH)
+      }
     }
     return detail
   }
@@ -247,12 +253,15 @@ extension Engine {
     default:
       break
     }
-    guard let survey = detail.surveys?.last else {
+    guard let survey = detail.surveys?.last, let decision = detail.releaseDecision else {
       throw ControlFailure(.refused, "package \(id) has no release survey: survey it first")
     }
-    guard survey.passed else {
+    // Every survey of the package counts, not the last passing one: surveyed until one passed,
+    // a package above background would eventually be released (docs/measurement.md §8).
+    guard decision.passed else {
       throw ControlFailure(
-        .refused, "the last survey of package \(id) did not pass: \(survey.reason ?? "")")
+        .refused,
+        "the surveys of package \(id) did not pass, taken together: \(decision.reason ?? "")")
     }
     let time = clock.now().wallTime
     // Clearance rules also need the activity concentration under the limits by now.
@@ -273,8 +282,8 @@ extension Engine {
         message: "package \(id) released after the survey of \(Self.iso(survey.time)) by "
           + "\(survey.surveyor): "
           + String(
-            format: "surface %.3g µSv/h, background %.3g µSv/h", survey.surfaceUSvH,
-            survey.backgroundUSvH), actor: actor))
+            format: "surface %.3g µSv/h, background %.3g µSv/h; ", survey.surfaceUSvH,
+            survey.backgroundUSvH) + Self.describe(decision), actor: actor))
     wastePackages[index] = record
     packageCache[id] = nil
     return try wasteDetail(id)
@@ -334,13 +343,18 @@ extension Engine {
       package: id, time: time, detector: detectorID,
       instrument: instrument.isEmpty ? detectorConfig.driver.rawValue : instrument,
       surveyor: name, result: result)
+    var surveys = ((try? store?.surveys(package: id)) ?? []).map(\.counts)
+    surveys.append(SurveyCounts(result, detector: detectorID))
+    let decision = WasteReleaseTest(
+      surveys: surveys, maxDetectionLimitUSvH: config.effectiveSurveyMaxDetectionLimitUSvH)
     let message =
       "survey of package \(id) by \(name): "
       + String(
         format: "surface %.3g µSv/h, background %.3g µSv/h, decision threshold %.3g, "
           + "detection limit %.3g µSv/h: ", survey.surfaceUSvH, survey.backgroundUSvH,
         survey.decisionThresholdUSvH, survey.detectionLimitUSvH)
-      + (result.passed ? "passed" : "FAILED (\(result.failure ?? ""))")
+      + (result.passed ? "passed" : "FAILED (\(result.failure ?? ""))") + "; "
+      + Self.describe(Self.releaseDecision(decision))
     if let store {
       do {
         try store.record(
@@ -426,6 +440,35 @@ extension Engine {
       storageProblem = "\(error)"
       throw ControlFailure(.unavailable, "the action could not be recorded: \(error)")
     }
+  }
+
+  /// The release decision over every survey recorded for the package.
+  static func releaseDecision(_ surveys: [SurveyRecord], maxDetectionLimitUSvH: Double)
+    -> ReleaseDecisionStatus
+  {
+    releaseDecision(
+      WasteReleaseTest(
+        surveys: surveys.map(\.counts), maxDetectionLimitUSvH: maxDetectionLimitUSvH))
+  }
+
+  static func releaseDecision(_ test: WasteReleaseTest) -> ReleaseDecisionStatus {
+    ReleaseDecisionStatus(
+      passed: test.passed, method: "sequential_likelihood_ratio", errorRate: test.alpha,
+      levelUSvH: test.levelUSvH, surveys: test.surveys, adequateSurveys: test.adequateSurveys,
+      evidence: Swift.min(exp(test.logEvidence), Double.greatestFiniteMagnitude),
+      evidenceNeeded: exp(test.decisionValue), surveysNeededIfClean: test.surveysNeededIfClean,
+      reason: test.failure)
+  }
+
+  /// One line for the records: the decision over all surveys.
+  static func describe(_ decision: ReleaseDecisionStatus) -> String {
+    let head = String(
+      format: "release decision over %d surveys: evidence %.3g of %.3g", decision.surveys,
+      decision.evidence, decision.evidenceNeeded)
+    let level = decision.levelUSvH.map { String(format: " against %.3g µSv/h", $0) } ?? ""
+    return head + level
+      + String(format: " (error rate %.3g %%): ", decision.errorRate * 100)
+      + (decision.passed ? "passed" : "not passed")
   }
 
   static func surveyStatus(_ record: SurveyRecord) -> SurveyStatus {

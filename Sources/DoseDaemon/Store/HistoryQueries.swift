@@ -43,12 +43,19 @@ extension RecordStore {
           "until": StoredTime.value(until),
         ])
       return rows.map { row in
-        HistoryPoint(
+        let low: Double? = row["dose_min"]
+        let high: Double? = row["dose_max"]
+        // The weighted mean of one minute is that minute's mean, give or take a rounding of
+        // (m·t)/t: kept within the bucket's range, where it belongs.
+        let mean = (row["dose_mean"] as Double?).map { mean in
+          Swift.min(Swift.max(mean, low ?? mean), high ?? mean)
+        }
+        return HistoryPoint(
           detector: detector,
           minute: Date(timeIntervalSince1970: Double(row["bucket"] as Int64? ?? 0)),
           counts: UInt64(max(0, row["counts"] as Int64? ?? 0)),
-          liveSeconds: row["live_s"] ?? 0, doseMinUSvH: row["dose_min"],
-          doseMeanUSvH: row["dose_mean"], doseMaxUSvH: row["dose_max"])
+          liveSeconds: row["live_s"] ?? 0, doseMinUSvH: low, doseMeanUSvH: mean,
+          doseMaxUSvH: high)
       }
     }
   }

@@ -145,6 +145,16 @@ public struct SurveyRecord: Sendable, Hashable, Codable, FetchableRecord,
     reason = result.failure
   }
 
+  /// The survey as the release test over all surveys sees it, from the recorded counts alone
+  /// (so surveys recorded before that test existed decide the same way).
+  public var counts: SurveyCounts {
+    SurveyCounts(
+      grossCounts: grossCounts, grossSeconds: grossSeconds, backgroundCounts: backgroundCounts,
+      backgroundSeconds: backgroundSeconds, decisionThresholdUSvH: decisionThresholdUSvH,
+      detectionLimitUSvH: detectionLimitUSvH,
+      saturated: surfaceUSvH >= .greatestFiniteMagnitude, detector: detector)
+  }
+
   static func finite(_ value: Double) -> Double {
     value.isFinite ? value : (value > 0 ? .greatestFiniteMagnitude : -.greatestFiniteMagnitude)
   }
