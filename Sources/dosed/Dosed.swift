@@ -62,6 +62,10 @@ struct Dosed: AsyncParsableCommand {
       throw ExitCode(1)
     }
     if checkConfig {
+      // Allowed, but said: the check passes.
+      for warning in resolved.alarmBudgetWarnings {
+        FileHandle.standardError.write(Data("dosed: warning: \(warning)\n".utf8))
+      }
       print(
         "\(resolved.sourcePath): OK (\(resolved.detectors.count) detectors, "
           + "\(resolved.locations.count) locations)")

@@ -86,6 +86,9 @@ actor ConfigReloader {
       await supervisor.start(DetectorFactory.driver(for: detector, directory: watcher.directory))
     }
     current = config
+    for warning in config.alarmBudgetWarnings {
+      logger.warning("alarm level below the verified range", metadata: ["detail": "\(warning)"])
+    }
     logger.info(
       "configuration reloaded",
       metadata: metadata.merging([

@@ -22,6 +22,9 @@ public enum DaemonRunner {
         "version": "\(ProtocolInfo.softwareVersion)", "config": "\(config.sourcePath)",
         "socket": "\(config.daemon.socketPath)", "state_dir": "\(config.daemon.stateDirectory)",
       ])
+    for warning in config.alarmBudgetWarnings {
+      logger.warning("alarm level below the verified range", metadata: ["detail": "\(warning)"])
+    }
     let service = DosedService(
       config: config, timeScale: options.timeScale ?? 1, logger: logger,
       loadConfig: { try options.resolve(vettingWith: .dosed()) }, reloadOnSIGHUP: true)
