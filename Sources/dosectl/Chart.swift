@@ -7,7 +7,8 @@ enum Chart {
   static let width = 60
   static let height = 10
 
-  static func render(_ points: [HistoryPoint]) -> String {
+  /// - Parameter bucketSeconds: what each point summarises (`bucket_s` of the reply).
+  static func render(_ points: [HistoryPoint], bucketSeconds: Double = 60) -> String {
     let doses = points.compactMap { point in point.doseMeanUSvH.map { (point.minute, $0) } }
     guard let first = doses.first?.0, let last = doses.last?.0, let top = doses.map(\.1).max()
     else { return "no recorded dose rates in that period" }
@@ -35,7 +36,9 @@ enum Chart {
     }
     lines.append(String(repeating: " ", count: 8) + "└" + String(repeating: "─", count: width))
     lines.append(
-      "µSv/h as read (per-minute mean, highest detector)  " + Format.time(first) + " → "
+      "µSv/h as read ("
+        + (bucketSeconds > 60 ? "mean per \(Format.age(bucketSeconds))" : "per-minute mean")
+        + ", highest detector)  " + Format.time(first) + " → "
         + Format.time(last) + "  (\(minutes) min)")
     return lines.joined(separator: "\n")
   }

@@ -58,10 +58,7 @@ struct History: ParsableCommand {
       return
     }
     let reply = try decode(HistoryReply.self, line)
-    if reply.bucketSeconds > 60 {
-      print("each point summarises \(Format.age(reply.bucketSeconds)) (long window)")
-    }
-    print(Chart.render(reply.points))
+    print(Chart.render(reply.points, bucketSeconds: reply.bucketSeconds))
     // For an occupied room, when the patient is predicted to reach the release limit.
     // (Asked quietly: for a detector or a store there is simply nothing to add.)
     if reply.detectors != [id], let client = try? DoseClient(path: options.socketPath),

@@ -105,6 +105,21 @@ private func fill(_ directory: String, endingAt end: Date) async throws {
     await daemon.stop()
   }
 
+  @Test func aLongWindowOverAShortRecordKeepsMinutes() async throws {
+    let daemon = try await TestDaemon.start(ward, timeScale: 600)
+    try await eventually("minutes are recorded") {
+      try await daemon.send(
+        HistoryRequest(id: .number(1), of: "r1", since: nil), as: HistoryReply.self
+      ).points.count >= 3
+    }
+    var request = HistoryRequest(id: .number(2), of: "room-1", since: nil)
+    request.lastSeconds = 400 * 86_400
+    let reply = try await daemon.send(request, as: HistoryReply.self)
+    #expect(reply.bucketSeconds == 60, "the window starts at the first record")
+    #expect(reply.points.count >= 3)
+    await daemon.stop()
+  }
+
   @Test func eventsComeInPages() async throws {
     let first = try await TestDaemon.start(ward)
     let directory = first.directory

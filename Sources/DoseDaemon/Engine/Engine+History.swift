@@ -114,7 +114,13 @@ extension RecordQuery {
   }
 
   private func bucketed(_ request: HistoryRequest) throws -> HistoryReply {
-    guard let start = try since ?? store.firstMinute(detectors: detectors), start <= until else {
+    // The window starts no earlier than the first record: a year asked of a week of records
+    // is shown at the week's resolution.
+    guard let first = try store.firstMinute(detectors: detectors) else {
+      return HistoryReply(id: request.id, of: request.of, detectors: detectors, points: [])
+    }
+    let start = Swift.max(since ?? first, first)
+    guard start <= until else {
       return HistoryReply(id: request.id, of: request.of, detectors: detectors, points: [])
     }
     let width = Self.bucketWidth(span: until.timeIntervalSince(start), detectors: detectors.count)
