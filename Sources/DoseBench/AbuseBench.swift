@@ -13,7 +13,7 @@ import Synchronization
 public struct AbuseBench: Sendable {
   public var dosed: String
   public var detectors = 16
-  /// The `dosebench` whose `--client` modes play the connection-lockout scenario (issue 14):
+  /// The `dosebench` whose `--client` modes play the connection-lockout scenario:
   /// run last, as root only (the clients take other uids through setpriv); nil = not run.
   public var helper: String?
   /// Issue 9: "the daemon answers a well-formed status within 100 ms throughout".
@@ -161,7 +161,7 @@ public struct AbuseResult: Sendable, Hashable, Codable {
   public var bench = "abuse"
   public var detectors: Int
   public var phases: [AbusePhase]
-  /// The connection-lockout scenario's probes (issue 14), when it ran.
+  /// The connection-lockout scenario's probes, when it ran.
   public var admission: AdmissionResult?
 
   public var slowestMs: Double { phases.map(\.maxMs).max() ?? .nan }

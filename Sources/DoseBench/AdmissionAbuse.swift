@@ -6,7 +6,7 @@ import Synchronization
   import Glibc
 #endif
 
-/// The two clients of the connection-lockout scenario (issue 14, finding 7), each run as its
+/// The two clients of the connection-lockout scenario, each run as its
 /// own process so that it connects with its own uid (`dosebench --client`, under `setpriv`):
 /// the hostile reader, and a probe that an operator's `dosectl status` stands for.
 public enum AdmissionAbuse {

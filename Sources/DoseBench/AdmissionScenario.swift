@@ -5,7 +5,7 @@ import Foundation
   import Glibc
 #endif
 
-/// The connection-lockout scenario of issue 14 (finding 7) against a running `dosed`, with
+/// The connection-lockout scenario against a running `dosed`, with
 /// real uids: an unprivileged reader (uid 65534) opens 500 connections at once and floods
 /// 10 000 malformed requests over the ones it is let in on, again and again; meanwhile root,
 /// a member of the admin group and another reader each connect afresh every 50 ms and ask

@@ -2,7 +2,7 @@ import DoseProtocol
 import Foundation
 import Synchronization
 
-/// `history` (issue 14): a real `dosed` with 16 simulated detectors in one location and a year of
+/// `history`: a real `dosed` with 16 simulated detectors in one location and a year of
 /// minute records for each (8.4 million rows, written with the sqlite3 shell), queried the way
 /// `dosectl history` and `dosectl export` do while a probe asks `status` every 20 ms. Reported:
 /// each query's time and points, the longest gap between two evaluations seen in the snapshots'

@@ -28,7 +28,7 @@ public struct StepDetectionBench: Sendable {
     public var tube: String
     public var thresholdUSvH: Double
     /// Issue 5's rows, with the peers and the latency targets; the others are the
-    /// low-threshold corner (issue 15, finding 6), checked for false alarms only.
+    /// low-threshold corner, checked for false alarms only.
     public var peers: Bool
   }
 

@@ -1,7 +1,7 @@
 import DoseCore
 import Foundation
 
-/// `waste_survey` (issue 15, finding 2): waste packages surveyed again and again until released,
+/// `waste_survey`: waste packages surveyed again and again until released,
 /// at most 20 times. Packages at the decision threshold r* and at the detection limit r# of
 /// their survey must be released no more often than the stated rate (5 %) however many surveys
 /// they get; a clean package must still be released. The baseline, on the same counts, is the

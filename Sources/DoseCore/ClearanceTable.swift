@@ -59,7 +59,7 @@ public struct ClearanceTable: Sendable, Hashable {
   /// **Ra-223: 0.01 Bq/g, the most restrictive candidate, not a confirmed Spalte 3 value.** Both
   /// transcriptions give 100 Bq/g in Spalte 3, which is also the EU 2013/59 exemption value for
   /// moderate amounts (Annex VII Table B); whether Spalte 3 is meant as a clearance value for
-  /// Ra-223 could not be confirmed against the primary text (issue 15, finding 4). The lowest
+  /// Ra-223 could not be confirmed against the primary text. The lowest
   /// figure Tabelle 1 gives Ra-223 in any clearance column is 0.01 Bq/g (Spalte 7, soil
   /// surfaces; Spalte 6, rubble, gives 0.4), so that is used until the printed table is read.
   ///

@@ -6,7 +6,7 @@ import Foundation
 /// Lu-177: 0.00594, the DIN 6844 value (H*(10), point source) as quoted by Kranert et al.,
 /// Nuklearmedizin 2019;58:180 (health-physics.md §4.2 [V] secondary: DIN 6844 itself is not
 /// public and was not read here, so its part and table row are not confirmed). The
-/// `MaF-MPJ/Bonifiche-app` table's 0.00764 was 29 % higher (issue 15, finding 7).
+/// `MaF-MPJ/Bonifiche-app` table's 0.00764 was 29 % higher.
 ///
 /// The others come from the `MaF-MPJ/Bonifiche-app` table (health-physics.md §4.2, [V]
 /// secondary, no primary table row known); F-18 and Ga-68 from AAPM TG-108 (Madsen et al., Med

@@ -8,8 +8,8 @@ import Foundation
 /// Technometrics 27 (1985) 129). Its asymptotic delay after a step to λ₁ is h/KL with
 /// KL = λ₁·ln(λ₁/λ₀) − (λ₁ − λ₀) per second (DOMAIN.md "Statistics").
 ///
-/// Threshold from the false-alarm budget, h = ln(ARL·λ₀). What is guaranteed (issue 15,
-/// finding 7): each reading's increment is the exact log-likelihood ratio of its Poisson count,
+/// Threshold from the false-alarm budget, h = ln(ARL·λ₀). What is guaranteed: each
+/// reading's increment is the exact log-likelihood ratio of its Poisson count,
 /// so the likelihood ratio started at any reading is a nonnegative supermartingale at any rate
 /// ≤ λ₀ and crosses e^h with probability ≤ e^−h (Ville); by Lorden (Ann. Math. Stat. 42 (1971)
 /// 1897, Theorem 2) the mean number of *readings* before a false alarm is then at least e^h.

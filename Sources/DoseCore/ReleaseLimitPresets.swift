@@ -67,7 +67,7 @@ extension ReleaseLimit {
   ]
 
   /// The `us-default` limit for a nuclide: Table U.1's row where the table has the nuclide
-  /// (issue 15, finding 5: a published row is not replaced by the formula), the Γ-free formula
+  /// (a published row is not replaced by the formula), the Γ-free formula
   /// from its (ICRP-107) physical half-life where it does not. An unverified row is used only
   /// where it is at or below the formula's value; above it, the formula's value is used and the
   /// source says why. The source (served as `limit_source`) starts with which it is.

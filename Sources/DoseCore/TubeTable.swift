@@ -12,7 +12,7 @@
 /// Dead time: J305, M4011, SBM-19, SI-29BG and SI-3BG have none here. Their specifications as
 /// transcribed by Rad Lab (`Gissio/radlab: simulations/{j305,m4011,si3bg}/specs/*.md`, from
 /// schmoozie.co.uk) give no dead time, and health-physics.md §5.1 lists SBM-19 and SI-29BG as
-/// gaps (§9 item 7); no public datasheet with a figure was found (issue 15). The configuration
+/// gaps (§9 item 7); no public datasheet with a figure was found. The configuration
 /// loader therefore refuses a detector of these tubes without `dead_time_s` (never 0: with
 /// τ = 0 the over-range and fold-back rules cannot fire).
 public struct TubeModel: Sendable, Hashable {

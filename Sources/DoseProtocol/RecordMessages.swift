@@ -130,7 +130,7 @@ public struct HistoryReply: Codable, Sendable, Hashable {
   public var nextSince: Date?
 
   /// At most this many points in one reply, so that no query holds the daemon long or costs it
-  /// much memory (issue 14): 5 000 is a reply of about 1 MB, more points than a terminal or a
+  /// much memory: 5 000 is a reply of about 1 MB, more points than a terminal or a
   /// chart can show (project choice).
   public static let maxPoints = 5_000
 

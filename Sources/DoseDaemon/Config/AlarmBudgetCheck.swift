@@ -1,7 +1,7 @@
 import DoseCore
 
 /// Where a configuration asks for alarm levels below what the false-alarm budget has been shown
-/// to hold for (issue 15, finding 6). The alarm's statistics are guaranteed for one expected
+/// to hold for. The alarm's statistics are guaranteed for one expected
 /// count per reading at half the threshold (docs/measurement.md §3); below that only the
 /// simulation backs the budget, and `dosebench` covers it down to its corner row: SI-3BG
 /// (3.27 cpm per µSv/h) at 0.25 µSv/h, 0.82 cpm at the threshold, ≤ 1 false alarm per

@@ -1,4 +1,4 @@
-/// `[daemon]` keys of connection admission (issue 14): who may take the socket's places.
+/// `[daemon]` keys of connection admission: who may take the socket's places.
 extension ConfigLoader {
   /// Reads `max_watchers`, `reserved_clients`, `max_clients_per_user` and `login_grace_s`
   /// after `max_clients`. Defaults, all project choices:

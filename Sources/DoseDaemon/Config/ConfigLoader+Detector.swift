@@ -246,7 +246,7 @@ extension ConfigLoader {
       "must not be empty (say where the sensitivity comes from)")
 
     // Never 0 by default: with τ = 0 there is no correction, and the over-range (mτ ≥ 0.3)
-    // and fold-back rules can never fire, so a saturated tube would read low (issue 15).
+    // and fold-back rules can never fire, so a saturated tube would read low.
     guard
       let deadTime = try table.number("dead_time_s") ?? tube?.deadTimeSeconds
         ?? driver.flatMap(defaultDeadTime)

@@ -256,7 +256,7 @@ extension ConfigLoader {
     let sealedAt = try table.requiredOffsetDateTime("sealed_at")
     let surface = try table.requiredNumber("surface_usv_h")
     try table.require(surface > 0, "surface_usv_h", "must be greater than 0, found \(fmt(surface))")
-    // Production route of the Lu-177 (issue 15): without it, Lu-177 is assessed as
+    // Production route of the Lu-177: without it, Lu-177 is assessed as
     // carrier-added, with the worst-case Lu-177m (`Lu177Route`).
     var route: Lu177Route?
     if let name = try table.string("route") {

@@ -53,7 +53,7 @@ public struct DaemonSection: Sendable, Equatable {
   /// sealing), in days. Default 366: a year, so that the packages already in a decay store can
   /// be entered when dosed is installed (project choice); a site with older waste raises it, up
   /// to `maxPastLimitDays`. A typo such as year 0000 or 1970 is refused instead of being
-  /// recorded (issue 14).
+  /// recorded.
   public var atPastLimitDays: Int = 366
   /// How far ahead of the daemon's clock an operator may date an action, in seconds. Default
   /// 300: a typed minute that has not quite come yet; nothing is recorded as done in the future.

@@ -18,7 +18,7 @@ extension Engine {
   /// The time of an action: now, or the operator's `at`, which must lie within the configured
   /// window around the daemon's clock. A typo (year 0000, 1970, 9999) is refused with what was
   /// read and what is accepted, never recorded: a time the records cannot hold or that puts an
-  /// admission decades back would corrupt the room's history (issue 14).
+  /// admission decades back would corrupt the room's history.
   func actionTime(_ at: Date?, what: String) throws(ControlFailure) -> Date {
     let now = clock.now().wallTime
     guard let at else { return now }

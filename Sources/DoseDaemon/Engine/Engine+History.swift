@@ -12,8 +12,7 @@ public struct RecordQuery: Sendable {
 }
 
 /// Reading the records back: events and history. The engine only resolves names and times; the
-/// database is read on `RecordReads`, so the evaluation loop keeps its period during any query
-/// (issue 14).
+/// database is read on `RecordReads`, so the evaluation loop keeps its period during any query.
 extension Engine {
   /// The events query's store and window.
   public func eventsQuery(_ request: EventsRequest) throws(ControlFailure) -> RecordQuery {

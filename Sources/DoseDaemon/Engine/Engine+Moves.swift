@@ -3,8 +3,7 @@ import DoseProtocol
 import Foundation
 
 /// The explicit actions that follow a rename in the configuration: a room's record or a
-/// package moves to a configured location, recorded with who did it. Nothing moves by itself
-/// (issue 14: "renames need an explicit action").
+/// package moves to a configured location, recorded with who did it. Nothing moves by itself.
 extension Engine {
   /// Moves an orphaned room's record (occupancy, since, admission) onto `target`, a configured
   /// room that is clear.

@@ -3,7 +3,7 @@ import DoseProtocol
 import Foundation
 
 /// A room the records hold with a patient or awaiting clearance, which the configuration no
-/// longer has (renamed or removed). It is kept and shown, never dropped (issue 14).
+/// longer has (renamed or removed). It is kept and shown, never dropped.
 struct OrphanRoom: Sendable {
   var occupancy: RoomOccupancy
   var since: Date?

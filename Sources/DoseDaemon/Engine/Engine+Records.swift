@@ -9,7 +9,7 @@ extension Engine {
   public func attach(store: RecordStore) throws {
     self.store = store
     // Every table is read back first: a row that cannot be read flags what it belongs to
-    // instead of making it vanish (issue 14).
+    // instead of making it vanish.
     noteUnreadable(try store.selfCheck())
     try loadWaste(from: store)
     // Alarm occurrences active at the last stop continue (same `since`, same acknowledgement)

@@ -1,6 +1,6 @@
 /// Slows a connection that sends nothing but malformed or refused requests, so that one reader flooding
 /// garbage over all the connections it may hold cannot take the daemon's two threads from the
-/// RSO's `status` (issue 14). A well-formed request releases the brake at once; every line is
+/// RSO's `status`. A well-formed request releases the brake at once; every line is
 /// still answered, only later.
 struct BadRequestBrake {
   /// Error replies in a row answered at full speed: far more than any client that is merely

@@ -20,7 +20,7 @@ public struct UnreadableRecord: Sendable, Hashable, CustomStringConvertible {
   }
 }
 
-/// The start-up self-check (issue 14): every table is read back, so that a row the daemon
+/// The start-up self-check: every table is read back, so that a row the daemon
 /// cannot decode is found and reported before it can make a room or a package disappear.
 extension RecordStore {
   /// The text every stored time must have (`StoredTime`): `yyyy-MM-dd HH:mm:ss.SSS`.

@@ -106,7 +106,7 @@ enum StoreSchema {
       }
     }
     migrator.registerMigration("v4: production route of a waste package's Lu-177") { db in
-      // "ca" or "nca" (issue 15): NULL for packages recorded before, assessed as carrier-added.
+      // "ca" or "nca": NULL for packages recorded before, assessed as carrier-added.
       try db.alter(table: "waste_package") { t in
         t.add(column: "route", .text)
       }
