@@ -1,3 +1,5 @@
+import Testing
+
 @testable import DoseDaemon
 
 /// The error `ConfigLoader.parse` gives for `text`, or nil when it loads.
@@ -31,3 +33,29 @@ let minimalWard = """
   warn_usv_h = 5.0
   alarm_usv_h = 20.0
   """
+
+/// The error loading `text` gives, or nil (with a recorded issue) when it loads.
+func configLoadError(
+  _ text: String, sourceLocation: SourceLocation = #_sourceLocation
+) -> ConfigError? {
+  do {
+    _ = try ConfigLoader.parse(text, path: "ward.toml")
+    Issue.record(
+      "expected a ConfigError, but the configuration loaded", sourceLocation: sourceLocation)
+    return nil
+  } catch {
+    return error
+  }
+}
+
+/// Asserts the exact key path and line of the error loading `text`, and a fragment of its message.
+func expectConfigError(
+  _ text: String, keyPath: String, line: Int?, _ fragment: String,
+  sourceLocation: SourceLocation = #_sourceLocation
+) {
+  guard let error = configLoadError(text, sourceLocation: sourceLocation) else { return }
+  #expect(error.file == "ward.toml", sourceLocation: sourceLocation)
+  #expect(error.keyPath == keyPath, "\(error)", sourceLocation: sourceLocation)
+  #expect(error.line == line, "\(error)", sourceLocation: sourceLocation)
+  #expect(error.message.contains(fragment), "\(error)", sourceLocation: sourceLocation)
+}
