@@ -8,7 +8,7 @@ import Testing
   import Glibc
 #endif
 
-@Suite(.serialized) struct AccessControlTests {
+@Suite(.serialized, .stopsDaemons) struct AccessControlTests {
   @Test func policyAllowsRootAndAdminGroupMembersOnly() {
     // Group "ward-admins" is gid 4000; alice (uid 1000) is a supplementary member, bob is not,
     // carol's primary group is the admin group.
@@ -33,7 +33,6 @@ import Testing
   /// with exit 3, and nothing changes.
   @Test func nobodyCanReadButNotControl() async throws {
     let daemon = try await TestDaemon.start(smallWard, timeScale: 60)
-    defer { Task { await daemon.stop() } }
     // Let `nobody` connect (in production: socket group `dosed`, mode 0660).
     chmod(daemon.directory, 0o755)
     chmod(daemon.socketPath, 0o666)

@@ -14,7 +14,7 @@ import Testing
 /// connections at once and floods 10 000 malformed requests, again and again, on those it is
 /// let in on; root, an admin-group member and another reader each connect afresh every 50 ms
 /// meanwhile (`AdmissionScenario`, shared with `dosebench --only abuse`).
-@Suite(.serialized) struct AdmissionAbuseTests {
+@Suite(.serialized, .stopsDaemons) struct AdmissionAbuseTests {
   @Test func oneReaderCannotLockOutTheRSOOrOtherReaders() async throws {
     try #require(getuid() == 0, "needs root to connect as other uids (setpriv)")
     let helper = ExecutableTests.binaries.appendingPathComponent("dosebench").path
@@ -23,7 +23,6 @@ import Testing
       AdmissionScenario.adminGroup(), "needs a system group for the admins")
     let daemon = try await TestDaemon.start(
       "[daemon]\nadmin_group = \"\(group)\"\n\n" + alarmingWard, timeScale: 60)
-    defer { Task { await daemon.stop() } }
     // In production the socket's group (dosed) lets readers in; here everyone may connect.
     chmod(daemon.directory, 0o755)
     chmod(daemon.socketPath, 0o666)

@@ -4,7 +4,7 @@ import Testing
 
 @testable import DoseDaemon
 
-@Suite(.serialized) struct AlarmRestartTests {
+@Suite(.serialized, .stopsDaemons) struct AlarmRestartTests {
   /// An acknowledged alarm that is still active after a restart is the same occurrence: same
   /// `since`, same acknowledgement; the records hold one raise, not two.
   @Test func acknowledgedAlarmsContinueAcrossARestart() async throws {
@@ -22,7 +22,6 @@ import Testing
 
     await daemon.stop(keepFiles: true)
     let restarted = try await TestDaemon.start(alarmingWard, timeScale: 60, directory: directory)
-    defer { Task { await restarted.stop() } }
     try await eventually("the alarm is back after the restart") {
       try await restarted.status().alarms.contains { $0.alarmID == "dose:room:alarm" }
     }

@@ -4,7 +4,7 @@ import Testing
 
 @testable import DoseDaemon
 
-@Suite(.serialized) struct ClientLimitTests {
+@Suite(.serialized, .stopsDaemons) struct ClientLimitTests {
   /// The small ward with at most 2 clients and a 1 s idle timeout.
   static var ward: String {
     "[daemon]\nmax_clients = 2\nidle_timeout_s = 1\n\n" + smallWard
@@ -12,7 +12,6 @@ import Testing
 
   @Test func excessClientsAreRefusedAndPlacesFreeUp() async throws {
     let daemon = try await TestDaemon.start(Self.ward)
-    defer { Task { await daemon.stop() } }
     let path = daemon.socketPath
     try await offPool {
       // The start-up probe's connection may still hold a place until the daemon notices its
@@ -50,7 +49,6 @@ import Testing
 
   @Test func idleClientsAreClosedButWatchersStay() async throws {
     let daemon = try await TestDaemon.start(Self.ward)
-    defer { Task { await daemon.stop() } }
     let path = daemon.socketPath
     try await offPool {
       let idle = try Self.connectWhenFree(path, timeout: 5)
@@ -77,7 +75,6 @@ import Testing
   @Test func silentConnectionsAreClosedAfterTheLoginGrace() async throws {
     let daemon = try await TestDaemon.start(
       "[daemon]\nlogin_grace_s = 1\nidle_timeout_s = 300\n\n" + smallWard)
-    defer { Task { await daemon.stop() } }
     let path = daemon.socketPath
     try await offPool {
       let talker = try Self.connectWhenFree(path)
@@ -98,7 +95,6 @@ import Testing
   @Test func watchersAreCountedApartFromRequestClients() async throws {
     let daemon = try await TestDaemon.start(
       "[daemon]\nmax_clients = 2\nmax_watchers = 2\nreserved_clients = 0\n\n" + smallWard)
-    defer { Task { await daemon.stop() } }
     let path = daemon.socketPath
     try await offPool {
       var watchers: [DoseClient] = []

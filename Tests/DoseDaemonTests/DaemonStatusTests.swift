@@ -4,10 +4,9 @@ import Testing
 
 @testable import DoseDaemon
 
-@Suite(.serialized) struct DaemonStatusTests {
+@Suite(.serialized, .stopsDaemons) struct DaemonStatusTests {
   @Test func statusAnswersWithTheContractFields() async throws {
     let daemon = try await TestDaemon.start(smallWard, timeScale: 60)
-    defer { Task { await daemon.stop() } }
     try await eventually("every detector is ok") {
       try await daemon.status().detectors.allSatisfy { $0.state == "ok" }
     }
@@ -76,7 +75,6 @@ import Testing
       """
     // 3600 simulated seconds per real second: the 2 h half-life passes every 2 s.
     let daemon = try await TestDaemon.start(ward, timeScale: 3600)
-    defer { Task { await daemon.stop() } }
     var first: Double?
     try await eventually("a first dose rate") {
       first = try await daemon.status().locations.first?.doseRateUSvH
@@ -111,7 +109,6 @@ import Testing
       state = "clear"
       """
     let daemon = try await TestDaemon.start(ward, timeScale: 600)
-    defer { Task { await daemon.stop() } }
     try await eventually("the silent detector is a fault") {
       try await daemon.status().detectors.first?.state == "fault"
     }
@@ -149,7 +146,6 @@ import Testing
       """
     // 0.5 h simulated = 3 s real at 600×.
     let daemon = try await TestDaemon.start(ward, timeScale: 600)
-    defer { Task { await daemon.stop() } }
     try await eventually("the detector is disconnected") {
       try await daemon.status().detectors.first?.state == "disconnected"
     }
@@ -164,7 +160,7 @@ import Testing
   }
 }
 
-@Suite struct OverRangeDaemonTests {
+@Suite(.stopsDaemons) struct OverRangeDaemonTests {
   @Test func overRangeCounterAlarmsAndSaysSo() async throws {
     // 5 mSv/h on an SBM-20 (106.1 cpm per µSv/h, τ 190 µs): 8840 cps true, 3300 cps observed,
     // dead fraction 0.63: beyond the 0.3 limit.
@@ -187,7 +183,6 @@ import Testing
       state = "occupied"
       """
     let daemon = try await TestDaemon.start(ward)
-    defer { Task { await daemon.stop() } }
     try await eventually("the counter is over range") {
       try await daemon.status().detectors.first?.reason?.hasPrefix("over-range") == true
     }
@@ -249,7 +244,6 @@ import Testing
       clear_usv_h = 0.5
       """
     let daemon = try await TestDaemon.start(ward, timeScale: 60)
-    defer { Task { await daemon.stop() } }
     try await eventually("room-clean is decided below its clearance level") {
       try await daemon.status().locations.first { $0.id == "room-clean" }?.clearance?.decision
         == "below"

@@ -4,7 +4,7 @@ import Testing
 
 /// Operator text with control characters (issue 14, finding 9): stored and returned as given,
 /// shown escaped in dosectl's tables so that it can neither forge lines nor drive the terminal.
-@Suite(.serialized) struct DosectlDisplayTests {
+@Suite(.serialized, .stopsDaemons) struct DosectlDisplayTests {
   /// A newline that would start a fake line, and ESC [2J, which clears the screen.
   static let hostileReference = "P-7\nroom-9  clear\u{1B}[2J"
   static let shownReference = "P-7\\nroom-9  clear\\x1b[2J"
@@ -12,7 +12,6 @@ import Testing
   @Test func aPatientReferenceWithControlCharactersIsShownEscapedAndStoredExact() async throws {
     let executables = ExecutableTests()
     let daemon = try await TestDaemon.start(smallWard, timeScale: 60)
-    defer { Task { await daemon.stop() } }
     let socket = ["--socket", daemon.socketPath]
     try await eventually("every detector is ok") {
       try await daemon.status().detectors.allSatisfy { $0.state == "ok" }
@@ -47,7 +46,6 @@ import Testing
   @Test func wastePackageIdsWithC1AndBidiControlsAreShownEscaped() async throws {
     let executables = ExecutableTests()
     let daemon = try await TestDaemon.start(smallWard, timeScale: 60)
-    defer { Task { await daemon.stop() } }
     let socket = ["--socket", daemon.socketPath]
     // C1 NEL (a line break to some terminals) and a right-to-left override.
     let id = "W-1\u{85}\u{202E}gpj.exe"

@@ -5,7 +5,7 @@ import Testing
 /// `dosectl [--socket PATH] [--json] COMMAND …` as the README documents it (issue 14, finding
 /// 10): the global options work before any command, nested ones (`room admit`, `waste list`,
 /// `alarms ack`) included, between a command and its subcommand, and after the leaf.
-@Suite(.serialized) struct DosectlGlobalOptionsTests {
+@Suite(.serialized, .stopsDaemons) struct DosectlGlobalOptionsTests {
   /// Commands with and without sub-subcommands; none can reach a socket that is not there.
   static let commands: [[String]] = [
     ["room", "show", "room-1"],
@@ -48,7 +48,6 @@ import Testing
   @Test func jsonBeforeANestedCommandPrintsTheReply() async throws {
     let executables = ExecutableTests()
     let daemon = try await TestDaemon.start(smallWard, timeScale: 60)
-    defer { Task { await daemon.stop() } }
     for arguments in [
       ["--json", "--socket", daemon.socketPath, "waste", "list"],
       ["--socket", daemon.socketPath, "--json", "room", "show", "room-1"],

@@ -7,7 +7,7 @@ import Testing
 #endif
 
 /// The built `dosed` and `dosectl` as a user runs them: flags, exit codes, messages.
-@Suite(.serialized) struct ExecutableTests {
+@Suite(.serialized, .stopsDaemons) struct ExecutableTests {
   struct Run: Sendable {
     let status: Int32
     let stdout: String
@@ -135,7 +135,6 @@ import Testing
 
   @Test func dosectlShowsTheWardAsTablesAndJSON() async throws {
     let daemon = try await TestDaemon.start(smallWard, timeScale: 60)
-    defer { Task { await daemon.stop() } }
     try await eventually("every detector is ok") {
       try await daemon.status().detectors.allSatisfy { $0.state == "ok" }
     }
@@ -162,7 +161,6 @@ import Testing
 
   @Test func dosectlRunsTheRoomWorkflowAndShowsTheRecords() async throws {
     let daemon = try await TestDaemon.start(smallWard, timeScale: 60)
-    defer { Task { await daemon.stop() } }
     let socket = ["--socket", daemon.socketPath]
     try await eventually("every detector is ok") {
       try await daemon.status().detectors.allSatisfy { $0.state == "ok" }
@@ -219,7 +217,6 @@ import Testing
 
   @Test func dosectlRunsTheWasteCommands() async throws {
     let daemon = try await TestDaemon.start(smallWard, timeScale: 60)
-    defer { Task { await daemon.stop() } }
     let socket = ["--socket", daemon.socketPath]
     // The contract: exit 1 with the reason when the store's rule cannot accept the package.
     let refused = try await run(
@@ -258,7 +255,6 @@ import Testing
 
   @Test func dosectlListsAndAcknowledgesAlarmsAndWaitsForTheDaemon() async throws {
     let daemon = try await TestDaemon.start(alarmingWard, timeScale: 60)
-    defer { Task { await daemon.stop() } }
     let socket = ["--socket", daemon.socketPath]
     #expect(try await run("dosectl", ["wait-ready", "--timeout", "5"] + socket).status == 0)
     let gone = try await run(

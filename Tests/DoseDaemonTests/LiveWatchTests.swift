@@ -10,7 +10,7 @@ import Testing
 /// `dosectl watch` on a real terminal (a pseudo-terminal): the live view redraws the status
 /// tables in place and shows state changes below; Ctrl-C (SIGINT) restores the screen and exits
 /// 0. With `--lines`, or off a terminal, it prints one line per event.
-@Suite(.serialized) struct LiveWatchTests {
+@Suite(.serialized, .stopsDaemons) struct LiveWatchTests {
   /// Runs dosectl with stdin, stdout and stderr on a new terminal of 30 rows × 100 columns.
   func spawnOnTerminal(_ arguments: [String]) throws -> (pid_t, PseudoTerminal) {
     let terminal = try PseudoTerminal()
@@ -86,7 +86,6 @@ import Testing
 
   @Test func liveViewRedrawsAndCtrlCRestoresTheScreen() async throws {
     let daemon = try await TestDaemon.start(smallWard, timeScale: 60)
-    defer { Task { await daemon.stop() } }
     let (pid, terminal) = try spawnOnTerminal(["watch", "--socket", daemon.socketPath])
     // A state change while watching shows up in the event list.
     // (After start-up settling, when the daemon records the first states.)
@@ -121,7 +120,6 @@ import Testing
 
   @Test func linesFlagPrintsOneLinePerEventOnATerminal() async throws {
     let daemon = try await TestDaemon.start(smallWard, timeScale: 60)
-    defer { Task { await daemon.stop() } }
     let (pid, terminal) = try spawnOnTerminal([
       "watch", "--lines", "--socket", daemon.socketPath,
     ])

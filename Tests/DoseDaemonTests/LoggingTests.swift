@@ -22,7 +22,7 @@ final class CapturedLog: Sendable {
   }
 }
 
-@Suite struct LoggingTests {
+@Suite(.stopsDaemons) struct LoggingTests {
   @Test func journalLinesCarryThePriorityAndSortedKeys() {
     let line = LineLogHandler.format(
       level: .error, message: "dose alarm", metadata: ["location": "room-1", "event": "alarm"],
@@ -48,7 +48,6 @@ final class CapturedLog: Sendable {
   @Test func alarmsAndControlActionsAreLogged() async throws {
     let log = CapturedLog()
     let daemon = try await TestDaemon.start(alarmingWard, timeScale: 60, logger: log.logger())
-    defer { Task { await daemon.stop() } }
     // (A loaded test host may also log a "no reading yet" fault of the detector first.)
     try await eventually("the dose alarm is logged") {
       log.all.contains { $0.hasPrefix("<3>dose: ") && $0.contains("event=alarm") }

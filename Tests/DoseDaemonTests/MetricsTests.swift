@@ -39,12 +39,11 @@ func httpGet(port: Int, path: String) throws -> String {
 
 func freePort() -> Int { Int.random(in: 20_000...40_000) }
 
-@Suite(.serialized) struct MetricsTests {
+@Suite(.serialized, .stopsDaemons) struct MetricsTests {
   @Test func endpointServesPromtoolCleanMetricsAndPrometheusScrapesIt() async throws {
     let port = freePort()
     let daemon = try await TestDaemon.start(
       "[metrics]\nlisten = \"127.0.0.1:\(port)\"\n\n" + smallWard, timeScale: 60)
-    defer { Task { await daemon.stop() } }
     try await eventually("every detector is ok") {
       try await daemon.status().detectors.allSatisfy { $0.state == "ok" }
     }

@@ -30,12 +30,11 @@ private let ward = """
   release_preset = "us-default"
   """
 
-@Suite(.serialized) struct ReleaseDaemonTests {
+@Suite(.serialized, .stopsDaemons) struct ReleaseDaemonTests {
   @Test func releaseEligibilityAndPredictionFollowThePatient() async throws {
     // 3600×: the patient arrives 2 s after start and falls to the limit about 8 s later (slow
     // enough that a loaded machine does not miss it).
     let daemon = try await TestDaemon.start(ward, timeScale: 3600)
-    defer { Task { await daemon.stop() } }
     _ = try await daemon.send(
       RoomAdmitRequest(
         id: .number(1), room: "room-1", patient: "P-1", nuclide: "Lu-177", activityBq: 7.4e9,

@@ -10,7 +10,7 @@ import Testing
 
 /// Reload (issue 8): a new configuration applied while the ward keeps being monitored; a bad
 /// one rejected with the running configuration kept.
-@Suite(.serialized) struct ReloadTests {
+@Suite(.serialized, .stopsDaemons) struct ReloadTests {
   /// `smallWard` with room-2's warn level raised, the store detector's tube changed and a
   /// third room with its own detector added.
   static let editedWard =
@@ -74,7 +74,6 @@ import Testing
     // Real time: a restarted detector has its whole staleness limit (4 s) for a first reading,
     // plenty even on a loaded test host.
     let daemon = try await TestDaemon.start(smallWard, timeScale: 1, editable: editable)
-    defer { Task { await daemon.stop() } }
     // Past start-up settling (the 4 s staleness limit), so that a restarted detector's missing
     // first reading would be recorded if it were not handled.
     try await eventually("every detector reads, start-up settled") {
@@ -138,7 +137,6 @@ import Testing
   @Test func invalidOrRestartOnlyChangesLeaveTheRunningConfiguration() async throws {
     let editable = EditableConfig(smallWard)
     let daemon = try await TestDaemon.start(smallWard, timeScale: 60, editable: editable)
-    defer { Task { await daemon.stop() } }
 
     // Not a valid ward: the errors come back with file and line; nothing changes.
     editable.text = Self.editedWard.replacingOccurrences(

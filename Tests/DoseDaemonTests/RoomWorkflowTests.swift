@@ -38,7 +38,7 @@ private let ward = """
   clear_usv_h = 50.0
   """
 
-@Suite(.serialized) struct RoomWorkflowTests {
+@Suite(.serialized, .stopsDaemons) struct RoomWorkflowTests {
   @Test func admitCalibrateDischargeClearAreRecordedAndSurviveRestart() async throws {
     var daemon = try await TestDaemon.start(ward, timeScale: 60)
     let directory = daemon.directory
@@ -150,7 +150,6 @@ private let ward = """
 
   @Test func historyHoldsMinuteAggregates() async throws {
     let daemon = try await TestDaemon.start(ward, timeScale: 600)
-    defer { Task { await daemon.stop() } }
     // 600×: a simulated minute every 0.1 s real; wait for a few closed minutes.
     try await eventually("minutes are recorded") {
       let reply = try await daemon.send(

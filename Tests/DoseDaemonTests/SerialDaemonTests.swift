@@ -6,7 +6,7 @@ import Testing
 @testable import DoseDaemon
 
 /// The daemon reading a counter through a real pseudo-terminal, as on a ward.
-@Suite(.serialized) struct SerialDaemonTests {
+@Suite(.serialized, .stopsDaemons) struct SerialDaemonTests {
   @Test func emulatedKitReadsItsRateAndAnUnplugFaultsTheRoom() async throws {
     let link = "/tmp/dosed-kit-\(UUID().uuidString.prefix(8))"
     // 1200 cpm at 100 cpm per µSv/h (no dead time) is 12 µSv/h.
@@ -14,7 +14,6 @@ import Testing
       emulator: MightyOhmEmulator(source: CountSource(cpm: 1200, seed: 3)), link: link)
     host.start()
     let daemon = try await TestDaemon.start(DosedProcess.kitWard(port: link))
-    defer { Task { await daemon.stop() } }
     try await eventually("the kit has a few seconds of counts") {
       let detector = try await daemon.status().detectors.first
       return detector?.state == "ok" && (detector?.provenance?.counts ?? 0) >= 100
@@ -53,7 +52,7 @@ import Testing
 }
 
 /// A scintillator served through the daemon: dose from the spectrum's G(E), not from counts.
-@Suite(.serialized) struct SpectrumDaemonTests {
+@Suite(.serialized, .stopsDaemons) struct SpectrumDaemonTests {
   @Test func openGammaDoseComesFromTheSpectrumModel() async throws {
     let link = "/tmp/dosed-ogd-\(UUID().uuidString.prefix(8))"
     // 6000 cpm = 100 events/s. A flat G(E) of 0.01 µSv/h per count/s weighs every event alike,
@@ -84,7 +83,6 @@ import Testing
       warn_usv_h = 50.0
       alarm_usv_h = 100.0
       """)
-    defer { Task { await daemon.stop() } }
     try await eventually("the scintillator has a few hundred events") {
       let detector = try await daemon.status().detectors.first
       return detector?.state == "ok" && (detector?.provenance?.counts ?? 0) >= 400

@@ -10,10 +10,9 @@ import Testing
 /// Issue 9 socket abuse: malformed requests by the thousand, over-long lines, hundreds of
 /// simultaneous connections, watchers that never read and clients that vanish mid-reply. A
 /// well-behaved client keeps getting `status` throughout, and the daemon never stops.
-@Suite(.serialized) struct SocketAbuseTests {
+@Suite(.serialized, .stopsDaemons) struct SocketAbuseTests {
   @Test func malformedFloodsAreAnsweredWithErrorsAndStatusKeepsFlowing() async throws {
     let daemon = try await TestDaemon.start(smallWard, timeScale: 60)
-    defer { Task { await daemon.stop() } }
     let probe = try StatusProbe(socket: daemon.socketPath)
     let lines = SocketAbuse.malformedLines()
     let socket = daemon.socketPath
@@ -54,7 +53,6 @@ import Testing
     // This process holds both ends of every connection.
     SocketAbuse.raiseDescriptorLimit()
     let daemon = try await TestDaemon.start(smallWard, timeScale: 60)
-    defer { Task { await daemon.stop() } }
     let probe = try StatusProbe(socket: daemon.socketPath)
     let socket = daemon.socketPath
 

@@ -10,7 +10,7 @@ final class ClientBox: @unchecked Sendable {
   var client: DoseClient?
 }
 
-@Suite(.serialized) struct SocketProtocolTests {
+@Suite(.serialized, .stopsDaemons) struct SocketProtocolTests {
   let ward = """
     [[detector]]
     id = "d"
@@ -29,7 +29,6 @@ final class ClientBox: @unchecked Sendable {
 
   @Test func helloThenRepliesEchoTheirIds() async throws {
     let daemon = try await TestDaemon.start(ward)
-    defer { Task { await daemon.stop() } }
     let (hello, lines) = try await daemon.talk { client in
       try client.send(Request(id: .string("abc"), cmd: "version"))
       let version = try client.readLine()
@@ -48,7 +47,6 @@ final class ClientBox: @unchecked Sendable {
 
   @Test func badInputGetsErrorsAndTheConnectionStaysUsable() async throws {
     let daemon = try await TestDaemon.start(ward)
-    defer { Task { await daemon.stop() } }
     let cases: [(bytes: [UInt8], code: String)] = [
       (Array("this is not json\n".utf8), "bad_json"),
       (Array("[1,2,3]\n".utf8), "bad_request"),
@@ -85,7 +83,6 @@ final class ClientBox: @unchecked Sendable {
 
   @Test func oversizedLineIsRefusedAndClosed() async throws {
     let daemon = try await TestDaemon.start(ward)
-    defer { Task { await daemon.stop() } }
     let (answer, afterwards) = try await daemon.talk { client in
       try client.sendRaw(
         Data(repeating: UInt8(ascii: "a"), count: ProtocolInfo.maxLineBytes + 10))
@@ -99,7 +96,6 @@ final class ClientBox: @unchecked Sendable {
 
   @Test func halfClosedClientStillGetsItsReply() async throws {
     let daemon = try await TestDaemon.start(ward)
-    defer { Task { await daemon.stop() } }
     let (answer, afterwards) = try await daemon.talk { client in
       // Like `printf '{"id":1,"cmd":"status"}' | socat - UNIX-CONNECT:…`: no newline, then EOF.
       try client.sendRaw(Data(#"{"id":1,"cmd":"status"}"#.utf8))
@@ -112,7 +108,6 @@ final class ClientBox: @unchecked Sendable {
 
   @Test func watchStreamsEventsUntilTheClientLeaves() async throws {
     let daemon = try await TestDaemon.start(ward, timeScale: 10)
-    defer { Task { await daemon.stop() } }
     let box = ClientBox()
     let path = daemon.socketPath
     let lines = try await offPool {
@@ -140,7 +135,6 @@ final class ClientBox: @unchecked Sendable {
 
   @Test func secondServerRefusesALiveSocket() async throws {
     let daemon = try await TestDaemon.start(ward)
-    defer { Task { await daemon.stop() } }
     let config = try ConfigLoader.parse(ward, path: "second.toml")
     let server = SocketServer(
       path: daemon.socketPath, engine: Engine(config: config, clock: .init()),

@@ -7,10 +7,9 @@ import Testing
 /// Issue 9 fault injection: the state directory's database stops taking writes
 /// (SQLITE_READONLY, as on a read-only or failing state directory). The daemon keeps monitoring, raises a `storage` alarm, keeps the records
 /// it could not write in memory, and writes them when the database recovers.
-@Suite(.serialized) struct StorageFaultTests {
+@Suite(.serialized, .stopsDaemons) struct StorageFaultTests {
   @Test func aReadOnlyDatabaseRaisesAStorageAlarmAndLosesNoRecord() async throws {
     let daemon = try await TestDaemon.start(smallWard, timeScale: 60)
-    defer { Task { await daemon.stop() } }
     try await eventually("every detector reads") {
       try await daemon.status().detectors.allSatisfy { $0.state == "ok" }
     }

@@ -41,6 +41,7 @@ struct TestDaemon {
     let task = Task { try await service.run() }
     let daemon = TestDaemon(
       directory: directory, socketPath: config.daemon.socketPath, service: service, task: task)
+    StopsDaemons.registry?.add(daemon)
     try await eventually("the socket accepts connections") {
       (try? await daemon.request("version")) != nil
     }
