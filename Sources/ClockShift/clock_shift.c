@@ -1,4 +1,4 @@
-// Test support (issue 9, "wall-clock jumps"): an LD_PRELOAD library that steps a process's
+// Test support ("wall-clock jumps"): an LD_PRELOAD library that steps a process's
 // wall clock the way an NTP step or `date -s` steps the machine's, without touching the machine.
 //
 // CLOCK_REALTIME (and its coarse variant, gettimeofday, time) return the kernel's value plus an

@@ -6,7 +6,7 @@ import Synchronization
   import Glibc
 #endif
 
-/// `abuse` (issue 9): a real `dosed` with 16 simulated detectors while its socket is abused the
+/// `abuse`: a real `dosed` with 16 simulated detectors while its socket is abused the
 /// way `SocketAbuseTests` does it (which checks what the daemon answers); here a well-behaved
 /// client asks `status` every 20 ms throughout, and its latencies are reported per phase. The
 /// target: every answer within 100 ms.

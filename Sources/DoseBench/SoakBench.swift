@@ -4,7 +4,7 @@ import Foundation
   import Glibc
 #endif
 
-/// `soak` (issue 9): a real `dosed` with 32 simulated detectors run for 30 simulated days under
+/// `soak`: a real `dosed` with 32 simulated detectors run for 30 simulated days under
 /// `--time-scale`. Resident memory and open descriptors are sampled after a warm-up, every
 /// 10 s and at the end (they must stay flat); ten points of the series are reported, so a
 /// plateau shows, and the database's growth per detector-day.

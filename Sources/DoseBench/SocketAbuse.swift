@@ -6,7 +6,7 @@ import Foundation
   import Glibc
 #endif
 
-/// The socket abuse of issue 9, as plain functions over a socket path: used by `SocketAbuseTests`
+/// The socket abuse, as plain functions over a socket path: used by `SocketAbuseTests`
 /// (what the daemon answers) and by the `abuse` bench (how fast a well-behaved client is served
 /// meanwhile). Each blocks its calling thread.
 public enum SocketAbuse {

@@ -8,7 +8,7 @@ import Foundation
 
 /// `socket`: a real `dosed` with 16 simulated detectors, loaded by 32 clients asking `status`
 /// as fast as they can while the detectors keep reading; its resident memory; and how long
-/// `dosectl status` takes from process start to exit (issue 7).
+/// `dosectl status` takes from process start to exit.
 public struct SocketBench: Sendable {
   public var dosed: String
   public var dosectl: String

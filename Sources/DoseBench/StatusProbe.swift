@@ -4,7 +4,7 @@ import Synchronization
 
 /// A well-behaved client asking `status` every `interval` on its own thread and its own
 /// connection, keeping every answer's latency: what an operator's `dosectl watch` sees while
-/// others abuse the socket (issue 9).
+/// others abuse the socket.
 public final class StatusProbe: Sendable {
   public struct Result: Sendable {
     public var latenciesMs: [Double]

@@ -15,7 +15,7 @@ public struct StepDetectionBench: Sendable {
   public var warmUpSeconds = 300
   /// A method that has not alarmed this long after the step counts as this latency.
   public var maxLatencySeconds = 600
-  /// Run the 60 s window and 20-pulse peers beside dosed (the issue 5 rows); the
+  /// Run the 60 s window and 20-pulse peers beside dosed; the
   /// low-threshold corner runs dosed alone.
   public var peers = true
 
@@ -67,7 +67,7 @@ public struct StepDetectionBench: Sendable {
     ]
   }
 
-  /// ln(ARL)/KL with ARL one year, λ₁ at 2× and λ₀ at 0.5× the threshold (issue 5).
+  /// ln(ARL)/KL with ARL one year, λ₁ at 2× and λ₀ at 0.5× the threshold.
   public var boundLatencySeconds: Double {
     PoissonCUSUM.boundDelay(
       lambda1: calibration.observedCountRate(doseRateUSvH: stepUSvH),

@@ -27,7 +27,7 @@ public enum AlarmLevel: String, Sendable, Hashable, Codable, Comparable, CaseIte
 /// every (look, window start) pair of a year by the union bound, so this path adds at most
 /// `lowerBoundShare × falseAlarmsPerYear` false raises a year at *any* rate below the threshold.
 /// A bare point estimate never raises a level: at low counts it swings far above the truth
-/// (issue 5: "prone to false alarms"). A level is dropped only when the upper 95 % bound has
+/// ("prone to false alarms"). A level is dropped only when the upper 95 % bound has
 /// fallen below the threshold reduced by the hysteresis fraction, so a reading hovering at the
 /// threshold does not flap.
 public struct DoseAlarmTracker: Sendable {

@@ -30,7 +30,7 @@ public struct DetectorMonitor: Sendable {
     /// beyond its range can fold back to a *low* count rate (DOMAIN.md "Dead time";
     /// health-physics.md §5.1 rule 2), so a drop straight after over-range is not believed.
     /// Default 300 s: project choice (no source gives a figure); the reference suggests holding
-    /// until a person acknowledges, which arrives with alarm acknowledgement (issue 7).
+    /// until a person acknowledges, which arrives with alarm acknowledgement.
     public var overRangeHoldSeconds: Double
     public var estimator: RateEstimator.Settings
 

@@ -46,7 +46,7 @@ public struct PoissonCUSUM: Sendable, Hashable {
     lambda1 * log(lambda1 / lambda0) - (lambda1 - lambda0)
   }
 
-  /// Asymptotic detection delay ln(ARL)/KL of the benchmark's bound (issue 5), seconds.
+  /// Asymptotic detection delay ln(ARL)/KL of the benchmark's bound, seconds.
   public static func boundDelay(lambda1: Double, lambda0: Double, arlSeconds: Double) -> Double {
     log(arlSeconds) / divergence(lambda1: lambda1, lambda0: lambda0)
   }

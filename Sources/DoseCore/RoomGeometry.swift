@@ -6,7 +6,7 @@ import Foundation
 /// A fixed room detector sees the patient at some unknown distance, through the bed and the
 /// room's shielding; the ratio to the dose rate at 1 m (or 2 m) is measured, not computed. At
 /// admission the RSO takes a handheld reading at the reference distance, and the factor is
-/// handheld ÷ room detector at that moment (project choice, the brief for issue 6). Both
+/// handheld ÷ room detector at that moment (project choice). Both
 /// readings are gross (background included), which over-states the patient's share of the
 /// room reading and so errs towards keeping the patient in.
 public struct RoomGeometry: Sendable, Hashable, Codable {

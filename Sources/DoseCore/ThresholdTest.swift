@@ -6,7 +6,7 @@ import Foundation
 /// Two Poisson CUSUMs share the false-alarm budget (each gets half of what the alarm's
 /// lower-bound path leaves, `DoseAlarmTracker.lowerBoundShare`, so together with it at most
 /// `falseAlarmsPerYear` at half the threshold; see `PoissonCUSUM` for what the bound rests on):
-/// - *fast*, λ₀ at ½·threshold (the highest rate that must not alarm, issue 5) against λ₁ at
+/// - *fast*, λ₀ at ½·threshold (the highest rate that must not alarm) against λ₁ at
 ///   2·threshold: near the fastest any test with this budget can be for a clear exceedance;
 /// - *steady*, λ₀ at ¾·threshold against λ₁ at the threshold: the fast test alone would never
 ///   fire at the threshold itself (its drift is negative below (λ₁ − λ₀)/ln(λ₁/λ₀) ≈ 1.08×),
@@ -20,7 +20,7 @@ public struct ThresholdTest: Sendable, Hashable {
   public private(set) var fast: PoissonCUSUM
   public private(set) var steady: PoissonCUSUM
 
-  /// 1 false alarm per detector-year at half the threshold: issue 5's budget.
+  /// 1 false alarm per detector-year at half the threshold: the budget.
   public static let defaultFalseAlarmsPerYear = 1.0
   public static let secondsPerYear = 365.25 * 86_400
 

@@ -3,7 +3,7 @@ import DoseBench
 import DoseCore
 import Foundation
 
-/// `dosebench`: the measurement-science benchmark of issue 5. Build it in release
+/// `dosebench`: the measurement-science benchmark. Build it in release
 /// (`swift build -c release --product dosebench`); the numbers mean nothing in debug.
 @main
 struct DoseBenchCommand: ParsableCommand {

@@ -277,7 +277,7 @@ public struct LocationConfig: Sendable, Equatable {
   /// Fraction below a threshold the upper bound must fall before a level clears.
   public var hysteresis: Double = 0.1
   /// Budget of the sequential alarm tests: false alarms per detector-year at half a threshold
-  /// (issue 5 default: 1).
+  /// (default: 1).
   public var falseAlarmsPerYear: Double = ThresholdTest.defaultFalseAlarmsPerYear
   /// Isolation rooms: state at start-up (`occupied`, `awaiting_clearance`, `clear`).
   public var initialOccupancy: RoomOccupancy = .awaitingClearance

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Helpers shared by the libFuzzer targets under `Sources/Fuzz` (issue 9). Each target is one
+/// Helpers shared by the libFuzzer targets under `Sources/Fuzz`. Each target is one
 /// `@_cdecl("LLVMFuzzerTestOneInput")` function that hands the input to a codec; this module
 /// turns libFuzzer's raw buffer into the shapes the codecs take, and replays saved inputs in a
 /// normal (non-fuzzer) build. It depends on Foundation only, so it never decides what a
