@@ -141,6 +141,9 @@ private let yearZero = Date(timeIntervalSince1970: -62_167_219_200)
     let status = try await daemon.status()
     #expect(status.locations.first { $0.id == "room-1" }?.state == "fault")
     #expect(status.alarms.contains { $0.kind == "storage" })
+    // The room's alarm says what helps here: nothing can be recorded until the records open.
+    let roomAlarm = status.alarms.first { $0.kind == "storage" && $0.location == "room-1" }
+    #expect(roomAlarm?.message.contains("fix the state directory") == true)
     await daemon.stop()
   }
 

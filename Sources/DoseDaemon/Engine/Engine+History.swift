@@ -8,7 +8,8 @@ public struct RecordQuery: Sendable {
   let store: RecordStore
   let detectors: [String]
   let since: Date?
-  let until: Date
+  /// The window's end; nil for events (up to the newest).
+  let until: Date?
 }
 
 /// Reading the records back: events and history. The engine only resolves names and times; the
@@ -19,8 +20,7 @@ extension Engine {
     guard let store else { throw noRecords() }
     let now = clock.now().wallTime
     let since = request.lastSeconds.map { now.addingTimeInterval(-$0) } ?? request.since
-    return RecordQuery(
-      store: store, detectors: [], since: since, until: request.until ?? .distantFuture)
+    return RecordQuery(store: store, detectors: [], since: since, until: request.until)
   }
 
   /// The history query's store, detectors and window.
@@ -70,7 +70,7 @@ extension RecordQuery {
     do {
       found = try await RecordReads.run {
         try query.store.events(
-          since: query.since, until: request.until, location: request.location,
+          since: query.since, until: query.until, location: request.location,
           detector: request.detector, limit: limit + 1, before: request.before)
       }
     } catch {
@@ -119,6 +119,8 @@ extension RecordQuery {
       return HistoryReply(id: request.id, of: request.of, detectors: detectors, points: [])
     }
     let start = Swift.max(since ?? first, first)
+    // `historyQuery` always ends the window (at the daemon's now by default).
+    let until = self.until ?? .distantFuture
     guard start <= until else {
       return HistoryReply(id: request.id, of: request.of, detectors: detectors, points: [])
     }
@@ -138,6 +140,7 @@ extension RecordQuery {
   /// pages.
   private func minutePage(_ request: HistoryRequest) throws -> HistoryReply {
     let start = since ?? Date(timeIntervalSince1970: 0)
+    let until = self.until ?? .distantFuture
     let share = Swift.max(1, HistoryReply.maxPoints / Swift.max(1, detectors.count))
     var rows: [MinuteAggregate] = []
     var cut: Date?

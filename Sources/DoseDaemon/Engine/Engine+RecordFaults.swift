@@ -10,6 +10,33 @@ struct OrphanRoom: Sendable {
   var admission: AdmissionRecord?
 }
 
+/// Why a room's or a store's records are held: what could not be read, and so what resolves it.
+struct RecordFault: Sendable, Equatable {
+  enum Kind: Sendable, Equatable {
+    /// The room's state row, its current admission, or its recorded state.
+    case room
+    /// A package row of the store.
+    case package
+    /// The database could not be opened at all.
+    case recordsUnavailable
+  }
+
+  var kind: Kind
+  var reason: String
+
+  /// What the RSO does about it (docs/operations.md, "Records that cannot be read").
+  var action: String {
+    switch kind {
+    case .room:
+      "the room is held awaiting clearance: survey and clear it, or admit the patient again"
+    case .package:
+      "re-enter the package with `dosectl waste add` (same id) or repair the row"
+    case .recordsUnavailable:
+      "no action can be recorded: fix the state directory and restart"
+    }
+  }
+}
+
 /// Records the daemon could not read, and records the configuration no longer places: both
 /// are shown as alarms and make the rooms they concern fail safe, never silently vanish.
 extension Engine {
@@ -24,9 +51,14 @@ extension Engine {
       // An admission row flags its room only when it is the room's current admission (see
       // `attach`); a room's state row always does.
       case "room_state":
-        if let room = record.room { recordFaults[room] = "its state record (\(record))" }
+        if let room = record.room {
+          recordFaults[room] = RecordFault(kind: .room, reason: "its state record (\(record))")
+        }
       case "waste_package":
-        if let store = record.store { recordFaults[store] = "a package record (\(record))" }
+        if let store = record.store {
+          recordFaults[store] = RecordFault(
+            kind: .package, reason: "a package record (\(record))")
+        }
       default:
         break
       }
@@ -38,7 +70,8 @@ extension Engine {
   func flagAllRoomsUnknown(_ reason: String) {
     for index in locations.indices where locations[index].config.kind == .isolationRoom {
       locations[index].setOccupancy(.awaitingClearance)
-      recordFaults[locations[index].config.id] = "the records are unavailable (\(reason))"
+      recordFaults[locations[index].config.id] = RecordFault(
+        kind: .recordsUnavailable, reason: "the records are unavailable (\(reason))")
     }
   }
 
@@ -63,7 +96,7 @@ extension Engine {
     if !unreadableRecords.contains(where: {
       $0.table == "waste_package" && $0.store == record.store
     }),
-      recordFaults[record.store]?.hasPrefix("a package record") == true
+      recordFaults[record.store]?.kind == .package
     {
       recordFaults[record.store] = nil
     }
@@ -72,15 +105,11 @@ extension Engine {
   /// The alarms for unreadable records and orphans, and the status changes they make.
   func recordAlarms(at time: Date) -> [AlarmStatus] {
     var alarms: [AlarmStatus] = []
-    for (location, reason) in recordFaults.sorted(by: { $0.key < $1.key }) {
-      let action =
-        roomIndex(location) != nil
-        ? "the room is held awaiting clearance: survey and clear it, or admit the patient again"
-        : "re-enter the package with `dosectl waste add` (same id) or repair the row"
+    for (location, fault) in recordFaults.sorted(by: { $0.key < $1.key }) {
       alarms.append(
         AlarmStatus(
           kind: "storage", level: AlarmLevel.alarm.rawValue, location: location, detector: nil,
-          message: "the records of \(location) cannot be read: \(reason); \(action)",
+          message: "the records of \(location) cannot be read: \(fault.reason); \(fault.action)",
           since: since("storage:\(location)", time)))
     }
     for (room, orphan) in orphanRooms.sorted(by: { $0.key < $1.key }) {

@@ -23,12 +23,15 @@ extension Engine {
       do {
         admission = try state.admissionID.flatMap { try store.admission(id: $0) }
       } catch {
-        recordFaults[state.room] =
-          "its current admission (admission row \(state.admissionID ?? 0)) cannot be read: \(error)"
+        recordFaults[state.room] = RecordFault(
+          kind: .room,
+          reason: "its current admission (admission row \(state.admissionID ?? 0)) cannot be "
+            + "read: \(error)")
         continue
       }
       guard let occupancy = RoomOccupancy(rawValue: state.occupancy) else {
-        recordFaults[state.room] = "its recorded state '\(state.occupancy)' is not a room state"
+        recordFaults[state.room] = RecordFault(
+          kind: .room, reason: "its recorded state '\(state.occupancy)' is not a room state")
         continue
       }
       guard let index = roomIndex(state.room) else {

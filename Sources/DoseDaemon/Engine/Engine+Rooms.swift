@@ -190,7 +190,7 @@ extension Engine {
     // A room whose record could not be read is held awaiting clearance; its patient may still
     // be inside, so the RSO may admit them again (recorded) instead of clearing the room.
     let readmission =
-      action == .admit && recordFaults[id] != nil && room.occupancy == .awaitingClearance
+      action == .admit && recordFaults[id]?.kind == .room && room.occupancy == .awaitingClearance
     if !readmission,
       let refusal = room.refusal(
         of: action, last: lastAssessments[id], surveyRecorded: surveyRecorded)

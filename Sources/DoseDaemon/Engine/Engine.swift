@@ -68,7 +68,7 @@ public actor Engine {
   var unreadableRecords: [UnreadableRecord] = []
   /// Rooms and stores whose records could not be read, and why: held fail-safe until a recorded
   /// action replaces the record.
-  var recordFaults: [String: String] = [:]
+  var recordFaults: [String: RecordFault] = [:]
   /// Rooms in the records (not clear) that the configuration no longer has.
   var orphanRooms: [String: OrphanRoom] = [:]
 
@@ -308,7 +308,7 @@ public actor Engine {
     }
     alarms += recordAlarms
     for index in locationStatuses.indices {
-      guard let reason = recordFaults[locationStatuses[index].id] else { continue }
+      guard let reason = recordFaults[locationStatuses[index].id]?.reason else { continue }
       locationStatuses[index].state = LocationState.fault.rawValue
       locationStatuses[index].alarm = AlarmLevel.alarm.rawValue
       locationStatuses[index].reasons =
