@@ -23,7 +23,7 @@ public enum AlarmLevel: String, Sendable, Hashable, Codable, Comparable, CaseIte
 /// Garwood bound at `lowerBoundAlpha(…)`, not the 95 % bound: the 95 % bound is looked at after
 /// every reading over a window whose start is chosen by the data (the estimator cuts it at a
 /// detected change), and a year of such looks at half the threshold raised SI-3BG at 0.5 µSv/h
-/// 23 times. The strict α spends `lowerBoundShare` of the budget over
+/// 19 times (dosebench detect_step; the audit's own run, other seeds, gave 23). The strict α spends `lowerBoundShare` of the budget over
 /// every (look, window start) pair of a year by the union bound, so this path adds at most
 /// `lowerBoundShare × falseAlarmsPerYear` false raises a year at *any* rate below the threshold.
 /// A bare point estimate never raises a level: at low counts it swings far above the truth

@@ -129,6 +129,35 @@ private let yearZero = Date(timeIntervalSince1970: -62_167_219_200)
     await again.stop()
   }
 
+  @Test func anUnreadableMinuteCostsNothingButItsOwnRow() async throws {
+    let daemon = try await TestDaemon.start(ward)
+    let directory = daemon.directory
+    _ = try await daemon.send(admit("P-5", at: nil), as: RoomReply.self)
+    await daemon.stop(keepFiles: true)
+    // A minute after the admission whose time no reader accepts: the occupied
+    // room's clearance series is rebuilt from such rows at start.
+    let queue = try DatabaseQueue(path: directory + "/state/" + RecordStore.fileName)
+    try await queue.write { db in
+      try db.execute(
+        sql: """
+          INSERT INTO minute_aggregate (detector, minute, counts, live_s, readings,
+            dose_min_usv_h, dose_mean_usv_h, dose_max_usv_h)
+          VALUES ('r1', '2999-12-xx 00:00:00.000', 10, 60, 60, 0.1, 0.1, 0.1)
+          """)
+    }
+    try queue.close()
+    let again = try await TestDaemon.start(ward, directory: directory)
+    let room = try await again.send(
+      RoomRequest(id: .number(1), command: .roomShow, room: "room-1"), as: RoomReply.self
+    ).room
+    #expect(room.occupancy == "occupied")
+    #expect(room.patient?.reference == "P-5")
+    let storage = try await again.status().alarms.filter { $0.kind == "storage" }
+    #expect(storage.contains { $0.location == nil && $0.message.contains("minute_aggregate") })
+    #expect(!storage.contains { $0.location == "room-1" })
+    await again.stop()
+  }
+
   @Test func withoutRecordsActionsAreRefusedAndRoomsAreHeld() async throws {
     let directory = "/tmp/dosed-test-\(UUID().uuidString.prefix(8))"
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)

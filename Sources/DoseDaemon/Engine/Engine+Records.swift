@@ -46,8 +46,17 @@ extension Engine {
       locations[index].setOccupancy(occupancy)
       roomRecords[state.room] = (state.since, admission)
       if occupancy == .occupied, let admission {
-        releaseTrackers[state.room] = try restoredRelease(
-          room: index, admission: admission, store: store)
+        // The clearance series only helps the prediction: a minute that cannot be read (the
+        // self-check reports it) costs the series, never the room's records.
+        do {
+          releaseTrackers[state.room] = try restoredRelease(
+            room: index, admission: admission, store: store)
+        } catch {
+          logger?.error(
+            "clearance series not restored",
+            metadata: ["room": "\(state.room)", "error": "\(error)"])
+          releaseTrackers[state.room] = RoomReleaseTracker()
+        }
       }
     }
     applyRoomRecordFaults()
