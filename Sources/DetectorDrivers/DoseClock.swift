@@ -31,6 +31,11 @@ public struct DoseClock: Sendable {
     /// Seconds since the clock started, in (possibly scaled) clock time.
     public let monotonicSeconds: Double
     public let wallTime: Date
+
+    public init(monotonicSeconds: Double, wallTime: Date) {
+      self.monotonicSeconds = monotonicSeconds
+      self.wallTime = wallTime
+    }
   }
 
   public func now() -> Now {

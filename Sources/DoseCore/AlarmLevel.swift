@@ -129,7 +129,7 @@ public struct DoseAlarmTracker: Sendable {
       } else if let lowerBound, lowerBound.doseRateUSvH >= threshold {
         raised = candidate
         raisedBy[candidate] = AlarmEvidence(
-          method: "lower_bound", thresholdUSvH: threshold, statistic: lowerBound.doseRateUSvH,
+          method: .lowerBound, thresholdUSvH: threshold, statistic: lowerBound.doseRateUSvH,
           decisionValue: threshold, counts: lowerBound.counts,
           windowSeconds: lowerBound.seconds, detector: lowerBound.detector)
       }

@@ -72,7 +72,7 @@ public struct ThresholdTest: Sendable, Hashable {
     let test = fast.fired ? fast : steady.fired ? steady : nil
     guard let test else { return nil }
     return AlarmEvidence(
-      method: fast.fired ? "cusum_fast" : "cusum_steady", thresholdUSvH: thresholdUSvH,
+      method: fast.fired ? .cusumFast : .cusumSteady, thresholdUSvH: thresholdUSvH,
       statistic: test.statistic, decisionValue: test.threshold, counts: test.counts,
       windowSeconds: test.seconds, designRatesCPS: [test.lambda0, test.lambda1])
   }
@@ -87,9 +87,17 @@ public struct ThresholdTest: Sendable, Hashable {
 
 /// Why an alarm level was raised: shown to operators with the alarm.
 public struct AlarmEvidence: Sendable, Hashable {
-  /// "cusum_fast", "cusum_steady", "lower_bound" (the 95 % lower bound reached the threshold)
-  /// or "over_range" (the counter is beyond its range).
-  public var method: String
+  /// Which test raised the level; the raw values are the wire's `evidence.method`.
+  public enum Method: String, Sendable, Hashable, CaseIterable {
+    case cusumFast = "cusum_fast"
+    case cusumSteady = "cusum_steady"
+    /// The 95 % lower bound reached the threshold.
+    case lowerBound = "lower_bound"
+    /// The counter is beyond its range.
+    case overRange = "over_range"
+  }
+
+  public var method: Method
   public var thresholdUSvH: Double
   /// The test statistic (nats for CUSUM; µSv/h for lower_bound).
   public var statistic: Double
@@ -103,7 +111,7 @@ public struct AlarmEvidence: Sendable, Hashable {
   public var detector: String?
 
   public init(
-    method: String, thresholdUSvH: Double, statistic: Double, decisionValue: Double,
+    method: Method, thresholdUSvH: Double, statistic: Double, decisionValue: Double,
     counts: Double, windowSeconds: Double, designRatesCPS: [Double]? = nil,
     detector: String? = nil
   ) {

@@ -164,7 +164,7 @@ public struct WasteStoreMonitor: Sendable {
       alarms.raise(
         to: .alarm,
         evidence: AlarmEvidence(
-          method: "over_range", thresholdUSvH: alarms.alarmUSvH, statistic: 0, decisionValue: 0,
+          method: .overRange, thresholdUSvH: alarms.alarmUSvH, statistic: 0, decisionValue: 0,
           counts: 0, windowSeconds: 0, detector: over))
     }
     let faulted = !summary.unfit.isEmpty || detectorIDs.isEmpty

@@ -15,7 +15,7 @@ private func strict(_ value: Double) -> StrictLowerBound {
 
 private func cusum(_ threshold: Double) -> AlarmEvidence {
   AlarmEvidence(
-    method: "cusum_fast", thresholdUSvH: threshold, statistic: 18, decisionValue: 18,
+    method: .cusumFast, thresholdUSvH: threshold, statistic: 18, decisionValue: 18,
     counts: 40, windowSeconds: 3, designRatesCPS: [1, 4], detector: "d1")
 }
 
@@ -40,13 +40,13 @@ func raiseOnLowerBound() throws {
   #expect(tracker.update(interval: 9.99...12, lowerBound: strict(9.99)) == AlarmLevel.none)
   #expect(tracker.update(interval: 10...12, lowerBound: strict(10)) == .warn)
   let evidence = try #require(tracker.evidence[.warn])
-  #expect(evidence.method == "lower_bound")
+  #expect(evidence.method == .lowerBound)
   #expect(evidence.statistic == 10)
   #expect(evidence.counts == 100)
   #expect(evidence.windowSeconds == 10)
   #expect(evidence.detector == "d1")
   #expect(tracker.update(interval: 20...22, lowerBound: strict(20)) == .alarm)
-  #expect(tracker.evidence[.alarm]?.method == "lower_bound")
+  #expect(tracker.evidence[.alarm]?.method == .lowerBound)
 }
 
 /// Issue 15, finding 6: the 95 % interval is looked at after every reading on a window the data
@@ -80,7 +80,7 @@ func lowerBoundAlpha() {
 func raiseOnTest() throws {
   var tracker = makeTracker()
   #expect(tracker.update(interval: 5...30, fired: [.warn: cusum(10)]) == .warn)
-  #expect(tracker.evidence[.warn]?.method == "cusum_fast")
+  #expect(tracker.evidence[.warn]?.method == .cusumFast)
   #expect(tracker.evidence[.alarm] == nil)
   #expect(tracker.update(interval: 5...30, fired: [.alarm: cusum(20)]) == .alarm)
   // Raised straight to alarm: warn takes the alarm's evidence only if it had none.
@@ -181,6 +181,6 @@ func lowSensitivityCorner() throws {
   #expect(few.doseAlarm == AlarmLevel.none)
   let many = room(counts: 400)
   #expect(many.doseAlarm == .alarm)
-  #expect(many.alarmEvidence[.alarm]?.method == "lower_bound")
+  #expect(many.alarmEvidence[.alarm]?.method == .lowerBound)
   #expect(many.alarmEvidence[.alarm]?.counts == 400)
 }

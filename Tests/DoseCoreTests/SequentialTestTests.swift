@@ -102,7 +102,7 @@ func thresholdTestBehaviour() throws {
   var test = ThresholdTest(thresholdUSvH: 2.5, calibration: noDeadTime)
   for _ in 0..<5 { test.update(counts: 30, seconds: 1) }
   let evidence = try #require(test.evidence)
-  #expect(evidence.method == "cusum_fast")
+  #expect(evidence.method == .cusumFast)
   #expect(evidence.thresholdUSvH == 2.5)
   #expect(evidence.designRatesCPS == [test.fast.lambda0, test.fast.lambda1])
 }

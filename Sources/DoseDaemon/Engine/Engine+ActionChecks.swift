@@ -40,17 +40,14 @@ extension Engine {
   /// next start (docs/protocol.md: `unavailable`). A daemon built without records (in-process
   /// tests) keeps its actions in memory as before.
   func requireRecords() throws(ControlFailure) {
-    guard store == nil, let problem = storageProblem else { return }
+    guard let problem = records.unavailable else { return }
     throw ControlFailure(
       .unavailable,
       "the action could not be recorded (records unavailable: \(problem)); nothing was changed")
   }
 
-  /// A time for a message: ISO 8601 for any year, without a formatter that cannot show the
-  /// year a typo produced.
-  static func displayTime(_ date: Date) -> String {
-    let seconds = date.timeIntervalSince1970
-    guard seconds.isFinite, abs(seconds) < 1e13 else { return "(a time far out of range)" }
-    return Self.iso(date)
-  }
+  static func displayTime(_ date: Date) -> String { DisplayTime.text(date) }
+
+  /// `2026-11-27T10:00:00Z`.
+  static func iso(_ date: Date) -> String { DisplayTime.iso(date) }
 }

@@ -10,18 +10,18 @@ extension Engine {
   public func moveRoom(_ id: String, to target: String, actor: ActorIdentity?)
     throws(ControlFailure) -> RoomDetail
   {
-    guard let orphan = orphanRooms[id] else {
+    guard let orphan = ward.rooms.orphans[id] else {
       throw ControlFailure(
-        roomIndex(id) == nil ? .notFound : .refused,
-        roomIndex(id) == nil
+        ward.roomIndex(id) == nil ? .notFound : .refused,
+        ward.roomIndex(id) == nil
           ? "room \(id) holds nothing in the records (orphans: "
-            + "\(orphanRooms.keys.sorted().joined(separator: ", ").nonEmpty ?? "none"))"
+            + "\(ward.rooms.orphans.keys.sorted().joined(separator: ", ").nonEmpty ?? "none"))"
           : "room \(id) is configured: only a room the configuration no longer has is moved")
     }
-    guard let index = roomIndex(target) else {
+    guard let index = ward.roomIndex(target) else {
       throw ControlFailure(.notFound, "no isolation room '\(target)' in the configuration")
     }
-    guard locations[index].room?.occupancy == .clear, recordFaults[target] == nil else {
+    guard ward.locations[index].room?.occupancy == .clear, ward.recordFaults[target] == nil else {
       throw ControlFailure(
         .refused, "room \(target) is not clear: it cannot take another room's patient")
     }
@@ -31,25 +31,27 @@ extension Engine {
     admission?.room = target
     let who = admission.map { " (patient \($0.patient))" } ?? ""
     let event = StoredEvent(
-      time: time, kind: "room_move", location: target,
-      message: "record of room \(id) moved here: \(orphan.occupancy.rawValue)\(who)", actor: actor)
-    if let store {
-      do {
-        admission = try store.moveRoom(
-          from: id,
-          to: RoomStateRecord(
-            room: target, occupancy: orphan.occupancy.rawValue, since: orphan.since ?? time,
-            admissionID: admission?.id), admission: admission, event: event)
-      } catch {
-        storageProblem = "\(error)"
-        throw ControlFailure(.unavailable, "the move could not be recorded: \(error)")
+      WardRecord(
+        time: time, kind: .roomMove, location: target,
+        message: "record of room \(id) moved here: \(orphan.occupancy.rawValue)\(who)",
+        actor: actor))
+    let state = RoomStateRecord(
+      room: target, occupancy: orphan.occupancy.rawValue, since: orphan.since ?? time,
+      admissionID: admission?.id)
+    do {
+      if let moved = try records.write({ [admission] in
+        try $0.moveRoom(from: id, to: state, admission: admission, event: event)
+      }) {
+        admission = moved
       }
+    } catch {
+      throw ControlFailure(.unavailable, "the move could not be recorded: \(error)")
     }
-    orphanRooms[id] = nil
-    roomRecords[id] = nil
-    locations[index].setOccupancy(orphan.occupancy)
-    roomRecords[target] = (orphan.since ?? time, admission)
-    if orphan.occupancy == .occupied { releaseTrackers[target] = RoomReleaseTracker() }
+    ward.rooms.orphans[id] = nil
+    ward.rooms.records[id] = nil
+    ward.locations[index].setOccupancy(orphan.occupancy)
+    ward.rooms.records[target] = RoomRecord(since: orphan.since ?? time, admission: admission)
+    if orphan.occupancy == .occupied { ward.rooms.trackers[target] = RoomReleaseTracker() }
     return try room(target)
   }
 
@@ -57,14 +59,13 @@ extension Engine {
   public func moveWaste(_ id: String, to target: String, actor: ActorIdentity?)
     throws(ControlFailure) -> WastePackageDetail
   {
-    guard let index = wastePackages.firstIndex(where: { $0.id == id }) else {
+    guard var record = ward.waste.package(id) else {
       throw ControlFailure(.notFound, "no waste package '\(id)'")
     }
-    var record = wastePackages[index]
     guard record.releasedAt == nil else {
       throw ControlFailure(.refused, "package \(id) was already released")
     }
-    guard let store = locations.first(where: { $0.config.id == target }),
+    guard let store = ward.location(target),
       store.config.kind == .wasteStore
     else {
       throw ControlFailure(.notFound, "no waste store '\(target)' in the configuration")
@@ -84,11 +85,10 @@ extension Engine {
     record.rule = store.config.wasteRule.rawValue
     try persistPackage(
       record,
-      event: StoredEvent(
-        time: clock.now().wallTime, kind: "waste_move", location: target,
+      event: WardRecord(
+        time: clock.now().wallTime, kind: .wasteMove, location: target,
         message: "package \(id) moved here from store \(from)", actor: actor))
-    wastePackages[index] = record
-    packageCache[id] = nil
+    ward.waste.put(record)
     return try wasteDetail(id)
   }
 }

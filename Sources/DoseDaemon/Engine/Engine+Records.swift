@@ -2,70 +2,80 @@ import DoseCore
 import DoseProtocol
 import Foundation
 
-/// What the engine writes to the records, and how it copes when it cannot.
+/// Opening the records at start, and closing them at stop.
 extension Engine {
   /// Attaches the database and restores what it holds: each room's occupancy and current
   /// admission. Call once, before the first evaluation.
   public func attach(store: RecordStore) throws {
-    self.store = store
+    records.attach(store)
     // Every table is read back first: a row that cannot be read flags what it belongs to
     // instead of making it vanish.
-    noteUnreadable(try store.selfCheck())
+    let unreadable = try store.selfCheck()
+    for record in unreadable {
+      logger?.error("record unreadable", metadata: ["record": "\(record)"])
+    }
+    ward.recordFaults.note(unreadable)
     try loadWaste(from: store)
     // Alarm occurrences active at the last stop continue (same `since`, same acknowledgement)
     // if they are still active; the next evaluations record them as cleared otherwise.
+    var restored: [WardAlarm] = []
     for record in try store.activeAlarms() {
-      restoredAlarms[record.id] = record
-      activeAlarms[record.id] = record.alarm
+      guard let alarm = record.wardAlarm else {
+        logger?.error("alarm record not understood", metadata: ["id": "\(record.id)"])
+        continue
+      }
+      restored.append(alarm)
     }
+    ward.alarms.restore(restored)
     for state in try store.roomStates() {
       let admission: AdmissionRecord?
       do {
         admission = try state.admissionID.flatMap { try store.admission(id: $0) }
       } catch {
-        recordFaults[state.room] = RecordFault(
+        ward.recordFaults[state.room] = RecordFault(
           kind: .room,
           reason: "its current admission (admission row \(state.admissionID ?? 0)) cannot be "
             + "read: \(error)")
         continue
       }
       guard let occupancy = RoomOccupancy(rawValue: state.occupancy) else {
-        recordFaults[state.room] = RecordFault(
+        ward.recordFaults[state.room] = RecordFault(
           kind: .room, reason: "its recorded state '\(state.occupancy)' is not a room state")
         continue
       }
-      guard let index = roomIndex(state.room) else {
+      guard let index = ward.roomIndex(state.room) else {
         // Kept, so that a room configured again by a reload finds its patient.
-        roomRecords[state.room] = (state.since, admission)
+        ward.rooms.records[state.room] = RoomRecord(since: state.since, admission: admission)
         if occupancy != .clear {
-          orphanRooms[state.room] = OrphanRoom(
+          ward.rooms.orphans[state.room] = OrphanRoom(
             occupancy: occupancy, since: state.since, admission: admission)
         }
         continue
       }
-      locations[index].setOccupancy(occupancy)
-      roomRecords[state.room] = (state.since, admission)
+      ward.locations[index].setOccupancy(occupancy)
+      ward.rooms.records[state.room] = RoomRecord(since: state.since, admission: admission)
       if occupancy == .occupied, let admission {
         // The clearance series only helps the prediction: a minute that cannot be read (the
         // self-check reports it) costs the series, never the room's records.
         do {
-          releaseTrackers[state.room] = try restoredRelease(
+          ward.rooms.trackers[state.room] = try restoredRelease(
             room: index, admission: admission, store: store)
         } catch {
           logger?.error(
             "clearance series not restored",
             metadata: ["room": "\(state.room)", "error": "\(error)"])
-          releaseTrackers[state.room] = RoomReleaseTracker()
+          ward.rooms.trackers[state.room] = RoomReleaseTracker()
         }
       }
     }
     applyRoomRecordFaults()
+    let unreadableCount = ward.recordFaults.unreadable.count
     record(
       StoredEvent(
-        time: clock.now().wallTime, kind: "start",
-        message: "dosed \(ProtocolInfo.softwareVersion) started"
-          + (unreadableRecords.isEmpty
-            ? "" : "; \(unreadableRecords.count) record(s) cannot be read")))
+        WardRecord(
+          time: clock.now().wallTime, kind: .start,
+          message: "dosed \(ProtocolInfo.softwareVersion) started"
+            + (unreadableCount == 0 ? "" : "; \(unreadableCount) record(s) cannot be read"))))
   }
 
   /// Rebuilds an occupied room's clearance series from the minute records since admission:
@@ -74,8 +84,8 @@ extension Engine {
   private func restoredRelease(room index: Int, admission: AdmissionRecord, store: RecordStore)
     throws -> RoomReleaseTracker
   {
-    let config = locations[index].config
-    let corrections = locations[index].room?.corrections ?? [:]
+    let config = ward.locations[index].config
+    let corrections = ward.locations[index].room?.corrections ?? [:]
     var best: [Date: (dose: Double, counts: UInt64)] = [:]
     for detector in config.detectors {
       for minute in try store.aggregates(detector: detector, since: admission.admittedAt) {
@@ -100,137 +110,40 @@ extension Engine {
 
   /// Runs without records (the database could not be opened): a `storage` alarm says so.
   public func storageUnavailable(_ reason: String) {
-    storageProblem = reason
+    records.problem = reason
     flagAllRoomsUnknown(reason)
   }
 
   /// Writes the open minutes and a stop event (graceful shutdown).
   public func closeRecords() {
-    save(aggregator.flush())
-    record(StoredEvent(time: clock.now().wallTime, kind: "stop", message: "dosed stopping"))
+    perform([.minutes(ward.flushMinutes())])
+    record(
+      StoredEvent(WardRecord(time: clock.now().wallTime, kind: .stop, message: "dosed stopping")))
   }
 
   /// Deletes records older than the retention period.
   public func pruneRecords(olderThan seconds: Double) {
-    guard let store else { return }
-    do {
-      try store.prune(before: clock.now().wallTime.addingTimeInterval(-seconds))
-    } catch {
-      storageProblem = "\(error)"
+    let cutoff = clock.now().wallTime.addingTimeInterval(-seconds)
+    _ = try? records.write { try $0.prune(before: cutoff) }
+  }
+
+  /// Every room to awaiting clearance: the records could not be opened, so nobody knows
+  /// which rooms hold a patient.
+  func flagAllRoomsUnknown(_ reason: String) {
+    for index in ward.locations.indices where ward.locations[index].config.kind == .isolationRoom {
+      ward.locations[index].setOccupancy(.awaitingClearance)
+      ward.recordFaults[ward.locations[index].config.id] = RecordFault(
+        kind: .recordsUnavailable, reason: "the records are unavailable (\(reason))")
     }
   }
 
-  /// Appends an event. A failure becomes a `storage` alarm; monitoring goes on.
-  @discardableResult
-  func record(_ event: StoredEvent) -> StoredEvent? {
-    journal(event)
-    guard let store else { return nil }
-    guard flushBacklog(to: store) else {
-      backlog.add(event)
-      return nil
+  /// Puts a flagged room in awaiting clearance: its patient may still be inside.
+  func applyRoomRecordFaults() {
+    for room in ward.recordFaults.faults.keys {
+      guard let index = ward.roomIndex(room) else { continue }
+      ward.locations[index].setOccupancy(.awaitingClearance)
+      ward.rooms.records[room] = RoomRecord()
     }
-    do {
-      let saved = try store.append(event)
-      storageProblem = nil
-      return saved
-    } catch {
-      storageProblem = "\(error)"
-      backlog.add(event)
-      return nil
-    }
-  }
-
-  func save(_ aggregates: [MinuteAggregate]) {
-    guard let store, !aggregates.isEmpty else { return }
-    guard flushBacklog(to: store) else {
-      backlog.add(aggregates)
-      return
-    }
-    do {
-      try store.save(aggregates)
-    } catch {
-      storageProblem = "\(error)"
-      backlog.add(aggregates)
-    }
-  }
-
-  /// Writes what waited for the database; true when nothing waits any more. On recovery the
-  /// storage alarm clears and a `storage_recovered` event says how many records were written
-  /// late (and lost, if the outage outlasted the backlog).
-  @discardableResult
-  func flushBacklog(to store: RecordStore) -> Bool {
-    guard !backlog.isEmpty else { return true }
-    do {
-      let (written, lost) = try backlog.flush(to: store)
-      let problem = storageProblem
-      storageProblem = nil
-      let event = StoredEvent(
-        time: clock.now().wallTime, kind: "storage_recovered",
-        message: "records can be written again (after: \(problem ?? "a write error")); "
-          + "\(written) records written late" + (lost > 0 ? ", \(lost) lost" : ""))
-      journal(event)
-      _ = try? store.append(event)
-      return true
-    } catch {
-      storageProblem = "\(error)"
-      return false
-    }
-  }
-
-  /// Retries the backlog at most once a second while the records are failing.
-  func retryStorage(now: Double) {
-    guard let store, !backlog.isEmpty, now - lastStorageRetry >= 1 else { return }
-    lastStorageRetry = now
-    flushBacklog(to: store)
-  }
-
-  /// Records each alarm when it appears and when it goes.
-  func recordAlarmChanges(_ alarms: [AlarmStatus], at time: Date) {
-    var current: [String: AlarmStatus] = [:]
-    for alarm in alarms {
-      current[alarm.alarmID ?? Self.alarmID(alarm)] = alarm
-    }
-    // Written when an occurrence starts or is acknowledged (not for every message update: the
-    // "no counts for N s" text changes at every evaluation).
-    for (key, alarm) in current
-    where activeAlarms[key]?.since != alarm.since
-      || activeAlarms[key]?.acknowledged != alarm.acknowledged
-    {
-      persistAlarm(alarm, id: key)
-    }
-    for (key, alarm) in current where activeAlarms[key] == nil {
-      record(
-        StoredEvent(
-          time: time, kind: "alarm", location: alarm.location, detector: alarm.detector,
-          level: alarm.level, message: "\(alarm.kind): \(alarm.message)",
-          data: alarm.evidence.flatMap { StatusMapping.json($0) }))
-    }
-    let graceOver = clock.now().monotonicSeconds > Self.restoredAlarmGraceSeconds
-    if graceOver { restoredAlarms.removeAll() }
-    for (key, alarm) in activeAlarms where current[key] == nil {
-      // A restored occurrence gets the grace period to come back before it counts as cleared.
-      if restoredAlarms[key] != nil { continue }
-      if let store { try? store.deleteAlarm(id: key) }
-      record(
-        StoredEvent(
-          time: time, kind: "alarm_cleared", location: alarm.location, detector: alarm.detector,
-          level: alarm.level, message: "\(alarm.kind) alarm cleared: \(alarm.message)"))
-    }
-    activeAlarms = current
-  }
-
-  /// Keeps the alarm's row current (raised, message changed, acknowledged).
-  func persistAlarm(_ alarm: AlarmStatus, id: String) {
-    guard let store else { return }
-    do {
-      try store.save(alarm: AlarmStateRecord(alarm, id: id))
-    } catch {
-      storageProblem = "\(error)"
-    }
-  }
-
-  func roomIndex(_ id: String) -> Int? {
-    locations.firstIndex { $0.config.id == id && $0.config.kind == .isolationRoom }
   }
 }
 

@@ -17,7 +17,7 @@ public struct ControlFailure: Error, Sendable, Hashable {
 /// is recorded, with who did it, before it is acknowledged.
 extension Engine {
   public func room(_ id: String) throws(ControlFailure) -> RoomDetail {
-    guard let index = roomIndex(id) else { throw unknownRoom(id) }
+    guard let index = ward.roomIndex(id) else { throw unknownRoom(id) }
     return detail(index)
   }
 
@@ -25,7 +25,7 @@ extension Engine {
     room id: String, patient: String, nuclide symbol: String, activityBq: Double?, at: Date?,
     actor: ActorIdentity?
   ) throws(ControlFailure) -> RoomDetail {
-    guard let index = roomIndex(id) else { throw unknownRoom(id) }
+    guard let index = ward.roomIndex(id) else { throw unknownRoom(id) }
     let reference = patient.trimmingCharacters(in: .whitespacesAndNewlines)
     // 128 characters: project choice, room for any site's reference scheme.
     guard !reference.isEmpty, reference.count <= 128 else {
@@ -47,23 +47,23 @@ extension Engine {
     _ = try change(
       index, action: .admit, admission: admission, at: time, actor: actor,
       message: "admitted patient \(reference) (\(nuclide.symbol)\(activity))")
-    releaseTrackers[id] = RoomReleaseTracker()
+    ward.rooms.trackers[id] = RoomReleaseTracker()
     return detail(index)
   }
 
   public func discharge(room id: String, at: Date?, actor: ActorIdentity?)
     throws(ControlFailure) -> RoomDetail
   {
-    guard let index = roomIndex(id) else { throw unknownRoom(id) }
+    guard let index = ward.roomIndex(id) else { throw unknownRoom(id) }
     let time = try actionTime(at, what: "discharge time")
-    var admission = roomRecords[id]?.admission
+    var admission = ward.rooms.records[id]?.admission
     // An operator's time must not precede the admission. (Without `at`, "now" is taken as it
     // is: a clock stepped back must not keep a patient from being discharged.)
     if at != nil, let admitted = admission?.admittedAt, time < admitted {
       throw ControlFailure(
         .badRequest,
-        "discharge time \(Self.displayTime(time)) is before the admission at "
-          + "\(Self.displayTime(admitted))")
+        "discharge time \(DisplayTime.text(time)) is before the admission at "
+          + "\(DisplayTime.text(admitted))")
     }
     admission?.dischargedAt = time
     let who = admission.map { " patient \($0.patient)" } ?? ""
@@ -76,12 +76,12 @@ extension Engine {
   public func clear(room id: String, wipeTest: String, actor: ActorIdentity?)
     throws(ControlFailure) -> RoomDetail
   {
-    guard let index = roomIndex(id) else { throw unknownRoom(id) }
+    guard let index = ward.roomIndex(id) else { throw unknownRoom(id) }
     let survey = wipeTest.trimmingCharacters(in: .whitespacesAndNewlines)
     let time = clock.now().wallTime
-    var admission = roomRecords[id]?.admission
+    var admission = ward.rooms.records[id]?.admission
     admission?.clearedAt = time
-    let clearance = lastAssessments[id]?.clearance
+    let clearance = ward.lastAssessments[id]?.clearance
     let evidence = clearance.map {
       String(
         format: " (ambient upper 95 %% bound %.3g µSv/h < %.3g µSv/h)",
@@ -99,15 +99,16 @@ extension Engine {
   public func calibrate(room id: String, at1mUSvH: Double, actor: ActorIdentity?)
     throws(ControlFailure) -> RoomDetail
   {
-    guard let index = roomIndex(id) else { throw unknownRoom(id) }
+    guard let index = ward.roomIndex(id) else { throw unknownRoom(id) }
     guard at1mUSvH > 0, at1mUSvH.isFinite else {
       throw ControlFailure(.badRequest, "the handheld reading must be a positive dose rate")
     }
-    guard var admission = roomRecords[id]?.admission, locations[index].room?.occupancy == .occupied
+    guard var admission = ward.rooms.records[id]?.admission,
+      ward.locations[index].room?.occupancy == .occupied
     else {
       throw ControlFailure(.refused, "room \(id) has no patient: admit one before calibrating")
     }
-    guard let assessment = lastAssessments[id], assessment.state != .fault,
+    guard let assessment = ward.lastAssessments[id], assessment.state != .fault,
       let detectorDose = assessment.doseRateUSvH, detectorDose > 0
     else {
       throw ControlFailure(
@@ -130,38 +131,12 @@ extension Engine {
     admission.geometryFactor = at1mUSvH / detectorDose
     admission.geometrySetAt = time
     try persist(
-      index, admission: admission, at: time, kind: "calibrate", actor: actor,
+      index, admission: admission, at: time, kind: .calibrate, actor: actor,
       message: String(
         format: "geometry factor %.4g: handheld %.3g µSv/h at 1 m, room detectors %.3g µSv/h",
         at1mUSvH / detectorDose, at1mUSvH, detectorDose),
-      data: MeasurementRecord(assessment).json)
+      data: .measurement(assessment))
     return detail(index)
-  }
-
-  /// The release status of an occupied room with a recorded patient, updating its clearance
-  /// series; nil for anything else.
-  func release(
-    of config: LocationConfig, assessment: LocationAssessment, counts: UInt64?, at time: Date,
-    measuredAt: Date? = nil
-  ) -> ReleaseStatus? {
-    guard config.kind == .isolationRoom,
-      locations.first(where: { $0.config.id == config.id })?.room?.occupancy == .occupied,
-      let admission = roomRecords[config.id]?.admission
-    else {
-      releaseTrackers[config.id] = nil
-      releaseStatuses[config.id] = nil
-      return nil
-    }
-    var tracker = releaseTrackers[config.id] ?? RoomReleaseTracker()
-    tracker.sample(
-      assessment, admittedAt: admission.admittedAt, at: time, counts: counts,
-      measuredAt: measuredAt)
-    let status = tracker.status(
-      admission: admission, rule: config.release, configGeometry: config.geometryFactor,
-      assessment: assessment, at: time)
-    releaseTrackers[config.id] = tracker
-    releaseStatuses[config.id] = status
-    return status
   }
 
   // MARK: Helpers
@@ -173,7 +148,7 @@ extension Engine {
   /// A detector's background dose rate: its background measurement, else its lowest plausible
   /// background (`min_background_usv_h`).
   private func backgroundUSvH(of detector: String?) -> Double {
-    guard let detector, let config = detectorConfigs[detector] else {
+    guard let detector, let config = ward.detectors.configs[detector] else {
       return DetectorMonitor.Settings().minBackgroundUSvH
     }
     return config.calibration.backgroundUSvH ?? config.minBackgroundUSvH
@@ -184,25 +159,26 @@ extension Engine {
     _ index: Int, action: RoomAction, admission: AdmissionRecord?, at time: Date,
     actor: ActorIdentity?, message: String, surveyRecorded: Bool = false
   ) throws(ControlFailure) -> AdmissionRecord? {
-    let id = locations[index].config.id
-    guard var room = locations[index].room else { throw unknownRoom(id) }
+    let id = ward.locations[index].config.id
+    guard var room = ward.locations[index].room else { throw unknownRoom(id) }
     try requireRecords()
     // A room whose record could not be read is held awaiting clearance; its patient may still
     // be inside, so the RSO may admit them again (recorded) instead of clearing the room.
     let readmission =
-      action == .admit && recordFaults[id]?.kind == .room && room.occupancy == .awaitingClearance
+      action == .admit && ward.recordFaults[id]?.kind == .room
+      && room.occupancy == .awaitingClearance
     if !readmission,
       let refusal = room.refusal(
-        of: action, last: lastAssessments[id], surveyRecorded: surveyRecorded)
+        of: action, last: ward.lastAssessments[id], surveyRecorded: surveyRecorded)
     {
       throw ControlFailure(.refused, refusal)
     }
     room.apply(action)
     let saved = try persist(
-      index, admission: admission, at: time, kind: action.rawValue, actor: actor,
-      message: message, data: lastAssessments[id].flatMap { MeasurementRecord($0).json },
+      index, admission: admission, at: time, kind: action.eventKind, actor: actor,
+      message: message, data: ward.lastAssessments[id].map(RecordData.measurement),
       occupancy: room.occupancy)
-    locations[index].setOccupancy(room.occupancy)
+    ward.locations[index].setOccupancy(room.occupancy)
     return saved
   }
 
@@ -210,47 +186,49 @@ extension Engine {
   /// keeps them in memory only); the change counts only once it is written.
   @discardableResult
   private func persist(
-    _ index: Int, admission: AdmissionRecord?, at time: Date, kind: String,
-    actor: ActorIdentity?, message: String, data: String?, occupancy: RoomOccupancy? = nil
+    _ index: Int, admission: AdmissionRecord?, at time: Date, kind: EventKind,
+    actor: ActorIdentity?, message: String, data: RecordData?, occupancy: RoomOccupancy? = nil
   ) throws(ControlFailure) -> AdmissionRecord? {
-    let id = locations[index].config.id
-    let state = occupancy ?? locations[index].room?.occupancy ?? .awaitingClearance
-    let since = occupancy == nil ? roomRecords[id]?.since : time
+    let id = ward.locations[index].config.id
+    let state = occupancy ?? ward.locations[index].room?.occupancy ?? .awaitingClearance
+    let since = occupancy == nil ? ward.rooms.records[id]?.since : time
     let event = StoredEvent(
-      time: time, kind: kind, location: id, message: message, actor: actor, data: data)
+      WardRecord(
+        time: time, kind: kind, location: id, message: message, actor: actor, data: data))
     var saved = admission
-    if let store {
-      do {
-        let record = RoomStateRecord(
-          room: id, occupancy: state.rawValue, since: since ?? time, admissionID: admission?.id)
-        (saved, _) = try store.recordRoomChange(state: record, admission: admission, event: event)
-        storageProblem = nil
-        recordRewritten(id)
-      } catch {
-        storageProblem = "\(error)"
-        throw ControlFailure(.unavailable, "the action could not be recorded: \(error)")
+    do {
+      let record = RoomStateRecord(
+        room: id, occupancy: state.rawValue, since: since ?? time, admissionID: admission?.id)
+      if let written = try records.write({
+        try $0.recordRoomChange(state: record, admission: admission, event: event)
+      }) {
+        saved = written.0
+        ward.recordFaults.rewritten(id)
       }
+    } catch {
+      throw ControlFailure(.unavailable, "the action could not be recorded: \(error)")
     }
     // A cleared room has no current patient.
-    roomRecords[id] = (since ?? time, state == .clear ? nil : saved)
+    ward.rooms.records[id] = RoomRecord(
+      since: since ?? time, admission: state == .clear ? nil : saved)
     return saved
   }
 
   private func unknownRoom(_ id: String) -> ControlFailure {
-    let rooms = locations.filter { $0.config.kind == .isolationRoom }.map(\.config.id)
+    let rooms = ward.locations.filter { $0.config.kind == .isolationRoom }.map(\.config.id)
     return ControlFailure(
       .notFound, "no isolation room '\(id)' (rooms: \(rooms.joined(separator: ", ")))")
   }
 
   private func detail(_ index: Int) -> RoomDetail {
-    let config = locations[index].config
-    let occupancy = locations[index].room?.occupancy ?? config.initialOccupancy
-    let assessment = lastAssessments[config.id]
+    let config = ward.locations[index].config
+    let occupancy = ward.locations[index].room?.occupancy ?? config.initialOccupancy
+    let assessment = ward.lastAssessments[config.id]
     // The last evaluation may predate a change just made: only its fault verdict is taken.
     let state = assessment?.state == .fault ? LocationState.fault.rawValue : occupancy.rawValue
     var detail = RoomDetail(id: config.id, state: state, occupancy: occupancy.rawValue)
-    detail.since = roomRecords[config.id]?.since
-    if let admission = roomRecords[config.id]?.admission {
+    detail.since = ward.rooms.records[config.id]?.since
+    if let admission = ward.rooms.records[config.id]?.admission {
       var patient = PatientStatus(
         reference: admission.patient, nuclide: admission.nuclide,
         admittedAt: admission.admittedAt)
@@ -266,11 +244,12 @@ extension Engine {
       occupancy == .occupied ? nil : assessment?.clearance.map(StatusMapping.clearance)
     // Fresh, so a room just admitted or calibrated answers at once.
     if occupancy == .occupied, let assessment {
-      detail.release = release(
-        of: config, assessment: assessment,
+      let now = clock.now()
+      detail.release = ward.rooms.release(
+        of: config, occupied: true, assessment: assessment,
         counts: assessment.doseRateDetector.flatMap {
-          detectors[$0]?.assess(now: clock.now().monotonicSeconds).estimate?.counts
-        }, at: clock.now().wallTime)
+          ward.detectors.monitors[$0]?.assess(now: now.monotonicSeconds).estimate?.counts
+        }, at: now.wallTime)
     }
     detail.reasons = assessment.flatMap { $0.reasons.isEmpty ? nil : $0.reasons }
     return detail

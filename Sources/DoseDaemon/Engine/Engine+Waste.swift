@@ -18,84 +18,26 @@ struct SurveySession {
 
 /// Waste stores: packages (records), their rule, release surveys and releases.
 extension Engine {
-  /// Packages of the configuration that the records do not hold yet (dose-rate shares only:
-  /// their activities are nominal, Γ-weighted so the rule's dose model reproduces the shares).
-  static func configuredPackages(_ locations: [LocationMonitor], at time: Date)
-    -> [WastePackageRecord]
-  {
-    locations.filter { $0.config.kind == .wasteStore }.flatMap { location in
-      location.config.packages.map { package in
-        var activities: [String: Double] = [:]
-        var shares: [String: Double] = [:]
-        for component in package.components {
-          let gamma = DoseRateConstants.value(for: component.nuclide.symbol) ?? 1
-          activities[component.nuclide.symbol] = component.fraction / gamma
-          shares[component.nuclide.symbol] = component.fraction
-        }
-        return WastePackageRecord(
-          id: package.id, store: location.config.id, rule: location.config.wasteRule.rawValue,
-          sealedAt: package.sealedAt, activitiesBq: activities, massGrams: nil,
-          surfaceUSvH: package.surfaceUSvHAtSeal, surfaceShares: shares, addedAt: time,
-          origin: Self.configOrigin, route: package.lu177Route)
-      }
-    }
-  }
-
-  static let configOrigin = "config (dose-rate shares only)"
+  static var configOrigin: String { WasteBook.configOrigin }
   /// The state of a package whose store is not configured.
   static let orphanState = "orphan"
 
   /// Loads the packages: the records', plus configured ones not yet recorded (which are then
   /// recorded, so that a survey or release of them is kept).
-  func loadWaste(from store: RecordStore?) throws {
-    var packages = try store?.wastePackages() ?? []
+  func loadWaste(from store: RecordStore) throws {
+    let recorded = try store.wastePackages()
     let time = clock.now().wallTime
-    for configured in Self.configuredPackages(locations, at: time)
-    where !packages.contains(where: { $0.id == configured.id }) {
-      if let store {
-        try store.record(
-          package: configured,
-          event: StoredEvent(
-            time: time, kind: "waste_add", location: configured.store,
-            message: "package \(configured.id) from the configuration"))
-      }
-      packages.append(configured)
+    var book = WasteBook(packages: recorded)
+    for configured in book.missing(from: ward.locations, at: time) {
+      try store.record(
+        package: configured,
+        event: StoredEvent(
+          WardRecord(
+            time: time, kind: .wasteAdd, location: configured.store,
+            message: "package \(configured.id) from the configuration")))
+      book.put(configured)
     }
-    wastePackages = packages
-    packageCache = [:]
-  }
-
-  /// Package assessments of a store, each recomputed at most once a clock minute (the release
-  /// search is not free) or when the package changed.
-  func packageStates(of config: LocationConfig, at time: Date) -> [PackageAssessment] {
-    wastePackages.filter { $0.store == config.id }.map { record in
-      if let cached = packageCache[record.id], cached.record == record,
-        time.timeIntervalSince(cached.at) < 60, time >= cached.at
-      {
-        return cached.assessment
-      }
-      let assessment = assess(record, config: config, at: time)
-      packageCache[record.id] = (time, record, assessment)
-      return assessment
-    }
-  }
-
-  private func assess(_ record: WastePackageRecord, config: LocationConfig, at time: Date)
-    -> PackageAssessment
-  {
-    let rule = WasteRule(rawValue: record.rule) ?? config.wasteRule
-    guard let batch = record.batch else {
-      return PackageAssessment(
-        id: record.id, state: .notEligible, nuclides: record.activitiesBq.keys.sorted(),
-        surfaceUSvHNow: nil, releaseDueAt: nil, reasons: ["the recorded inventory is not valid"])
-    }
-    if let released = record.releasedAt {
-      return PackageAssessment(
-        id: record.id, state: .released, nuclides: batch.inventory.activitiesBq.keys.sorted(),
-        surfaceUSvHNow: nil, releaseDueAt: released)
-    }
-    return WasteAssessment.assess(
-      batch, rule: rule, releaseSurfaceUSvH: config.releaseSurfaceUSvH, at: time)
+    ward.waste = book
   }
 
   // MARK: Commands
@@ -103,10 +45,8 @@ extension Engine {
   public func addWaste(_ request: WasteAddRequest, actor: ActorIdentity?) throws(ControlFailure)
     -> WastePackageDetail
   {
-    guard let store = locations.first(where: { $0.config.id == request.store }),
-      store.config.kind == .wasteStore
-    else {
-      let stores = locations.filter { $0.config.kind == .wasteStore }.map(\.config.id)
+    guard let store = ward.location(request.store), store.config.kind == .wasteStore else {
+      let stores = ward.locations.filter { $0.config.kind == .wasteStore }.map(\.config.id)
       throw ControlFailure(
         .notFound, "no waste store '\(request.store)' (stores: \(stores.joined(separator: ", ")))")
     }
@@ -114,7 +54,7 @@ extension Engine {
     guard !id.isEmpty, id.count <= 64 else {
       throw ControlFailure(.badRequest, "package must be an id of 1 to 64 characters")
     }
-    guard !wastePackages.contains(where: { $0.id == id }) else {
+    guard ward.waste.package(id) == nil else {
       throw ControlFailure(.refused, "package \(id) is already recorded")
     }
     var activities: [String: Double] = [:]
@@ -168,16 +108,16 @@ extension Engine {
       }.joined(separator: ", ") + (route.map { " (Lu-177 route \($0.rawValue))" } ?? "")
     try persistPackage(
       record,
-      event: StoredEvent(
-        time: time, kind: "waste_add", location: store.config.id,
+      event: WardRecord(
+        time: time, kind: .wasteAdd, location: store.config.id,
         message: "package \(id) sealed \(Self.iso(record.sealedAt)): \(summary)", actor: actor))
-    wastePackages.append(record)
+    ward.waste.put(record)
     return try wasteDetail(id)
   }
 
   public func wasteList(store: String?) throws(ControlFailure) -> [WastePackageDetail] {
     var result: [WastePackageDetail] = []
-    for record in wastePackages where store == nil || record.store == store {
+    for record in ward.waste.packages where store == nil || record.store == store {
       result.append(try wasteDetail(record.id, withSurveys: false))
     }
     return result
@@ -186,15 +126,15 @@ extension Engine {
   public func wasteDetail(_ id: String, withSurveys: Bool = true) throws(ControlFailure)
     -> WastePackageDetail
   {
-    guard let record = wastePackages.first(where: { $0.id == id }) else {
+    guard let record = ward.waste.package(id) else {
       throw ControlFailure(.notFound, "no waste package '\(id)'")
     }
     let time = clock.now().wallTime
     // A package whose store left the configuration is still listed (an orphan, with an alarm),
     // never hidden; it is assessed again once it is moved to a configured store.
-    let config = locations.first(where: { $0.config.id == record.store })?.config
+    let config = ward.location(record.store)?.config
     let assessment = config.flatMap { config in
-      packageStates(of: config, at: time).first { $0.id == id }
+      ward.waste.states(of: config, at: time).first { $0.id == id }
     }
     var detail = WastePackageDetail(
       id: id, store: record.store, state: assessment?.state.rawValue ?? "holding",
@@ -221,7 +161,7 @@ extension Engine {
           nuclide: $0, activityBqAtSeal: sealed[$0] ?? 0, activityBqNow: now[$0] ?? 0)
       }
     }
-    if withSurveys, let store {
+    if withSurveys, let store = records.store {
       // Unreadable survey records read as none: no release on surveys that cannot be shown.
       let surveys = (try? store.surveys(package: id)) ?? []
       detail.surveys = surveys.map(Self.surveyStatus)
@@ -236,7 +176,7 @@ extension Engine {
   public func releaseWaste(_ id: String, actor: ActorIdentity?) throws(ControlFailure)
     -> WastePackageDetail
   {
-    guard let index = wastePackages.firstIndex(where: { $0.id == id }) else {
+    guard var record = ward.waste.package(id) else {
       throw ControlFailure(.notFound, "no waste package '\(id)'")
     }
     let detail = try wasteDetail(id)
@@ -273,19 +213,17 @@ extension Engine {
             + (detail.predictedReleaseAt.map { " (predicted \(Self.iso($0)))" } ?? ""))
       }
     }
-    var record = wastePackages[index]
     record.releasedAt = time
     try persistPackage(
       record,
-      event: StoredEvent(
-        time: time, kind: "waste_release", location: record.store,
+      event: WardRecord(
+        time: time, kind: .wasteRelease, location: record.store,
         message: "package \(id) released after the survey of \(Self.iso(survey.time)) by "
           + "\(survey.surveyor): "
           + String(
             format: "surface %.3g µSv/h, background %.3g µSv/h; ", survey.surfaceUSvH,
             survey.backgroundUSvH) + Self.describe(decision), actor: actor))
-    wastePackages[index] = record
-    packageCache[id] = nil
+    ward.waste.put(record)
     return try wasteDetail(id)
   }
 
@@ -297,7 +235,7 @@ extension Engine {
     async
     throws(ControlFailure) -> WastePackageDetail
   {
-    guard let record = wastePackages.first(where: { $0.id == id }) else {
+    guard let record = ward.waste.package(id) else {
       throw ControlFailure(.notFound, "no waste package '\(id)'")
     }
     guard record.releasedAt == nil else {
@@ -309,17 +247,19 @@ extension Engine {
     }
     // Before counting for minutes: a survey that could not be recorded would be wasted.
     try requireRecords()
-    guard let config = locations.first(where: { $0.config.id == record.store })?.config,
-      let detectorID = config.surveyDetector, let detectorConfig = detectorConfigs[detectorID]
+    guard let config = ward.location(record.store)?.config,
+      let detectorID = config.surveyDetector,
+      let detectorConfig = ward.detectors.configs[detectorID]
     else {
       throw ControlFailure(
         .refused, "store \(record.store) has no survey_detector configured")
     }
-    guard surveySessions[detectorID] == nil else {
+    guard surveys[detectorID] == nil else {
       throw ControlFailure(.refused, "detector \(detectorID) is busy with another survey")
     }
     let now = clock.now().monotonicSeconds
-    guard let monitor = detectors[detectorID], monitor.assess(now: now).state == .ok else {
+    guard let monitor = ward.detectors.monitors[detectorID], monitor.assess(now: now).state == .ok
+    else {
       throw ControlFailure(
         .refused, "survey detector \(detectorID) is not ok: no survey on untrustworthy data")
     }
@@ -327,7 +267,7 @@ extension Engine {
     let deadline = now + target + 3 * monitor.settings.staleAfterSeconds
     let outcome = await withCheckedContinuation {
       (continuation: CheckedContinuation<Result<SurveyResult, ControlFailure>, Never>) in
-      surveySessions[detectorID] = SurveySession(
+      surveys[detectorID] = SurveySession(
         package: id, surveyor: name, actor: actor, startMonotonic: now, targetSeconds: target,
         deadlineMonotonic: deadline, continuation: continuation)
     }
@@ -337,16 +277,17 @@ extension Engine {
     case .failure(let failure): throw failure
     }
     let time = clock.now().wallTime
-    let instrument = [detectorConfig.tube, identities[detectorID]?.summary].compactMap { $0 }
+    let instrument = [detectorConfig.tube, ward.detectors.identities[detectorID]?.summary]
+      .compactMap { $0 }
       .joined(separator: ", ")
     let survey = SurveyRecord(
       package: id, time: time, detector: detectorID,
       instrument: instrument.isEmpty ? detectorConfig.driver.rawValue : instrument,
       surveyor: name, result: result)
-    var surveys = ((try? store?.surveys(package: id)) ?? []).map(\.counts)
-    surveys.append(SurveyCounts(result, detector: detectorID))
+    var earlier = ((try? records.store?.surveys(package: id)) ?? []).map(\.counts)
+    earlier.append(SurveyCounts(result, detector: detectorID))
     let decision = WasteReleaseTest(
-      surveys: surveys, maxDetectionLimitUSvH: config.effectiveSurveyMaxDetectionLimitUSvH)
+      surveys: earlier, maxDetectionLimitUSvH: config.effectiveSurveyMaxDetectionLimitUSvH)
     let message =
       "survey of package \(id) by \(name): "
       + String(
@@ -355,24 +296,21 @@ extension Engine {
         survey.decisionThresholdUSvH, survey.detectionLimitUSvH)
       + (result.passed ? "passed" : "FAILED (\(result.failure ?? ""))") + "; "
       + Self.describe(Self.releaseDecision(decision))
-    if let store {
-      do {
-        try store.record(
-          survey: survey,
-          event: StoredEvent(
-            time: time, kind: "waste_survey", location: record.store, detector: detectorID,
-            message: message, actor: actor))
-      } catch {
-        storageProblem = "\(error)"
-        throw ControlFailure(.unavailable, "the survey could not be recorded: \(error)")
-      }
+    let event = StoredEvent(
+      WardRecord(
+        time: time, kind: .wasteSurvey, location: record.store, detector: detectorID,
+        message: message, actor: actor))
+    do {
+      _ = try records.write { try $0.record(survey: survey, event: event) }
+    } catch {
+      throw ControlFailure(.unavailable, "the survey could not be recorded: \(error)")
     }
     return try wasteDetail(id)
   }
 
   /// Feeds a survey in progress; called for every reading of a survey detector.
   func feedSurvey(_ reading: Reading, monitor: DetectorMonitor) {
-    guard var session = surveySessions[reading.detectorID] else { return }
+    guard var session = surveys[reading.detectorID] else { return }
     if monitor.isFaultLatched {
       finishSurvey(
         reading.detectorID,
@@ -389,11 +327,11 @@ extension Engine {
     session.counts = overflow ? .max : sum
     session.seconds += reading.intervalSeconds
     guard session.seconds >= session.targetSeconds else {
-      surveySessions[reading.detectorID] = session
+      surveys[reading.detectorID] = session
       return
     }
-    guard let config = detectorConfigs[reading.detectorID],
-      let store = locations.first(where: { $0.config.surveyDetector == reading.detectorID }),
+    guard let config = ward.detectors.configs[reading.detectorID],
+      let store = ward.locations.first(where: { $0.config.surveyDetector == reading.detectorID }),
       let result = SurveyResult(
         grossCounts: session.counts, grossSeconds: session.seconds,
         calibration: config.calibration,
@@ -409,8 +347,8 @@ extension Engine {
 
   /// Fails surveys whose detector stopped delivering (checked at every evaluation).
   func checkSurveys(now: Double) {
-    for (detector, session) in surveySessions {
-      let state = detectors[detector]?.assess(now: now).state
+    for (detector, session) in surveys {
+      let state = ward.detectors.monitors[detector]?.assess(now: now).state
       if state != .ok || now > session.deadlineMonotonic {
         finishSurvey(
           detector,
@@ -424,20 +362,19 @@ extension Engine {
   }
 
   private func finishSurvey(_ detector: String, _ result: Result<SurveyResult, ControlFailure>) {
-    guard let session = surveySessions.removeValue(forKey: detector) else { return }
+    guard let session = surveys.removeValue(forKey: detector) else { return }
     session.continuation.resume(returning: result)
   }
 
   // MARK: Helpers
 
-  func persistPackage(_ record: WastePackageRecord, event: StoredEvent) throws(ControlFailure) {
+  func persistPackage(_ record: WastePackageRecord, event: WardRecord) throws(ControlFailure) {
     try requireRecords()
-    guard let store else { return }
     do {
-      try store.record(package: record, event: event)
-      packageRewritten(record)
+      if try records.write({ try $0.record(package: record, event: StoredEvent(event)) }) != nil {
+        ward.recordFaults.packageRewritten(record)
+      }
     } catch {
-      storageProblem = "\(error)"
       throw ControlFailure(.unavailable, "the action could not be recorded: \(error)")
     }
   }
@@ -481,9 +418,4 @@ extension Engine {
       grossSeconds: record.grossSeconds, passed: record.passed, reason: record.reason)
   }
 
-  /// `2026-11-27T10:00:00Z`. FoundationEssentials' style: `ISO8601DateFormatter` would build an
-  /// ICU formatter on every call.
-  static func iso(_ date: Date) -> String {
-    date.formatted(Date.ISO8601FormatStyle())
-  }
 }

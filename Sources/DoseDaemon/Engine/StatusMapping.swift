@@ -120,7 +120,7 @@ enum StatusMapping {
 
   static func evidence(_ evidence: AlarmEvidence) -> AlarmEvidenceStatus {
     AlarmEvidenceStatus(
-      method: evidence.method, detector: evidence.detector,
+      method: evidence.method.rawValue, detector: evidence.detector,
       thresholdUSvH: evidence.thresholdUSvH, statistic: evidence.statistic,
       decisionValue: evidence.decisionValue, counts: evidence.counts,
       windowSeconds: evidence.windowSeconds, designRatesCPS: evidence.designRatesCPS)

@@ -1,4 +1,3 @@
-import DoseProtocol
 import Foundation
 import GRDB
 
@@ -26,34 +25,6 @@ public struct AlarmStateRecord: Sendable, Hashable, Codable, FetchableRecord, Pe
     case ackUID = "ack_uid"
     case ackAt = "ack_at"
     case ackNote = "ack_note"
-  }
-
-  public init(_ alarm: AlarmStatus, id: String) {
-    self.id = id
-    since = alarm.since
-    kind = alarm.kind
-    level = alarm.level
-    location = alarm.location
-    detector = alarm.detector
-    message = alarm.message
-    ackUser = alarm.acknowledged?.user
-    ackUID = alarm.acknowledged?.uid
-    ackAt = alarm.acknowledged?.at
-    ackNote = alarm.acknowledged?.note
-  }
-
-  /// The alarm as `status` lists it (for comparing with the next evaluation).
-  public var alarm: AlarmStatus {
-    var alarm = AlarmStatus(
-      kind: kind, level: level, location: location, detector: detector, message: message,
-      since: since)
-    alarm.alarmID = id
-    return alarm
-  }
-
-  public var acknowledgement: AcknowledgementStatus? {
-    guard let ackUser, let ackAt else { return nil }
-    return AcknowledgementStatus(user: ackUser, uid: ackUID, at: ackAt, note: ackNote)
   }
 }
 

@@ -11,6 +11,22 @@ public struct UnreadableRecord: Sendable, Hashable, CustomStringConvertible {
   public var package: String?
   public var reason: String
 
+  /// What the row decides for the daemon: a room's state, a store's package, or neither.
+  public enum Role: Sendable, Hashable {
+    case roomState(room: String)
+    case package(store: String, id: String?)
+    case other
+  }
+
+  public var role: Role {
+    switch table {
+    case RoomStateRecord.databaseTableName: room.map { .roomState(room: $0) } ?? .other
+    case WastePackageRecord.databaseTableName:
+      store.map { .package(store: $0, id: package) } ?? .other
+    default: .other
+    }
+  }
+
   public var description: String {
     let owner = [
       room.map { "room \($0)" }, store.map { "store \($0)" }, package.map { "package \($0)" },

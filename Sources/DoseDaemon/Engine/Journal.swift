@@ -5,36 +5,30 @@ import Logging
 /// The journal's view of what the engine records: one line per state change and alarm, with
 /// stable keys (`event`, `location`, `detector`, `level`), at a level the journal can filter on.
 /// The records stay authoritative; a flapping detector's lines are rate-limited here.
-extension Engine {
-  public func setLogger(_ logger: Logger) {
+struct Journal: Sendable {
+  /// Where recorded state changes and alarms are also logged; nil in tests.
+  var logger: Logger?
+  private var limiter = DeviceLogLimiter()
+
+  init(logger: Logger? = nil) {
     self.logger = logger
   }
 
-  /// Event kinds logged elsewhere (the service logs start, stop and device news with its own
-  /// limiter; the reloader logs reloads; control actions are logged by the socket session).
-  static let kindsNotJournalled: Set<String> = [
-    "start", "stop", "device_attached", "device_detached", "config_reload",
-    "config_reload_failed", "waste_add", "admit", "discharge", "clear", "calibrate",
-    "waste_survey", "waste_release", "alarm_ack",
-  ]
-
-  /// Kinds that a flapping detector repeats: limited per detector or location.
-  static let kindsLimited: Set<String> = [
-    "detector_state", "location_state", "alarm", "alarm_cleared",
-  ]
-
-  func journal(_ event: StoredEvent) {
-    guard let logger, !Self.kindsNotJournalled.contains(event.kind) else { return }
-    if Self.kindsLimited.contains(event.kind) {
+  /// Logs a recorded event, unless its kind is logged by whoever caused it.
+  /// - Parameter seconds: the clock's monotonic seconds, for the rate limit.
+  mutating func log(_ event: StoredEvent, at seconds: Double) {
+    guard let logger else { return }
+    let kind = event.eventKind
+    if kind?.journalledElsewhere == true { return }
+    if kind?.repeatsWhenFlapping == true {
       let key = event.detector ?? event.location ?? event.kind
-      switch journalLimiter.check(key, now: clock.now().monotonicSeconds) {
+      switch limiter.check(key, now: seconds) {
       case .suppress: return
       case .log(let suppressed) where suppressed > 0:
         logger.warning(
           "state messages suppressed",
           metadata: [
-            "for": "\(key)", "suppressed": "\(suppressed)",
-            "window_s": "\(Int(journalLimiter.window))",
+            "for": "\(key)", "suppressed": "\(suppressed)", "window_s": "\(Int(limiter.window))",
           ])
       case .log: break
       }
@@ -49,9 +43,9 @@ extension Engine {
   /// An alarm-level record is an error in the journal, a warning a warning, a return to normal
   /// a notice.
   static func logLevel(of event: StoredEvent) -> Logger.Level {
-    switch event.level {
-    case AlarmLevel.alarm.rawValue: .error
-    case AlarmLevel.warn.rawValue: .warning
+    switch event.level.flatMap(AlarmLevel.init(rawValue:)) {
+    case .alarm: .error
+    case .warn: .warning
     default: .notice
     }
   }

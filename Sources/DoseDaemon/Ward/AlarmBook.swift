@@ -1,0 +1,129 @@
+import DoseCore
+import Foundation
+
+/// The alarms' memory between evaluations: when each occurrence started, which are recorded as
+/// active, which an operator acknowledged, and which were active at the last stop.
+///
+/// An acknowledgement belongs to one occurrence (its key and `since`): it silences that
+/// occurrence, is shown with it, and is forgotten when the alarm clears, so a recurrence alarms
+/// again (DOMAIN.md safety principle 3).
+struct AlarmBook: Sendable {
+  /// Clock seconds after start in which an alarm active at the last stop, when it is raised
+  /// again, continues that occurrence (same `since`, same acknowledgement) instead of being a
+  /// new one: the statistical tests need some counting after a restart before they fire again.
+  /// 300 s: project choice.
+  static let restoredGraceSeconds = 300.0
+
+  /// Occurrences recorded as active (raised, not yet recorded as cleared).
+  private(set) var recorded: [AlarmKey: WardAlarm] = [:]
+  private var since: [AlarmKey: Date] = [:]
+  private var acknowledgements: [AlarmKey: AlarmAcknowledgement] = [:]
+  /// Occurrences active at the last stop, waiting to be raised again.
+  private var restored: [AlarmKey: WardAlarm] = [:]
+
+  /// Takes the occurrences the records hold as active at the last stop.
+  mutating func restore(_ alarms: [WardAlarm]) {
+    for alarm in alarms {
+      restored[alarm.key] = alarm
+      recorded[alarm.key] = alarm
+    }
+  }
+
+  /// When the occurrence of `key` started: now, unless it is already running.
+  mutating func start(_ key: AlarmKey, at now: Date) -> Date {
+    if let start = since[key] { return start }
+    since[key] = now
+    return now
+  }
+
+  /// The occurrence of `key` is over (its cause is gone).
+  mutating func end(_ key: AlarmKey) {
+    since[key] = nil
+  }
+
+  /// Ends every running occurrence of a kind that is not in `current`.
+  mutating func endAll(_ kinds: Set<AlarmKind>, except current: Set<AlarmKey>) {
+    for key in since.keys where kinds.contains(key.kind) && !current.contains(key) {
+      since[key] = nil
+    }
+  }
+
+  /// Continues restored occurrences and attaches acknowledgements; forgets acknowledgements of
+  /// alarms that are gone.
+  mutating func identify(_ alarms: [WardAlarm]) -> [WardAlarm] {
+    let result = alarms.map { alarm in
+      var alarm = alarm
+      if let previous = restored.removeValue(forKey: alarm.key) {
+        // The occurrence from before the restart continues.
+        alarm.since = previous.since
+        since[alarm.key] = previous.since
+        if let ack = previous.acknowledgement {
+          acknowledgements[alarm.key] = ack
+          acknowledged[alarm.key] = previous.since
+        }
+      }
+      if let ack = acknowledgements[alarm.key], acknowledged[alarm.key] == alarm.since {
+        alarm.acknowledgement = ack
+      }
+      return alarm
+    }
+    let active = Set(result.map(\.key))
+    for key in acknowledgements.keys where !active.contains(key) {
+      acknowledgements[key] = nil
+      acknowledged[key] = nil
+    }
+    return result
+  }
+
+  /// The `since` each acknowledgement was given for.
+  private var acknowledged: [AlarmKey: Date] = [:]
+
+  /// Silences the occurrence `alarm` is.
+  mutating func acknowledge(_ alarm: WardAlarm, by ack: AlarmAcknowledgement) {
+    acknowledgements[alarm.key] = ack
+    acknowledged[alarm.key] = alarm.since
+  }
+
+  /// Records each occurrence when it starts and when it ends, and keeps the rows of active
+  /// ones current (started or acknowledged; not for every message update: the "no counts for
+  /// N s" text changes at every evaluation).
+  mutating func recordChanges(
+    _ alarms: [WardAlarm], at time: Date, clockSeconds: Double, effects: inout [WardEffect]
+  ) {
+    var current: [AlarmKey: WardAlarm] = [:]
+    for alarm in alarms { current[alarm.key] = alarm }
+    for (key, alarm) in current.sorted(by: { $0.key < $1.key })
+    where recorded[key]?.since != alarm.since
+      || recorded[key]?.acknowledgement != alarm.acknowledgement
+    {
+      effects.append(.saveAlarm(alarm))
+    }
+    for (key, alarm) in current.sorted(by: { $0.key < $1.key }) where recorded[key] == nil {
+      effects.append(
+        .record(
+          WardRecord(
+            time: time, kind: .alarm, location: alarm.location, detector: alarm.detector,
+            level: alarm.level, message: "\(key.kind.rawValue): \(alarm.message)",
+            data: alarm.evidence.map(RecordData.evidence))))
+    }
+    if clockSeconds > Self.restoredGraceSeconds { restored.removeAll() }
+    for (key, alarm) in recorded.sorted(by: { $0.key < $1.key }) where current[key] == nil {
+      // A restored occurrence gets the grace period to come back before it counts as cleared.
+      if restored[key] != nil { continue }
+      effects.append(.deleteAlarm(key))
+      effects.append(
+        .record(
+          WardRecord(
+            time: time, kind: .alarmCleared, location: alarm.location, detector: alarm.detector,
+            level: alarm.level,
+            message: "\(key.kind.rawValue) alarm cleared: \(alarm.message)")))
+    }
+    // Restored occurrences not yet back stay recorded (their rows stay) until the grace ends.
+    recorded = current.merging(restored.filter { current[$0.key] == nil }) { now, _ in now }
+  }
+
+  /// Notes that an occurrence's row was rewritten outside an evaluation (an acknowledgement).
+  mutating func noteRecorded(_ alarm: WardAlarm) {
+    recorded[alarm.key] = alarm
+  }
+}
