@@ -79,6 +79,11 @@ final class StatusSnapshot: Sendable {
     state.withLock { $0 = State(reply: reply, encoded: nil) }
   }
 
+  /// The latest reply as it is; nil before the first evaluation.
+  func reply() -> StatusReply? {
+    state.withLock { $0.reply }
+  }
+
   /// The reply line for a request id; nil before the first evaluation.
   func line(id: RequestID?) -> Data? {
     let encoded: EncodedStatus? = state.withLock { state in

@@ -40,7 +40,7 @@ extension Engine {
   /// next start (docs/protocol.md: `unavailable`). A daemon built without records (in-process
   /// tests) keeps its actions in memory as before.
   func requireRecords() throws(ControlFailure) {
-    guard let problem = records.unavailable else { return }
+    guard let problem = writer.unavailableReason else { return }
     throw ControlFailure(
       .unavailable,
       "the action could not be recorded (records unavailable: \(problem)); nothing was changed")

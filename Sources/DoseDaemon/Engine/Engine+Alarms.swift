@@ -10,8 +10,10 @@ extension Engine {
 
   /// Acknowledges an active alarm, recorded with who and why.
   public func acknowledge(alarm id: String, note: String?, actor: ActorIdentity?)
-    throws(ControlFailure) -> AlarmsReply
+    async throws(ControlFailure) -> AlarmsReply
   {
+    await enterAction()
+    defer { leaveAction() }
     guard let key = AlarmKey(id: id), let alarm = current.alarm(key) else {
       let active = current.alarms.map(\.key.id).joined(separator: ", ")
       throw ControlFailure(
@@ -23,23 +25,17 @@ extension Engine {
     let ack = AlarmAcknowledgement(
       user: actor?.name ?? "unknown", uid: actor?.uid, at: time,
       note: text?.isEmpty == false ? text : nil)
-    do {
-      _ = try records.write { store in
-        try store.append(
-          StoredEvent(
-            WardRecord(
-              time: time, kind: .alarmAck, location: alarm.location, detector: alarm.detector,
-              level: alarm.level,
-              message: "acknowledged \(id): \(alarm.message)" + (ack.note.map { " — \($0)" } ?? ""),
-              actor: actor)))
-      }
-    } catch {
-      throw ControlFailure(.unavailable, "the acknowledgement could not be recorded: \(error)")
-    }
+    let event = StoredEvent(
+      WardRecord(
+        time: time, kind: .alarmAck, location: alarm.location, detector: alarm.detector,
+        level: alarm.level,
+        message: "acknowledged \(id): \(alarm.message)" + (ack.note.map { " — \($0)" } ?? ""),
+        actor: actor))
+    _ = try await write("the acknowledgement") { try $0.append(event) }
     ward.alarms.acknowledge(alarm, by: ack)
     current.alarms = ward.alarms.identify(current.alarms)
     if let acknowledged = current.alarm(key) {
-      records.save(alarm: acknowledged)
+      writer.enqueue([.saveAlarm(AlarmStateRecord(acknowledged))])
       ward.alarms.noteRecorded(acknowledged)
     }
     latest = StatusMapping.status(current, timeScale: clock.scale)

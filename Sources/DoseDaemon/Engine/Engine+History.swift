@@ -17,7 +17,7 @@ public struct RecordQuery: Sendable {
 extension Engine {
   /// The events query's store and window.
   public func eventsQuery(_ request: EventsRequest) throws(ControlFailure) -> RecordQuery {
-    guard let store = records.store else { throw noRecords() }
+    guard let store = writer.store else { throw noRecords() }
     let now = clock.now().wallTime
     let since = request.lastSeconds.map { now.addingTimeInterval(-$0) } ?? request.since
     return RecordQuery(store: store, detectors: [], since: since, until: request.until)
@@ -25,7 +25,7 @@ extension Engine {
 
   /// The history query's store, detectors and window.
   public func historyQuery(_ request: HistoryRequest) throws(ControlFailure) -> RecordQuery {
-    guard let store = records.store else { throw noRecords() }
+    guard let store = writer.store else { throw noRecords() }
     let ids: [String]
     if ward.detectors.configs[request.of] != nil {
       ids = [request.of]
@@ -41,7 +41,8 @@ extension Engine {
 
   private func noRecords() -> ControlFailure {
     ControlFailure(
-      .unavailable, records.problem.map { "no records: \($0)" } ?? "this daemon keeps no records")
+      .unavailable,
+      writer.condition.problem.map { "no records: \($0)" } ?? "this daemon keeps no records")
   }
 
   static func recorded(_ event: StoredEvent) -> RecordedEvent {

@@ -8,8 +8,10 @@ extension Engine {
   /// Moves an orphaned room's record (occupancy, since, admission) onto `target`, a configured
   /// room that is clear.
   public func moveRoom(_ id: String, to target: String, actor: ActorIdentity?)
-    throws(ControlFailure) -> RoomDetail
+    async throws(ControlFailure) -> RoomDetail
   {
+    await enterAction()
+    defer { leaveAction() }
     guard let orphan = ward.rooms.orphans[id] else {
       throw ControlFailure(
         ward.roomIndex(id) == nil ? .notFound : .refused,
@@ -38,14 +40,13 @@ extension Engine {
     let state = RoomStateRecord(
       room: target, occupancy: orphan.occupancy.rawValue, since: orphan.since ?? time,
       admissionID: admission?.id)
-    do {
-      if let moved = try records.write({ [admission] in
+    if let moved = try await write(
+      "the move",
+      { [admission] in
         try $0.moveRoom(from: id, to: state, admission: admission, event: event)
-      }) {
-        admission = moved
-      }
-    } catch {
-      throw ControlFailure(.unavailable, "the move could not be recorded: \(error)")
+      })
+    {
+      admission = moved
     }
     ward.rooms.orphans[id] = nil
     ward.rooms.records[id] = nil
@@ -57,8 +58,10 @@ extension Engine {
 
   /// Moves a package into `target`, a configured store whose rule accepts it.
   public func moveWaste(_ id: String, to target: String, actor: ActorIdentity?)
-    throws(ControlFailure) -> WastePackageDetail
+    async throws(ControlFailure) -> WastePackageDetail
   {
+    await enterAction()
+    defer { leaveAction() }
     guard var record = ward.waste.package(id) else {
       throw ControlFailure(.notFound, "no waste package '\(id)'")
     }
@@ -83,7 +86,7 @@ extension Engine {
     let from = record.store
     record.store = target
     record.rule = store.config.wasteRule.rawValue
-    try persistPackage(
+    try await persistPackage(
       record,
       event: WardRecord(
         time: clock.now().wallTime, kind: .wasteMove, location: target,

@@ -7,7 +7,7 @@ extension Engine {
   /// Attaches the database and restores what it holds: each room's occupancy and current
   /// admission. Call once, before the first evaluation.
   public func attach(store: RecordStore) throws {
-    records.attach(store)
+    writer.attach(store)
     // Every table is read back first: a row that cannot be read flags what it belongs to
     // instead of making it vanish.
     let unreadable = try store.selfCheck()
@@ -71,11 +71,10 @@ extension Engine {
     applyRoomRecordFaults()
     let unreadableCount = ward.recordFaults.unreadable.count
     record(
-      StoredEvent(
-        WardRecord(
-          time: clock.now().wallTime, kind: .start,
-          message: "dosed \(ProtocolInfo.softwareVersion) started"
-            + (unreadableCount == 0 ? "" : "; \(unreadableCount) record(s) cannot be read"))))
+      WardRecord(
+        time: clock.now().wallTime, kind: .start,
+        message: "dosed \(ProtocolInfo.softwareVersion) started"
+          + (unreadableCount == 0 ? "" : "; \(unreadableCount) record(s) cannot be read")))
   }
 
   /// Rebuilds an occupied room's clearance series from the minute records since admission:
@@ -110,21 +109,22 @@ extension Engine {
 
   /// Runs without records (the database could not be opened): a `storage` alarm says so.
   public func storageUnavailable(_ reason: String) {
-    records.problem = reason
+    writer.unavailable(reason)
     flagAllRoomsUnknown(reason)
   }
 
   /// Writes the open minutes and a stop event (graceful shutdown).
-  public func closeRecords() {
-    perform([.minutes(ward.flushMinutes())])
-    record(
-      StoredEvent(WardRecord(time: clock.now().wallTime, kind: .stop, message: "dosed stopping")))
+  public func closeRecords() async {
+    perform([
+      .minutes(ward.flushMinutes()),
+      .record(WardRecord(time: clock.now().wallTime, kind: .stop, message: "dosed stopping")),
+    ])
+    await writer.flush()
   }
 
   /// Deletes records older than the retention period.
   public func pruneRecords(olderThan seconds: Double) {
-    let cutoff = clock.now().wallTime.addingTimeInterval(-seconds)
-    _ = try? records.write { try $0.prune(before: cutoff) }
+    writer.enqueue([.prune(before: clock.now().wallTime.addingTimeInterval(-seconds))])
   }
 
   /// Every room to awaiting clearance: the records could not be opened, so nobody knows

@@ -92,7 +92,7 @@ extension Engine {
   /// A room that is new to this run but known to the records (it was configured before):
   /// its recorded occupancy.
   private func restoredOccupancy(of location: LocationConfig) -> RoomOccupancy? {
-    guard location.kind == .isolationRoom, let store = records.store,
+    guard location.kind == .isolationRoom, let store = writer.store,
       let state = try? store.roomStates().first(where: { $0.room == location.id })
     else { return nil }
     return RoomOccupancy(rawValue: state.occupancy)
@@ -107,7 +107,7 @@ extension Engine {
         WardRecord(
           time: time, kind: .wasteAdd, location: configured.store,
           message: "package \(configured.id) from the configuration"))
-      _ = try? records.write { try $0.record(package: configured, event: event) }
+      writer.enqueue([.package(configured, event)])
       ward.waste.put(configured)
     }
   }

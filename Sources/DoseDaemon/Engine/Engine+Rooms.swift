@@ -24,7 +24,9 @@ extension Engine {
   public func admit(
     room id: String, patient: String, nuclide symbol: String, activityBq: Double?, at: Date?,
     actor: ActorIdentity?
-  ) throws(ControlFailure) -> RoomDetail {
+  ) async throws(ControlFailure) -> RoomDetail {
+    await enterAction()
+    defer { leaveAction() }
     guard let index = ward.roomIndex(id) else { throw unknownRoom(id) }
     let reference = patient.trimmingCharacters(in: .whitespacesAndNewlines)
     // 128 characters: project choice, room for any site's reference scheme.
@@ -44,7 +46,7 @@ extension Engine {
       room: id, patient: reference, nuclide: nuclide.symbol, activityBq: activityBq,
       admittedAt: time)
     let activity = activityBq.map { String(format: ", %.4g GBq", $0 / 1e9) } ?? ""
-    _ = try change(
+    _ = try await change(
       index, action: .admit, admission: admission, at: time, actor: actor,
       message: "admitted patient \(reference) (\(nuclide.symbol)\(activity))")
     ward.rooms.trackers[id] = RoomReleaseTracker()
@@ -52,8 +54,10 @@ extension Engine {
   }
 
   public func discharge(room id: String, at: Date?, actor: ActorIdentity?)
-    throws(ControlFailure) -> RoomDetail
+    async throws(ControlFailure) -> RoomDetail
   {
+    await enterAction()
+    defer { leaveAction() }
     guard let index = ward.roomIndex(id) else { throw unknownRoom(id) }
     let time = try actionTime(at, what: "discharge time")
     var admission = ward.rooms.records[id]?.admission
@@ -67,15 +71,17 @@ extension Engine {
     }
     admission?.dischargedAt = time
     let who = admission.map { " patient \($0.patient)" } ?? ""
-    _ = try change(
+    _ = try await change(
       index, action: .discharge, admission: admission, at: time, actor: actor,
       message: "discharged\(who); room awaits clearance")
     return detail(index)
   }
 
   public func clear(room id: String, wipeTest: String, actor: ActorIdentity?)
-    throws(ControlFailure) -> RoomDetail
+    async throws(ControlFailure) -> RoomDetail
   {
+    await enterAction()
+    defer { leaveAction() }
     guard let index = ward.roomIndex(id) else { throw unknownRoom(id) }
     let survey = wipeTest.trimmingCharacters(in: .whitespacesAndNewlines)
     let time = clock.now().wallTime
@@ -87,7 +93,7 @@ extension Engine {
         format: " (ambient upper 95 %% bound %.3g µSv/h < %.3g µSv/h)",
         $0.upper95USvH ?? .nan, $0.limitUSvH)
     }
-    _ = try change(
+    _ = try await change(
       index, action: .clear, admission: admission, at: time, actor: actor,
       message: "cleared for reuse\(evidence ?? ""); contamination survey: \(survey)",
       surveyRecorded: !survey.isEmpty)
@@ -97,8 +103,10 @@ extension Engine {
   /// Sets the room's geometry factor from a handheld reading at 1 m from the patient: the
   /// factor turns the room's detector dose rate into the dose rate at 1 m.
   public func calibrate(room id: String, at1mUSvH: Double, actor: ActorIdentity?)
-    throws(ControlFailure) -> RoomDetail
+    async throws(ControlFailure) -> RoomDetail
   {
+    await enterAction()
+    defer { leaveAction() }
     guard let index = ward.roomIndex(id) else { throw unknownRoom(id) }
     guard at1mUSvH > 0, at1mUSvH.isFinite else {
       throw ControlFailure(.badRequest, "the handheld reading must be a positive dose rate")
@@ -130,7 +138,7 @@ extension Engine {
     let time = clock.now().wallTime
     admission.geometryFactor = at1mUSvH / detectorDose
     admission.geometrySetAt = time
-    try persist(
+    try await persist(
       index, admission: admission, at: time, kind: .calibrate, actor: actor,
       message: String(
         format: "geometry factor %.4g: handheld %.3g µSv/h at 1 m, room detectors %.3g µSv/h",
@@ -158,7 +166,7 @@ extension Engine {
   private func change(
     _ index: Int, action: RoomAction, admission: AdmissionRecord?, at time: Date,
     actor: ActorIdentity?, message: String, surveyRecorded: Bool = false
-  ) throws(ControlFailure) -> AdmissionRecord? {
+  ) async throws(ControlFailure) -> AdmissionRecord? {
     let id = ward.locations[index].config.id
     guard var room = ward.locations[index].room else { throw unknownRoom(id) }
     try requireRecords()
@@ -174,7 +182,7 @@ extension Engine {
       throw ControlFailure(.refused, refusal)
     }
     room.apply(action)
-    let saved = try persist(
+    let saved = try await persist(
       index, admission: admission, at: time, kind: action.eventKind, actor: actor,
       message: message, data: ward.lastAssessments[id].map(RecordData.measurement),
       occupancy: room.occupancy)
@@ -188,7 +196,7 @@ extension Engine {
   private func persist(
     _ index: Int, admission: AdmissionRecord?, at time: Date, kind: EventKind,
     actor: ActorIdentity?, message: String, data: RecordData?, occupancy: RoomOccupancy? = nil
-  ) throws(ControlFailure) -> AdmissionRecord? {
+  ) async throws(ControlFailure) -> AdmissionRecord? {
     let id = ward.locations[index].config.id
     let state = occupancy ?? ward.locations[index].room?.occupancy ?? .awaitingClearance
     let since = occupancy == nil ? ward.rooms.records[id]?.since : time
@@ -196,17 +204,16 @@ extension Engine {
       WardRecord(
         time: time, kind: kind, location: id, message: message, actor: actor, data: data))
     var saved = admission
-    do {
-      let record = RoomStateRecord(
-        room: id, occupancy: state.rawValue, since: since ?? time, admissionID: admission?.id)
-      if let written = try records.write({
-        try $0.recordRoomChange(state: record, admission: admission, event: event)
-      }) {
-        saved = written.0
-        ward.recordFaults.rewritten(id)
-      }
-    } catch {
-      throw ControlFailure(.unavailable, "the action could not be recorded: \(error)")
+    let record = RoomStateRecord(
+      room: id, occupancy: state.rawValue, since: since ?? time, admissionID: admission?.id)
+    if let written = try await write(
+      "the action",
+      {
+        try $0.recordRoomChange(state: record, admission: admission, event: event).0
+      })
+    {
+      saved = written
+      ward.recordFaults.rewritten(id)
     }
     // A cleared room has no current patient.
     ward.rooms.records[id] = RoomRecord(

@@ -42,9 +42,11 @@ extension Engine {
 
   // MARK: Commands
 
-  public func addWaste(_ request: WasteAddRequest, actor: ActorIdentity?) throws(ControlFailure)
-    -> WastePackageDetail
+  public func addWaste(_ request: WasteAddRequest, actor: ActorIdentity?)
+    async throws(ControlFailure) -> WastePackageDetail
   {
+    await enterAction()
+    defer { leaveAction() }
     guard let store = ward.location(request.store), store.config.kind == .wasteStore else {
       let stores = ward.locations.filter { $0.config.kind == .wasteStore }.map(\.config.id)
       throw ControlFailure(
@@ -106,7 +108,7 @@ extension Engine {
       activities.sorted { $0.key < $1.key }.map {
         "\($0.key) " + String(format: "%.3g Bq", $0.value)
       }.joined(separator: ", ") + (route.map { " (Lu-177 route \($0.rawValue))" } ?? "")
-    try persistPackage(
+    try await persistPackage(
       record,
       event: WardRecord(
         time: time, kind: .wasteAdd, location: store.config.id,
@@ -161,7 +163,7 @@ extension Engine {
           nuclide: $0, activityBqAtSeal: sealed[$0] ?? 0, activityBqNow: now[$0] ?? 0)
       }
     }
-    if withSurveys, let store = records.store {
+    if withSurveys, let store = writer.store {
       // Unreadable survey records read as none: no release on surveys that cannot be shown.
       let surveys = (try? store.surveys(package: id)) ?? []
       detail.surveys = surveys.map(Self.surveyStatus)
@@ -173,9 +175,11 @@ extension Engine {
     return detail
   }
 
-  public func releaseWaste(_ id: String, actor: ActorIdentity?) throws(ControlFailure)
-    -> WastePackageDetail
+  public func releaseWaste(_ id: String, actor: ActorIdentity?)
+    async throws(ControlFailure) -> WastePackageDetail
   {
+    await enterAction()
+    defer { leaveAction() }
     guard var record = ward.waste.package(id) else {
       throw ControlFailure(.notFound, "no waste package '\(id)'")
     }
@@ -214,7 +218,7 @@ extension Engine {
       }
     }
     record.releasedAt = time
-    try persistPackage(
+    try await persistPackage(
       record,
       event: WardRecord(
         time: time, kind: .wasteRelease, location: record.store,
@@ -284,7 +288,7 @@ extension Engine {
       package: id, time: time, detector: detectorID,
       instrument: instrument.isEmpty ? detectorConfig.driver.rawValue : instrument,
       surveyor: name, result: result)
-    var earlier = ((try? records.store?.surveys(package: id)) ?? []).map(\.counts)
+    var earlier = ((try? writer.store?.surveys(package: id)) ?? []).map(\.counts)
     earlier.append(SurveyCounts(result, detector: detectorID))
     let decision = WasteReleaseTest(
       surveys: earlier, maxDetectionLimitUSvH: config.effectiveSurveyMaxDetectionLimitUSvH)
@@ -300,11 +304,10 @@ extension Engine {
       WardRecord(
         time: time, kind: .wasteSurvey, location: record.store, detector: detectorID,
         message: message, actor: actor))
-    do {
-      _ = try records.write { try $0.record(survey: survey, event: event) }
-    } catch {
-      throw ControlFailure(.unavailable, "the survey could not be recorded: \(error)")
-    }
+    // Only the write is one action among the others: the counting before it is not.
+    await enterAction()
+    defer { leaveAction() }
+    _ = try await write("the survey") { try $0.record(survey: survey, event: event) }
     return try wasteDetail(id)
   }
 
@@ -368,14 +371,12 @@ extension Engine {
 
   // MARK: Helpers
 
-  func persistPackage(_ record: WastePackageRecord, event: WardRecord) throws(ControlFailure) {
+  func persistPackage(_ record: WastePackageRecord, event: WardRecord) async throws(ControlFailure)
+  {
     try requireRecords()
-    do {
-      if try records.write({ try $0.record(package: record, event: StoredEvent(event)) }) != nil {
-        ward.recordFaults.packageRewritten(record)
-      }
-    } catch {
-      throw ControlFailure(.unavailable, "the action could not be recorded: \(error)")
+    let row = StoredEvent(event)
+    if try await write("the action", { try $0.record(package: record, event: row) }) != nil {
+      ward.recordFaults.packageRewritten(record)
     }
   }
 

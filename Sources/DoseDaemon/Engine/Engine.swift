@@ -10,11 +10,14 @@ import Logging
 public actor Engine {
   let clock: DoseClock
   var ward: WardModel
-  var records = RecordKeeper()
+  /// Writes the records off this actor (see `RecordWriter`).
+  let writer: RecordWriter
   var journal = Journal()
   var hub = EventHub()
   /// Release surveys in progress, by detector.
   var surveys: [String: SurveySession] = [:]
+  /// Control actions one at a time (see `exclusively`).
+  var actionGate = ActionGate()
   private var deviceView = DeviceView()
   /// Where an operator's `--at` may fall.
   var actionTimeWindow: ActionTimeWindow
@@ -28,6 +31,7 @@ public actor Engine {
 
   public init(config: DaemonConfig, clock: DoseClock) {
     self.clock = clock
+    writer = RecordWriter(wallTime: { clock.now().wallTime })
     actionTimeWindow = ActionTimeWindow(config.daemon)
     let now = clock.now()
     ward = WardModel(config: config, timeScale: clock.scale, at: now.wallTime)
@@ -41,7 +45,7 @@ public actor Engine {
   }
 
   /// The records, when open.
-  var store: RecordStore? { records.store }
+  var store: RecordStore? { writer.store }
 
   // MARK: Input
 
@@ -58,8 +62,8 @@ public actor Engine {
   public func evaluate() {
     let now = clock.now()
     checkSurveys(now: now.monotonicSeconds)
-    if let recovered = records.retry(at: now) { journal.log(recovered, at: now.monotonicSeconds) }
-    let (snapshot, effects) = ward.evaluate(at: now, storage: records.condition)
+    for recovered in writer.takeNews() { journal.log(recovered, at: now.monotonicSeconds) }
+    let (snapshot, effects) = ward.evaluate(at: now, storage: writer.condition)
     perform(effects)
     current = snapshot
     latest = StatusMapping.status(snapshot, timeScale: clock.scale)
@@ -67,33 +71,30 @@ public actor Engine {
 
   /// Carries out the model's effects, in order.
   func perform(_ effects: [WardEffect]) {
-    let now = clock.now()
+    let seconds = clock.now().monotonicSeconds
+    var writes: [RecordWriter.Write] = []
     for effect in effects {
       switch effect {
-      case .record(let event):
-        record(StoredEvent(event))
+      case .record(let record):
+        let event = StoredEvent(record)
+        journal.log(event, at: seconds)
+        writes.append(.event(event))
       case .minutes(let minutes):
-        if let recovered = records.save(minutes, at: now.wallTime) {
-          journal.log(recovered, at: now.monotonicSeconds)
-        }
+        writes.append(.minutes(minutes))
       case .saveAlarm(let alarm):
-        records.save(alarm: alarm)
+        writes.append(.saveAlarm(AlarmStateRecord(alarm)))
       case .deleteAlarm(let key):
-        records.delete(alarm: key)
+        writes.append(.deleteAlarm(id: key.id))
       case .publish(let news):
         hub.publish(StatusMapping.watchEvent(news))
       }
     }
+    writer.enqueue(writes)
   }
 
-  /// Journals and appends an event. A failure becomes a `storage` alarm; monitoring goes on.
-  @discardableResult
-  func record(_ event: StoredEvent) -> StoredEvent? {
-    let seconds = clock.now().monotonicSeconds
-    journal.log(event, at: seconds)
-    let (saved, recovered) = records.append(event)
-    if let recovered { journal.log(recovered, at: seconds) }
-    return saved
+  /// Journals and records an event. A failure becomes a `storage` alarm; monitoring goes on.
+  func record(_ record: WardRecord) {
+    perform([.record(record)])
   }
 
   /// Journals an event without recording it (tests of the journal's limits).
@@ -122,6 +123,13 @@ public actor Engine {
     return (try? WireCoding.line(status(id: id))) ?? Data()
   }
 
+  /// The latest status without waiting for the engine when it has been published: for the
+  /// requests that are slices of it (`detectors`, `locations`, `metrics`).
+  public nonisolated func published() async -> StatusReply {
+    if let reply = snapshot.reply() { return reply }
+    return await status(id: nil)
+  }
+
   public func subscribe() -> (UUID, AsyncStream<WatchEvent>) {
     hub.subscribe()
   }
@@ -147,5 +155,43 @@ public actor Engine {
   public func devices(id: RequestID?) -> DevicesReply {
     StatusMapping.devices(
       deviceView, configs: ward.detectors.configs, id: id, time: clock.now().wallTime)
+  }
+}
+
+/// Control actions run one at a time. Each checks the ward, waits for its record to be written
+/// (off this actor, so evaluations go on meanwhile), then changes the ward: another action in
+/// between would check a ward that is about to change.
+struct ActionGate: Sendable {
+  var busy = false
+  var waiting: [CheckedContinuation<Void, Never>] = []
+}
+
+extension Engine {
+  func enterAction() async {
+    guard actionGate.busy else {
+      actionGate.busy = true
+      return
+    }
+    await withCheckedContinuation { actionGate.waiting.append($0) }
+  }
+
+  /// Hands the gate to the next action waiting, or opens it.
+  func leaveAction() {
+    if actionGate.waiting.isEmpty {
+      actionGate.busy = false
+    } else {
+      actionGate.waiting.removeFirst().resume()
+    }
+  }
+
+  /// An action's write, after everything queued before it; a failure is the action's refusal.
+  func write<T: Sendable>(
+    _ what: String, _ body: @escaping @Sendable (RecordStore) throws -> T
+  ) async throws(ControlFailure) -> T? {
+    do {
+      return try await writer.perform(body)
+    } catch {
+      throw ControlFailure(.unavailable, "\(what) could not be recorded: \(error)")
+    }
   }
 }

@@ -1,3 +1,4 @@
+import DoseCore
 import DoseProtocol
 import Foundation
 import Prometheus
@@ -8,11 +9,14 @@ import Prometheus
 /// Dose rates are in the base unit, Sv/h (Prometheus naming practice: base units); alert rules
 /// compare with e.g. `20e-6` for 20 µSv/h (docs/operations.md).
 enum MetricsExposition {
-  static let detectorStates = ["ok", "stale", "fault", "disconnected"]
-  static let roomStates = ["occupied", "awaiting_clearance", "clear", "fault"]
-  static let storeStates = ["holding", "release_due", "fault"]
-  static let packageStates = ["holding", "release_due", "not_eligible", "released"]
-  static let levels = ["none": 0.0, "warn": 1, "alarm": 2]
+  static let detectorStates = DetectorState.allCases.map(\.rawValue)
+  static let roomStates = [LocationState.occupied, .awaitingClearance, .clear, .fault].map(
+    \.rawValue)
+  static let storeStates = [LocationState.holding, .releaseDue, .fault].map(\.rawValue)
+  static let packageStates = PackageState.allCases.map(\.rawValue)
+  static let levels = [
+    AlarmLevel.none.rawValue: 0.0, AlarmLevel.warn.rawValue: 1, AlarmLevel.alarm.rawValue: 2,
+  ]
 
   static func render(_ status: StatusReply) -> String {
     let registry = PrometheusCollectorRegistry()
@@ -80,7 +84,8 @@ enum MetricsExposition {
     }
     for location in status.locations {
       let id = ("location", location.id)
-      let states = location.kind == "waste_store" ? storeStates : roomStates
+      let states =
+        LocationKind(rawValue: location.kind) == .wasteStore ? storeStates : roomStates
       for state in states {
         gauge(
           "location_state", labels: [id, ("kind", location.kind), ("state", state)],

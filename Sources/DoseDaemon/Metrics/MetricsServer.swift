@@ -49,7 +49,7 @@ struct MetricsServer: Sendable {
           let found = head.method == .GET && head.uri.split(separator: "?").first == "/metrics"
           let body =
             found
-            ? MetricsExposition.render(await engine.status(id: nil))
+            ? MetricsExposition.render(await engine.published())
             : "not found: dosed serves GET /metrics\n"
           var headers = HTTPHeaders()
           headers.add(name: "Content-Type", value: found ? Self.contentType : "text/plain")

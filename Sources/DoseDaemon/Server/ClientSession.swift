@@ -70,16 +70,16 @@ struct ClientSession: Sendable {
     case .command(let command, let id):
       switch command {
       case .status:
-        // From the published snapshot: no wait for the engine actor.
+        // From the published snapshot: no wait for the engine actor (as the slices below).
         var line = engine.snapshot.line(id: id)
         if line == nil { line = await engine.statusLine(id: id) }
         try await outbound.write(ByteBuffer(bytes: line ?? Data()))
       case .detectors:
-        let status = await engine.status(id: id)
+        let status = await engine.published()
         try await outbound.write(
           Self.buffer(DetectorsReply(id: id, time: status.time, detectors: status.detectors)))
       case .locations:
-        let status = await engine.status(id: id)
+        let status = await engine.published()
         try await outbound.write(
           Self.buffer(LocationsReply(id: id, time: status.time, locations: status.locations)))
       case .version:
@@ -90,7 +90,7 @@ struct ClientSession: Sendable {
       case .devices:
         try await outbound.write(Self.buffer(await engine.devices(id: id)))
       case .metrics:
-        let text = MetricsExposition.render(await engine.status(id: nil))
+        let text = MetricsExposition.render(await engine.published())
         try await outbound.write(Self.buffer(MetricsReply(id: id, text: text)))
       case .watch:
         if let refusal = await startWatching() {

@@ -110,11 +110,12 @@ extension RecordStore {
       table: table, rowID: row["dosed_rowid"] ?? 0, room: nil, store: nil, package: nil,
       reason: reason)
     switch table {
-    case "room_state", "admission": record.room = row["room"] as String?
-    case "waste_package":
+    case RoomStateRecord.databaseTableName, AdmissionRecord.databaseTableName:
+      record.room = row["room"] as String?
+    case WastePackageRecord.databaseTableName:
       record.store = row["store"] as String?
       record.package = row["id"] as String?
-    case "survey": record.package = row["package"] as String?
+    case SurveyRecord.databaseTableName: record.package = row["package"] as String?
     default: break
     }
     return record
