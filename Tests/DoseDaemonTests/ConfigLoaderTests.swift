@@ -58,10 +58,10 @@ private func repositoryConfig(_ name: String) -> String {
     #expect(location.warnUSvH == 5)
     #expect(location.alarmUSvH == 20)
     #expect(location.hysteresis == 0.1)
-    #expect(location.initialOccupancy == .awaitingClearance)
-    #expect(location.clearUSvH == 0.5)
+    #expect(location.room.initialOccupancy == .awaitingClearance)
+    #expect(location.room.clearUSvH == 0.5)
     #expect(location.nuclide == nil)
-    #expect(location.packages.isEmpty)
+    #expect(location.store.packages.isEmpty)
   }
 
   @Test func daemonSectionIsOptional() throws {
@@ -92,13 +92,13 @@ private func repositoryConfig(_ name: String) -> String {
     #expect(config.detectors[4].readingIntervalSeconds == 5)
 
     let store = config.locations[2]
-    #expect(store.releaseSurfaceUSvH == 0.2)
-    #expect(store.packages.map(\.id) == ["W-2026-031", "W-2026-032"])
+    #expect(store.store.releaseSurfaceUSvH == 0.2)
+    #expect(store.store.packages.map(\.id) == ["W-2026-031", "W-2026-032"])
     // 2026-11-21T09:30:00+01:00 is 08:30 UTC.
-    #expect(store.packages[1].sealedAt == utc("2026-11-21T08:30:00Z"))
+    #expect(store.store.packages[1].sealedAt == utc("2026-11-21T08:30:00Z"))
     // Carrier-added Lu-177: route ca, not eligible for decay-in-storage (issue 15).
-    #expect(store.packages[1].lu177Route == .carrierAdded)
-    #expect(!store.packages[1].eligibleForDecayInStorage)
+    #expect(store.store.packages[1].lu177Route == .carrierAdded)
+    #expect(!store.store.packages[1].eligibleForDecayInStorage)
   }
 
   @Test func shippedDemoWardLoads() throws {
@@ -125,27 +125,27 @@ private func repositoryConfig(_ name: String) -> String {
 
     let locations = Dictionary(uniqueKeysWithValues: config.locations.map { ($0.id, $0) })
     let room1 = try #require(locations["room-1"])
-    #expect(room1.initialOccupancy == .occupied)
+    #expect(room1.room.initialOccupancy == .occupied)
     #expect(room1.nuclide == "Lu-177")
     #expect(room1.detectors == ["room-1-ceiling", "room-1-door"])
     #expect((room1.warnUSvH, room1.alarmUSvH) == (60, 200))
     let room2 = try #require(locations["room-2"])
-    #expect(room2.initialOccupancy == .clear)
+    #expect(room2.room.initialOccupancy == .clear)
     #expect((room2.warnUSvH, room2.alarmUSvH) == (2, 10))
     let store = try #require(locations["waste-store"])
     #expect((store.warnUSvH, store.alarmUSvH) == (10, 50))
-    #expect(store.packages.count == 4)
-    let mixture = try #require(store.packages.first { $0.components.count == 2 })
+    #expect(store.store.packages.count == 4)
+    let mixture = try #require(store.store.packages.first { $0.components.count == 2 })
     #expect(mixture.components.map(\.nuclide.symbol) == ["Lu-177", "Lu-177m"])
     // Issue 15, finding 7: 0.1 % Lu-177m activity as a dose share (Γ ratio 35.5): 3.4 %.
     #expect(mixture.components.map(\.fraction) == [0.966, 0.034])
-    let lutetium = try #require(store.packages.first { $0.id == "W-1113-LU177" })
+    let lutetium = try #require(store.store.packages.first { $0.id == "W-1113-LU177" })
     #expect(lutetium.lu177Route == .noCarrierAdded)
     #expect(lutetium.eligibleForDecayInStorage)
     #expect(mixture.sealedAt == utc("2026-10-01T11:00:00Z"))
     #expect(mixture.surfaceUSvHAtSeal == 30)
     let iodine = try #require(
-      store.packages.first { $0.components.first?.nuclide.symbol == "I-131" })
+      store.store.packages.first { $0.components.first?.nuclide.symbol == "I-131" })
     #expect(iodine.components.map(\.fraction) == [1])
     #expect(iodine.sealedAt == utc("2026-09-20T09:00:00Z"))
   }
@@ -273,9 +273,9 @@ private func repositoryConfig(_ name: String) -> String {
       options.faults == [SimulatedFaultConfig(kind: .disconnect, startHours: 3, durationHours: nil)]
     )
     let store = config.locations[0]
-    #expect(store.releaseSurfaceUSvH == 0.3)
-    #expect(store.packages.first?.components.first?.nuclide.symbol == "I-131")
-    #expect(store.packages.first?.sealedAt == utc("2026-11-20T15:00:00Z"))
+    #expect(store.store.releaseSurfaceUSvH == 0.3)
+    #expect(store.store.packages.first?.components.first?.nuclide.symbol == "I-131")
+    #expect(store.store.packages.first?.sealedAt == utc("2026-11-20T15:00:00Z"))
   }
 
   @Test func detectorMayFeedSeveralLocationsOrNone() throws {

@@ -128,20 +128,20 @@ import Testing
 
   @Test func configurationKeysAreReadAndChecked() throws {
     let defaults = try ConfigLoader.parse(smallWard, path: "ward.toml").daemon
-    #expect(defaults.admissionLimits == AdmissionLimits())
-    #expect(defaults.loginGraceSeconds == 10)
+    #expect(defaults.clients.admissionLimits == AdmissionLimits())
+    #expect(defaults.clients.loginGraceSeconds == 10)
     let set = try ConfigLoader.parse(
       "[daemon]\nmax_clients = 20\nmax_watchers = 5\nreserved_clients = 4\n"
         + "max_clients_per_user = 6\nlogin_grace_s = 2.5\n\n" + smallWard, path: "ward.toml"
     ).daemon
-    #expect(set.admissionLimits.maxClients == 20)
-    #expect(set.admissionLimits.maxWatchers == 5)
-    #expect(set.admissionLimits.reservedClients == 4)
-    #expect(set.admissionLimits.maxPerUser == 6)
-    #expect(set.loginGraceSeconds == 2.5)
+    #expect(set.clients.admissionLimits.maxClients == 20)
+    #expect(set.clients.admissionLimits.maxWatchers == 5)
+    #expect(set.clients.admissionLimits.reservedClients == 4)
+    #expect(set.clients.admissionLimits.maxPerUser == 6)
+    #expect(set.clients.loginGraceSeconds == 2.5)
     // A small max_clients shrinks the default reserve so that readers keep a place.
     let small = try ConfigLoader.parse("[daemon]\nmax_clients = 2\n\n" + smallWard, path: "w")
-    #expect(small.daemon.admissionLimits.reservedClients == 1)
+    #expect(small.daemon.clients.admissionLimits.reservedClients == 1)
     for (text, message) in [
       ("reserved_clients = 64", "must be between 0 and 63"),
       ("max_watchers = 0", "must be between 1 and 10000"),

@@ -24,27 +24,27 @@ extension ConfigLoader {
       try table.require(
         watchers >= 1 && watchers <= 10_000, "max_watchers",
         "must be between 1 and 10000, found \(watchers)")
-      section.maxWatchers = watchers
+      section.clients.maxWatchers = watchers
     }
     // Readers keep at least one place of each kind.
-    let most = Swift.min(section.maxClients, section.maxWatchers) - 1
+    let most = Swift.min(section.clients.maxClients, section.clients.maxWatchers) - 1
     if let reserved = try table.integer("reserved_clients") {
       try table.require(
         reserved >= 0 && reserved <= most, "reserved_clients",
         "must be between 0 and \(most) (one less than max_clients and max_watchers, so "
           + "readers keep a place), found \(reserved)")
-      section.reservedClients = reserved
+      section.clients.reservedClients = reserved
     }
     if let perUser = try table.integer("max_clients_per_user") {
       try table.require(
         perUser >= 1 && perUser <= 10_000, "max_clients_per_user",
         "must be between 1 and 10000, found \(perUser)")
-      section.maxClientsPerUser = perUser
+      section.clients.maxClientsPerUser = perUser
     }
     if let grace = try table.number("login_grace_s") {
       try table.require(
         grace >= 1, "login_grace_s", "must be at least 1 s, found \(fmt(grace))")
-      section.loginGraceSeconds = grace
+      section.clients.loginGraceSeconds = grace
     }
   }
 }

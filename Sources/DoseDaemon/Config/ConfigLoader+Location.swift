@@ -35,7 +35,7 @@ extension ConfigLoader {
     var firstIndex: [String: Int] = [:]
     for (index, table) in tables.enumerated() {
       let location = try parseLocation(table, detectorIDs: detectorIDs)
-      if let survey = location.surveyDetector {
+      if let survey = location.store.surveyDetector {
         guard let detector = detectors.first(where: { $0.id == survey }) else {
           throw table.error(
             "survey_detector",
@@ -137,19 +137,19 @@ extension ConfigLoader {
         let states = RoomOccupancy.allCases.map(\.rawValue).joined(separator: ", ")
         throw table.error("state", "unknown room state '\(name)' (expected one of: \(states))")
       }
-      location.initialOccupancy = state
+      location.room.initialOccupancy = state
     }
     if let clear = try table.number("clear_usv_h") {
       try table.require(clear > 0, "clear_usv_h", "must be greater than 0, found \(fmt(clear))")
-      location.clearUSvH = clear
+      location.room.clearUSvH = clear
     }
     location.nuclide = try optionalNuclide(table, "nuclide")?.symbol
-    location.release = try parseReleaseRule(table, nuclide: location.nuclide)
+    location.room.release = try parseReleaseRule(table, nuclide: location.nuclide)
     if let factor = try table.number("geometry_factor") {
       try table.require(
         factor > 0 && factor.isFinite, "geometry_factor",
         "must be greater than 0, found \(fmt(factor))")
-      location.geometryFactor = factor
+      location.room.geometryFactor = factor
     }
   }
 
@@ -197,7 +197,7 @@ extension ConfigLoader {
     if let release = try table.number("release_surface_usv_h") {
       try table.require(
         release > 0, "release_surface_usv_h", "must be greater than 0, found \(fmt(release))")
-      location.releaseSurfaceUSvH = release
+      location.store.releaseSurfaceUSvH = release
     }
     if let name = try table.string("release_rule") {
       guard let rule = WasteRule(rawValue: name) else {
@@ -205,21 +205,21 @@ extension ConfigLoader {
         throw table.error(
           "release_rule", "unknown release rule '\(name)' (expected one of: \(known))")
       }
-      location.wasteRule = rule
+      location.store.wasteRule = rule
     }
     if let seconds = try table.number("survey_seconds") {
       try table.require(
         seconds >= 1 && seconds <= 3600, "survey_seconds",
         "must be between 1 and 3600, found \(fmt(seconds))")
-      location.surveySeconds = seconds
+      location.store.surveySeconds = seconds
     }
     if let limit = try table.number("survey_max_detection_limit_usv_h") {
       try table.require(
         limit > 0, "survey_max_detection_limit_usv_h",
         "must be greater than 0, found \(fmt(limit))")
-      location.surveyMaxDetectionLimitUSvH = limit
+      location.store.surveyMaxDetectionLimitUSvH = limit
     }
-    location.surveyDetector = try table.string("survey_detector")
+    location.store.surveyDetector = try table.string("survey_detector")
     var firstIndex: [String: Int] = [:]
     for (index, packageTable) in try table.tableArray("package").enumerated() {
       let package = try parsePackage(packageTable)
@@ -228,7 +228,7 @@ extension ConfigLoader {
           "id", "duplicate package id '\(package.id)' in this store (also package[\(first)])")
       }
       firstIndex[package.id] = index
-      location.packages.append(package)
+      location.store.packages.append(package)
     }
   }
 

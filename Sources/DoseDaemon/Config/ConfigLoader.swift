@@ -126,12 +126,12 @@ public enum ConfigLoader {
       try table.require(
         clients >= 1 && clients <= 10_000, "max_clients",
         "must be between 1 and 10000, found \(clients)")
-      section.maxClients = clients
+      section.clients.maxClients = clients
     }
     if let idle = try table.number("idle_timeout_s") {
       try table.require(
         idle >= 1, "idle_timeout_s", "must be at least 1 s, found \(fmt(idle))")
-      section.idleTimeoutSeconds = idle
+      section.clients.idleTimeoutSeconds = idle
     }
     try parseAdmission(table, into: &section)
     if let group = try table.string("admin_group") {

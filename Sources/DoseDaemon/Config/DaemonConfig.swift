@@ -43,12 +43,8 @@ public struct DaemonSection: Sendable, Equatable {
   /// Members of this group (and root) may run control commands; everyone who can connect may
   /// read. Default "dosed-admin" (systemd/dosed.sysusers).
   public var adminGroup: String = "dosed-admin"
-  /// Most clients connected at once; more are refused with `too_many_clients`. Default 64:
-  /// project choice (a ward has a handful of operators, scripts and a metrics scraper).
-  public var maxClients: Int = 64
-  /// A client that sends nothing for this long is closed (`watch` clients excepted). Default
-  /// 300 s: project choice.
-  public var idleTimeoutSeconds: Double = 300
+  /// The socket's clients: how many, for how long.
+  public var clients = ClientSettings()
   /// How far back an operator may date an action (`--at`: admission, discharge, a package's
   /// sealing), in days. Default 366: a year, so that the packages already in a decay store can
   /// be entered when dosed is installed (project choice); a site with older waste raises it, up
@@ -58,14 +54,6 @@ public struct DaemonSection: Sendable, Equatable {
   /// How far ahead of the daemon's clock an operator may date an action, in seconds. Default
   /// 300: a typed minute that has not quite come yet; nothing is recorded as done in the future.
   public var atFutureLimitSeconds: Double = 300
-  /// `reserved_clients`, `max_clients_per_user`, `max_watchers` (and `max_clients` above):
-  /// the defaults and why are in `AdmissionLimits` and `ConfigLoader.parseAdmission`.
-  public var reservedClients = AdmissionLimits().reservedClients
-  public var maxClientsPerUser = AdmissionLimits().maxPerUser
-  public var maxWatchers = AdmissionLimits().maxWatchers
-  /// A new connection that sends no complete request line for this long is closed. Default
-  /// 10 s (see `ConfigLoader.parseAdmission`).
-  public var loginGraceSeconds: Double = 10
   /// `[metrics] listen`: where the Prometheus endpoint listens ("127.0.0.1:9853"); nil = off
   /// (the default).
   public var metricsListen: (host: String, port: Int)?
@@ -74,11 +62,8 @@ public struct DaemonSection: Sendable, Equatable {
     lhs.socketPath == rhs.socketPath && lhs.stateDirectory == rhs.stateDirectory
       && lhs.logLevel == rhs.logLevel && lhs.hotplug == rhs.hotplug
       && lhs.retentionDays == rhs.retentionDays && lhs.adminGroup == rhs.adminGroup
-      && lhs.maxClients == rhs.maxClients && lhs.idleTimeoutSeconds == rhs.idleTimeoutSeconds
-      && lhs.atPastLimitDays == rhs.atPastLimitDays
+      && lhs.clients == rhs.clients && lhs.atPastLimitDays == rhs.atPastLimitDays
       && lhs.atFutureLimitSeconds == rhs.atFutureLimitSeconds
-      && lhs.admissionLimits == rhs.admissionLimits
-      && lhs.loginGraceSeconds == rhs.loginGraceSeconds
       && lhs.metricsListen?.host == rhs.metricsListen?.host
       && lhs.metricsListen?.port == rhs.metricsListen?.port
   }
@@ -86,6 +71,26 @@ public struct DaemonSection: Sendable, Equatable {
   /// Ten years: older than any package a decay store would still hold (Lu-177m, 160.4 d, is
   /// down to 1e-7 after ten years).
   public static let maxPastLimitDays = 3653
+
+  public init() {}
+}
+
+/// `[daemon]`'s settings for the socket's clients.
+public struct ClientSettings: Sendable, Equatable {
+  /// Most clients connected at once; more are refused with `too_many_clients`. Default 64:
+  /// project choice (a ward has a handful of operators, scripts and a metrics scraper).
+  public var maxClients: Int = 64
+  /// A client that sends nothing for this long is closed (`watch` clients excepted). Default
+  /// 300 s: project choice.
+  public var idleTimeoutSeconds: Double = 300
+  /// `reserved_clients`, `max_clients_per_user`, `max_watchers` (and `max_clients` above):
+  /// the defaults and why are in `AdmissionLimits` and `ConfigLoader.parseAdmission`.
+  public var reservedClients = AdmissionLimits().reservedClients
+  public var maxClientsPerUser = AdmissionLimits().maxPerUser
+  public var maxWatchers = AdmissionLimits().maxWatchers
+  /// A new connection that sends no complete request line for this long is closed. Default
+  /// 10 s (see `ConfigLoader.parseAdmission`).
+  public var loginGraceSeconds: Double = 10
 
   /// The socket's places, from `max_clients`, `max_watchers`, `reserved_clients` and
   /// `max_clients_per_user`. The default reserve shrinks where it would leave readers no place
@@ -98,6 +103,7 @@ public struct DaemonSection: Sendable, Equatable {
     limits.maxPerUser = maxClientsPerUser
     return limits
   }
+
   public init() {}
 }
 
@@ -279,38 +285,12 @@ public struct LocationConfig: Sendable, Equatable {
   /// Budget of the sequential alarm tests: false alarms per detector-year at half a threshold
   /// (default: 1).
   public var falseAlarmsPerYear: Double = ThresholdTest.defaultFalseAlarmsPerYear
-  /// Isolation rooms: state at start-up (`occupied`, `awaiting_clearance`, `clear`).
-  public var initialOccupancy: RoomOccupancy = .awaitingClearance
-  /// Isolation rooms: ambient dose rate a clear room must stay below, µSv/h.
-  public var clearUSvH: Double = 0.5
-  /// Rooms: the patient-release rule, a preset resolved for the patient's nuclide at
-  /// admission, or a site limit; nil = none configured (release is then never "eligible").
-  public var release: ReleaseRule?
-  /// Rooms: a commissioning geometry factor (detector → 1 m from the patient) used until a
-  /// handheld calibration at admission replaces it.
-  public var geometryFactor: Double?
-  /// Isolation rooms: nuclide of the current patient, if any (informational for now).
+  /// The nuclide the location's detectors are energy-corrected for, if any.
   public var nuclide: String?
-  /// Waste stores: predicted surface dose rate at which a package is due for survey, µSv/h.
-  public var releaseSurfaceUSvH: Double = 0.2
-  /// Waste stores: the packages held.
-  public var packages: [WastePackage] = []
-  /// Waste stores: the release rule every package is judged by. Default US decay-in-storage
-  /// (10 CFR 35.92), the rule dosed applied before rules were configurable.
-  public var wasteRule: WasteRule = .usDecayInStorage
-  /// Waste stores: the detector packages are surveyed at (needs a [detector.background]).
-  public var surveyDetector: String?
-  /// Waste stores: how long a release survey counts, clock seconds. Default 60: project choice
-  /// (a minute, as with a handheld on its most sensitive scale).
-  public var surveySeconds: Double = 60
-  /// Waste stores: the largest detection limit a survey may have and still pass, µSv/h;
-  /// default half of `release_surface_usv_h` (MDC 10–50 % of the limit, HPS q5387 via
-  /// health-physics.md §6.4).
-  public var surveyMaxDetectionLimitUSvH: Double?
-
-  public var effectiveSurveyMaxDetectionLimitUSvH: Double {
-    surveyMaxDetectionLimitUSvH ?? 0.5 * releaseSurfaceUSvH
-  }
+  /// Isolation rooms' settings.
+  public var room = RoomSettings()
+  /// Waste stores' settings.
+  public var store = StoreSettings()
 
   public init(
     id: String, kind: LocationKind, detectors: [String], warnUSvH: Double, alarmUSvH: Double
@@ -321,6 +301,47 @@ public struct LocationConfig: Sendable, Equatable {
     self.warnUSvH = warnUSvH
     self.alarmUSvH = alarmUSvH
   }
+}
+
+/// An isolation room's settings.
+public struct RoomSettings: Sendable, Equatable {
+  /// State at start-up (`occupied`, `awaiting_clearance`, `clear`).
+  public var initialOccupancy: RoomOccupancy = .awaitingClearance
+  /// Ambient dose rate a clear room must stay below, µSv/h.
+  public var clearUSvH: Double = 0.5
+  /// The patient-release rule, a preset resolved for the patient's nuclide at admission, or a
+  /// site limit; nil = none configured (release is then never "eligible").
+  public var release: ReleaseRule?
+  /// A commissioning geometry factor (detector → 1 m from the patient) used until a handheld
+  /// calibration at admission replaces it.
+  public var geometryFactor: Double?
+
+  public init() {}
+}
+
+/// A waste store's settings.
+public struct StoreSettings: Sendable, Equatable {
+  /// Predicted surface dose rate at which a package is due for survey, µSv/h.
+  public var releaseSurfaceUSvH: Double = 0.2
+  /// The packages held.
+  public var packages: [WastePackage] = []
+  /// The release rule every package is judged by. Default US decay-in-storage (10 CFR 35.92),
+  /// the rule dosed applied before rules were configurable.
+  public var wasteRule: WasteRule = .usDecayInStorage
+  /// The detector packages are surveyed at (needs a [detector.background]).
+  public var surveyDetector: String?
+  /// How long a release survey counts, clock seconds. Default 60: project choice (a minute, as
+  /// with a handheld on its most sensitive scale).
+  public var surveySeconds: Double = 60
+  /// The largest detection limit a survey may have and still pass, µSv/h; default half of
+  /// `release_surface_usv_h` (MDC 10–50 % of the limit, HPS q5387 via health-physics.md §6.4).
+  public var surveyMaxDetectionLimitUSvH: Double?
+
+  public var effectiveSurveyMaxDetectionLimitUSvH: Double {
+    surveyMaxDetectionLimitUSvH ?? 0.5 * releaseSurfaceUSvH
+  }
+
+  public init() {}
 }
 
 /// A room's patient-release rule as configured.

@@ -76,16 +76,16 @@ extension Engine {
     guard let batch = record.batch else {
       throw ControlFailure(.refused, "package \(id) has no valid inventory to move")
     }
-    let acceptance = store.config.wasteRule.acceptance(of: batch)
+    let acceptance = store.config.store.wasteRule.acceptance(of: batch)
     guard acceptance.isAccepted else {
       throw ControlFailure(
         .refused,
-        "store \(target) (\(store.config.wasteRule.rawValue)) cannot accept package \(id): "
+        "store \(target) (\(store.config.store.wasteRule.rawValue)) cannot accept package \(id): "
           + acceptance.reasons.joined(separator: "; "))
     }
     let from = record.store
     record.store = target
-    record.rule = store.config.wasteRule.rawValue
+    record.rule = store.config.store.wasteRule.rawValue
     try await persistPackage(
       record,
       event: WardRecord(

@@ -229,7 +229,7 @@ extension Engine {
 
   private func detail(_ index: Int) -> RoomDetail {
     let config = ward.locations[index].config
-    let occupancy = ward.locations[index].room?.occupancy ?? config.initialOccupancy
+    let occupancy = ward.locations[index].room?.occupancy ?? config.room.initialOccupancy
     let assessment = ward.lastAssessments[config.id]
     // The last evaluation may predate a change just made: only its fault verdict is taken.
     let state = assessment?.state == .fault ? LocationState.fault.rawValue : occupancy.rawValue

@@ -90,18 +90,18 @@ extension Engine {
     let time = clock.now().wallTime
     let sealedAt = try actionTime(request.at, what: "sealing time")
     let record = WastePackageRecord(
-      id: id, store: store.config.id, rule: store.config.wasteRule.rawValue,
+      id: id, store: store.config.id, rule: store.config.store.wasteRule.rawValue,
       sealedAt: sealedAt, activitiesBq: activities, massGrams: request.massG,
       surfaceUSvH: request.surfaceUSvH, surfaceShares: nil, addedAt: time, origin: "dosectl",
       route: route)
     guard let batch = record.batch else {
       throw ControlFailure(.badRequest, "the inventory is not valid")
     }
-    let acceptance = store.config.wasteRule.acceptance(of: batch)
+    let acceptance = store.config.store.wasteRule.acceptance(of: batch)
     guard acceptance.isAccepted else {
       throw ControlFailure(
         .refused,
-        "store \(store.config.id) (\(store.config.wasteRule.rawValue)) cannot accept package "
+        "store \(store.config.id) (\(store.config.store.wasteRule.rawValue)) cannot accept package "
           + "\(id): " + acceptance.reasons.joined(separator: "; "))
     }
     let summary =
@@ -169,7 +169,7 @@ extension Engine {
       detail.surveys = surveys.map(Self.surveyStatus)
       if let config {
         detail.releaseDecision = Self.releaseDecision(
-          surveys, maxDetectionLimitUSvH: config.effectiveSurveyMaxDetectionLimitUSvH)
+          surveys, maxDetectionLimitUSvH: config.store.effectiveSurveyMaxDetectionLimitUSvH)
       }
     }
     return detail
@@ -252,7 +252,7 @@ extension Engine {
     // Before counting for minutes: a survey that could not be recorded would be wasted.
     try requireRecords()
     guard let config = ward.location(record.store)?.config,
-      let detectorID = config.surveyDetector,
+      let detectorID = config.store.surveyDetector,
       let detectorConfig = ward.detectors.configs[detectorID]
     else {
       throw ControlFailure(
@@ -267,7 +267,7 @@ extension Engine {
       throw ControlFailure(
         .refused, "survey detector \(detectorID) is not ok: no survey on untrustworthy data")
     }
-    let target = config.surveySeconds
+    let target = config.store.surveySeconds
     let deadline = now + target + 3 * monitor.settings.staleAfterSeconds
     let outcome = await withCheckedContinuation {
       (continuation: CheckedContinuation<Result<SurveyResult, ControlFailure>, Never>) in
@@ -291,7 +291,7 @@ extension Engine {
     var earlier = ((try? writer.store?.surveys(package: id)) ?? []).map(\.counts)
     earlier.append(SurveyCounts(result, detector: detectorID))
     let decision = WasteReleaseTest(
-      surveys: earlier, maxDetectionLimitUSvH: config.effectiveSurveyMaxDetectionLimitUSvH)
+      surveys: earlier, maxDetectionLimitUSvH: config.store.effectiveSurveyMaxDetectionLimitUSvH)
     let message =
       "survey of package \(id) by \(name): "
       + String(
@@ -334,11 +334,13 @@ extension Engine {
       return
     }
     guard let config = ward.detectors.configs[reading.detectorID],
-      let store = ward.locations.first(where: { $0.config.surveyDetector == reading.detectorID }),
+      let store = ward.locations.first(where: {
+        $0.config.store.surveyDetector == reading.detectorID
+      }),
       let result = SurveyResult(
         grossCounts: session.counts, grossSeconds: session.seconds,
         calibration: config.calibration,
-        maxDetectionLimitUSvH: store.config.effectiveSurveyMaxDetectionLimitUSvH)
+        maxDetectionLimitUSvH: store.config.store.effectiveSurveyMaxDetectionLimitUSvH)
     else {
       finishSurvey(
         reading.detectorID,

@@ -82,7 +82,7 @@ enum StatusMapping {
     status.doseRateDetector = assessment.doseRateDetector
     switch config.kind {
     case .isolationRoom:
-      status.clearUSvH = config.clearUSvH
+      status.clearUSvH = config.room.clearUSvH
       status.nuclide = config.nuclide
       status.energyCorrected = assessment.energyCorrection != nil
       status.energyCorrection = assessment.energyCorrection.map {
@@ -92,7 +92,7 @@ enum StatusMapping {
       }
       status.clearance = assessment.clearance.map(clearance)
     case .wasteStore:
-      status.releaseSurfaceUSvH = config.releaseSurfaceUSvH
+      status.releaseSurfaceUSvH = config.store.releaseSurfaceUSvH
       status.packages = assessment.packages.map(package)
     }
     return status

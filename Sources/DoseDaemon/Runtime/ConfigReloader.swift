@@ -112,14 +112,20 @@ actor ConfigReloader {
     if a.hotplug != b.hotplug { keys.append("[daemon] hotplug") }
     if a.retentionDays != b.retentionDays { keys.append("[daemon] retention_days") }
     if a.adminGroup != b.adminGroup { keys.append("[daemon] admin_group") }
-    if a.maxClients != b.maxClients { keys.append("[daemon] max_clients") }
-    if a.idleTimeoutSeconds != b.idleTimeoutSeconds { keys.append("[daemon] idle_timeout_s") }
-    if a.reservedClients != b.reservedClients { keys.append("[daemon] reserved_clients") }
-    if a.maxClientsPerUser != b.maxClientsPerUser {
+    if a.clients.maxClients != b.clients.maxClients { keys.append("[daemon] max_clients") }
+    if a.clients.idleTimeoutSeconds != b.clients.idleTimeoutSeconds {
+      keys.append("[daemon] idle_timeout_s")
+    }
+    if a.clients.reservedClients != b.clients.reservedClients {
+      keys.append("[daemon] reserved_clients")
+    }
+    if a.clients.maxClientsPerUser != b.clients.maxClientsPerUser {
       keys.append("[daemon] max_clients_per_user")
     }
-    if a.maxWatchers != b.maxWatchers { keys.append("[daemon] max_watchers") }
-    if a.loginGraceSeconds != b.loginGraceSeconds { keys.append("[daemon] login_grace_s") }
+    if a.clients.maxWatchers != b.clients.maxWatchers { keys.append("[daemon] max_watchers") }
+    if a.clients.loginGraceSeconds != b.clients.loginGraceSeconds {
+      keys.append("[daemon] login_grace_s")
+    }
     if a.metricsListen?.host != b.metricsListen?.host
       || a.metricsListen?.port != b.metricsListen?.port
     {

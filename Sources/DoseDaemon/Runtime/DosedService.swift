@@ -187,8 +187,9 @@ public struct DosedService: Service {
     let firstScan = Gate()
     let server = SocketServer(
       path: config.daemon.socketPath, engine: engine, logger: logger,
-      adminGroup: config.daemon.adminGroup, limits: config.daemon.admissionLimits,
-      idleTimeout: config.daemon.idleTimeoutSeconds, loginGrace: config.daemon.loginGraceSeconds,
+      adminGroup: config.daemon.adminGroup, limits: config.daemon.clients.admissionLimits,
+      idleTimeout: config.daemon.clients.idleTimeoutSeconds,
+      loginGrace: config.daemon.clients.loginGraceSeconds,
       reload: { actor, id in await reloader.reload(actor: actor, trigger: "dosectl", id: id) })
     await engine.setLogger(logger)
     let lock = try await lockStateAndOpenRecords()

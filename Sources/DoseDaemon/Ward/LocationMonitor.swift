@@ -15,14 +15,14 @@ enum LocationMonitor: Sendable {
     case .isolationRoom:
       self = .room(
         IsolationRoomMonitor(
-          id: config.id, detectorIDs: config.detectors, occupancy: config.initialOccupancy,
-          clearUSvH: config.clearUSvH, alarms: alarms,
+          id: config.id, detectorIDs: config.detectors, occupancy: config.room.initialOccupancy,
+          clearUSvH: config.room.clearUSvH, alarms: alarms,
           corrections: Self.corrections(config, calibrations)), config)
     case .wasteStore:
       self = .store(
         WasteStoreMonitor(
-          id: config.id, detectorIDs: config.detectors, packages: config.packages,
-          releaseSurfaceUSvH: config.releaseSurfaceUSvH, alarms: alarms), config)
+          id: config.id, detectorIDs: config.detectors, packages: config.store.packages,
+          releaseSurfaceUSvH: config.store.releaseSurfaceUSvH, alarms: alarms), config)
     }
   }
 
@@ -64,7 +64,7 @@ enum LocationMonitor: Sendable {
         (
           config.id,
           LimitTest(
-            limitUSvH: config.clearUSvH, calibration: calibration, detectorDose: detectorDose)
+            limitUSvH: config.room.clearUSvH, calibration: calibration, detectorDose: detectorDose)
         ))
     }
     return (thresholds, limits)

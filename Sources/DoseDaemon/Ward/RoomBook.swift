@@ -34,7 +34,7 @@ struct RoomBook: Sendable {
       assessment, admittedAt: admission.admittedAt, at: time, counts: counts,
       measuredAt: measuredAt)
     let status = tracker.status(
-      admission: admission, rule: config.release, configGeometry: config.geometryFactor,
+      admission: admission, rule: config.room.release, configGeometry: config.room.geometryFactor,
       assessment: assessment, at: time)
     trackers[config.id] = tracker
     return status

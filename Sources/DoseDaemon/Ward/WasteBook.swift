@@ -42,7 +42,7 @@ struct WasteBook: Sendable {
     -> [WastePackageRecord]
   {
     locations.filter { $0.config.kind == .wasteStore }.flatMap { location in
-      location.config.packages.map { package in
+      location.config.store.packages.map { package in
         var activities: [String: Double] = [:]
         var shares: [String: Double] = [:]
         for component in package.components {
@@ -51,7 +51,7 @@ struct WasteBook: Sendable {
           shares[component.nuclide.symbol] = component.fraction
         }
         return WastePackageRecord(
-          id: package.id, store: location.config.id, rule: location.config.wasteRule.rawValue,
+          id: package.id, store: location.config.id, rule: location.config.store.wasteRule.rawValue,
           sealedAt: package.sealedAt, activitiesBq: activities, massGrams: nil,
           surfaceUSvH: package.surfaceUSvHAtSeal, surfaceShares: shares, addedAt: time,
           origin: configOrigin, route: package.lu177Route)
@@ -76,7 +76,7 @@ struct WasteBook: Sendable {
   private static func assess(_ record: WastePackageRecord, config: LocationConfig, at time: Date)
     -> PackageAssessment
   {
-    let rule = WasteRule(rawValue: record.rule) ?? config.wasteRule
+    let rule = WasteRule(rawValue: record.rule) ?? config.store.wasteRule
     guard let batch = record.batch else {
       return PackageAssessment(
         id: record.id, state: .notEligible, nuclides: record.activitiesBq.keys.sorted(),
@@ -88,7 +88,7 @@ struct WasteBook: Sendable {
         surfaceUSvHNow: nil, releaseDueAt: released)
     }
     return WasteAssessment.assess(
-      batch, rule: rule, releaseSurfaceUSvH: config.releaseSurfaceUSvH, at: time)
+      batch, rule: rule, releaseSurfaceUSvH: config.store.releaseSurfaceUSvH, at: time)
   }
 
   /// Stores that hold unreleased packages but are not configured, with the packages' ids.
