@@ -256,7 +256,8 @@ extension Engine {
         of: config, occupied: true, assessment: assessment,
         counts: assessment.doseRateDetector.flatMap {
           ward.detectors.monitors[$0]?.assess(now: now.monotonicSeconds).estimate?.counts
-        }, at: now.wallTime)
+        }, at: now.wallTime
+      ).map(StatusMapping.release)
     }
     detail.reasons = assessment.flatMap { $0.reasons.isEmpty ? nil : $0.reasons }
     return detail

@@ -20,7 +20,35 @@ extension StatusMapping {
     status.state = view.state.rawValue
     status.alarm = view.alarm.rawValue
     status.reasons = view.reasons.isEmpty ? nil : view.reasons
-    status.release = view.release
+    status.release = view.release.map(release)
+    return status
+  }
+
+  static func release(_ release: RoomRelease) -> ReleaseStatus {
+    var status = ReleaseStatus(eligible: release.eligible, reason: release.reason)
+    if let limit = release.limit {
+      status.limitUSvH = limit.limitUSvH
+      status.distanceM = limit.distanceM
+      status.limitName = limit.name
+      status.limitSource = limit.source
+    }
+    if let patient = release.patient {
+      status.doseRateUSvH = finite(patient.valueUSvH)
+      status.ci95USvH = interval(patient.lower95USvH...patient.upper95USvH)
+    }
+    if let outlook = release.outlook {
+      status.samples = outlook.samples
+      status.model = outlook.model.rawValue
+      status.effectiveHalfLifeH = outlook.halfLifeSeconds.map { $0 / Time.hour }
+      status.effectiveHalfLifeUncertaintyH = outlook.halfLifeUncertaintySeconds.map {
+        $0 / Time.hour
+      }
+      status.predictedAt = outlook.at
+      status.predictedEarliest = outlook.earliest
+      status.predictedLatest = outlook.latest
+      status.slowClearance = outlook.slow?.slow
+      status.slowClearanceReason = outlook.slow?.reason
+    }
     return status
   }
 

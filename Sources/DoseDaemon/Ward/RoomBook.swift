@@ -1,5 +1,4 @@
 import DoseCore
-import DoseProtocol
 import Foundation
 
 /// A room's record: since when it is in its state, and its current admission.
@@ -22,7 +21,7 @@ struct RoomBook: Sendable {
   mutating func release(
     of config: LocationConfig, occupied: Bool, assessment: LocationAssessment, counts: UInt64?,
     at time: Date, measuredAt: Date? = nil
-  ) -> ReleaseStatus? {
+  ) -> RoomRelease? {
     guard config.kind == .isolationRoom, occupied,
       let admission = records[config.id]?.admission
     else {

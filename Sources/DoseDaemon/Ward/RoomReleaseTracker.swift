@@ -1,5 +1,4 @@
 import DoseCore
-import DoseProtocol
 import Foundation
 
 /// One occupied room's release question: the patient's dose rate at the limit's distance
@@ -65,85 +64,68 @@ struct RoomReleaseTracker: Sendable {
     return fit
   }
 
-  /// The release status of an occupied room.
+  /// The release question of an occupied room.
   mutating func status(
     admission: AdmissionRecord, rule: ReleaseRule?, configGeometry: Double?,
     assessment: LocationAssessment?, at time: Date
-  ) -> ReleaseStatus {
+  ) -> RoomRelease {
     guard let rule else {
-      return ReleaseStatus(
-        eligible: false,
+      return RoomRelease(
         reason: "no release limit configured for this room (release_preset or a site limit)")
     }
     let limit: ReleaseLimit
     switch rule.limit(for: admission.nuclide) {
     case .success(let resolved): limit = resolved
-    case .failure(let error):
-      return ReleaseStatus(eligible: false, reason: error.description)
+    case .failure(let error): return RoomRelease(reason: error.description)
     }
-    var status = ReleaseStatus(eligible: false, reason: "")
-    status.limitUSvH = limit.limitUSvH
-    status.distanceM = limit.distanceM
-    status.limitName = limit.name
-    status.limitSource = limit.source
+    var release = RoomRelease(reason: "")
+    release.limit = limit
     // The geometry factor: a handheld calibration at admission, else the room's commissioning
     // value. Both are at 1 m.
     guard let factor = admission.geometryFactor ?? configGeometry else {
-      status.reason =
+      release.reason =
         "no geometry factor: calibrate the room with a handheld reading at 1 m "
         + "(dosectl room calibrate ROOM --at-1m …)"
-      return status
+      return release
     }
-    prediction(
-      into: &status, limit: limit, factor: factor, admission: admission, at: time)
+    release.outlook = outlook(limit: limit, factor: factor, admission: admission, at: time)
     guard let assessment, assessment.state != .fault else {
-      status.reason = "the room is in fault: no release decision on untrustworthy data"
-      return status
+      release.reason = "the room is in fault: no release decision on untrustworthy data"
+      return release
     }
     guard let dose = assessment.doseRateUSvH, let interval = assessment.doseRateInterval,
       let geometry = try? RoomGeometry(factor: factor, distanceM: 1, basis: "room geometry")
     else {
-      status.reason = "no dose rate from the room's detectors"
-      return status
+      release.reason = "no dose rate from the room's detectors"
+      return release
     }
     let patient = geometry.patientDoseRate(
       detectorUSvH: dose, detectorLower95USvH: interval.lowerBound,
       detectorUpper95USvH: interval.upperBound)
-    status.doseRateUSvH = patient.valueUSvH.isFinite ? patient.valueUSvH : nil
-    status.ci95USvH = StatusMapping.interval(patient.lower95USvH...patient.upper95USvH)
+    release.patient = patient
     let verdict = ReleaseEligibility.assess(patient, limit: limit)
-    status.eligible = verdict.eligible
-    status.reason = verdict.reason
-    return status
+    release.eligible = verdict.eligible
+    release.reason = verdict.reason
+    return release
   }
 
-  private mutating func prediction(
-    into status: inout ReleaseStatus, limit: ReleaseLimit, factor: Double,
-    admission: AdmissionRecord, at time: Date
-  ) {
-    let admittedAt = admission.admittedAt
+  /// When the clearance curve reaches the limit, from the fit; nil without one.
+  private mutating func outlook(
+    limit: ReleaseLimit, factor: Double, admission: AdmissionRecord, at time: Date
+  ) -> ReleaseOutlook? {
     // The samples are room (detector-scale) dose rates: the limit in the same scale. A 2 m
     // limit is never compared with 1 m geometry (ReleaseEligibility says so); no prediction.
-    guard limit.distanceM == 1 else { return }
-    if let fit = currentFit(at: time) {
-      status.samples = fit.sampleCount
-      status.model = fit.model.rawValue
-      status.effectiveHalfLifeH = fit.terminalHalfLifeSeconds.map { $0 / Time.hour }
-      status.effectiveHalfLifeUncertaintyH = fit.terminalHalfLifeStandardUncertaintySeconds.map {
-        $0 / Time.hour
-      }
-      let prediction = fit.predictTime(toReach: limit.limitUSvH / factor)
-      status.predictedAt = prediction.timeSeconds.map { admittedAt.addingTimeInterval($0) }
-      status.predictedEarliest = prediction.earliestSeconds.map {
-        admittedAt.addingTimeInterval($0)
-      }
-      status.predictedLatest = prediction.latestSeconds.map { admittedAt.addingTimeInterval($0) }
-      if let criterion = Self.slowClearanceCriterion(for: admission.nuclide) {
-        let slow = criterion.assess(fit)
-        status.slowClearance = slow.slow
-        status.slowClearanceReason = slow.reason
-      }
-    }
+    guard limit.distanceM == 1, let fit = currentFit(at: time) else { return nil }
+    let admittedAt = admission.admittedAt
+    let prediction = fit.predictTime(toReach: limit.limitUSvH / factor)
+    return ReleaseOutlook(
+      samples: fit.sampleCount, model: fit.model,
+      halfLifeSeconds: fit.terminalHalfLifeSeconds,
+      halfLifeUncertaintySeconds: fit.terminalHalfLifeStandardUncertaintySeconds,
+      at: prediction.timeSeconds.map { admittedAt.addingTimeInterval($0) },
+      earliest: prediction.earliestSeconds.map { admittedAt.addingTimeInterval($0) },
+      latest: prediction.latestSeconds.map { admittedAt.addingTimeInterval($0) },
+      slow: Self.slowClearanceCriterion(for: admission.nuclide)?.assess(fit))
   }
 
   /// Only Lu-177 has a sourced expectation (Kurth et al. 2018, `SlowClearanceCriterion`).

@@ -1,6 +1,5 @@
 import DetectorDrivers
 import DoseCore
-import DoseProtocol
 import Foundation
 
 /// The ward as one evaluation saw it: what `status` shows and what control actions decide on.
@@ -32,9 +31,9 @@ struct LocationView: Sendable {
   var alarm: AlarmLevel
   var reasons: [String]
   /// An occupied room's release question.
-  var release: ReleaseStatus?
+  var release: RoomRelease?
 
-  init(config: LocationConfig, assessment: LocationAssessment, release: ReleaseStatus?) {
+  init(config: LocationConfig, assessment: LocationAssessment, release: RoomRelease?) {
     self.config = config
     self.assessment = assessment
     state = assessment.state
