@@ -102,9 +102,8 @@ struct ClientSession: Sendable {
         try? await channel.pipeline.removeHandler(name: IdleCloser.timerName).get()
         try await stream(id: id, outbound: outbound)
         return .end
-      case .roomShow, .roomAdmit, .roomDischarge, .roomClear, .roomCalibrate, .roomMove, .events,
-        .history, .wasteAdd, .wasteList, .wasteShow, .wasteSurvey, .wasteRelease, .wasteMove,
-        .alarms, .alarmAck, .reload:
+      default:
+        // Every request with arguments: decoded and handled in one place (`control`).
         let reply = await control(command, id: id, bytes: bytes)
         try await outbound.write(Self.buffer(reply))
         // Any refused request counts: a flood of control commands without the right is as
