@@ -6,8 +6,9 @@ import Logging
 import ServiceLifecycle
 import UnixSignals
 
-/// The daemon as one service: detector tasks → event stream → engine, a periodic evaluation,
-/// and the socket server, all children of one task group so that shutdown cancels them together.
+/// The daemon: locks its state directory, opens the records, then runs a `ServiceGroup` of
+/// services that each own one thing (records, the ward loop, drivers, hotplug, reload, pruning,
+/// the watchdog, metrics, the socket), declared in start order and stopped in reverse.
 public struct DosedService: Service {
   public let config: DaemonConfig
   public let clock: DoseClock
@@ -26,8 +27,8 @@ public struct DosedService: Service {
   /// Reload on SIGHUP. Only the real daemon traps it; tests in one process must not.
   let reloadOnSIGHUP: Bool
 
-  /// Real seconds between evaluations (staleness, locations, alarms, snapshot).
-  static let evaluationPeriod = 0.25
+  /// Real seconds between evaluations (see `WardLoopService`).
+  static var evaluationPeriod: Double { WardLoopService.evaluationPeriod }
 
   public init(
     config: DaemonConfig, timeScale: Double = 1, logger: Logger,
@@ -165,11 +166,8 @@ public struct DosedService: Service {
 
   public func run() async throws {
     let (events, sink) = AsyncStream<DriverEvent>.makeStream()
-    let engine = engine
-    let clock = clock
-    let logger = logger
     let directory = DeviceDirectory()
-    let detectors = config.detectors.map { DetectorFactory.driver(for: $0, directory: directory) }
+    let drivers = config.detectors.map { DetectorFactory.driver(for: $0, directory: directory) }
     let watcher = DeviceWatcher(
       directory: directory, matches: Self.deviceMatches(config), scanner: deviceScanner)
     let supervisor = DriverSupervisor(clock: clock) { sink.yield($0) }
@@ -181,10 +179,9 @@ public struct DosedService: Service {
     let (monitor, hotplug): ((any HotplugEvents)?, String) =
       hotplugEvents.map { ($0, "injected") }
       ?? Self.makeMonitor(config.daemon.hotplug, logger: logger)
-    let (deviceViews, deviceSink) = AsyncStream<DeviceView>.makeStream(
-      bufferingPolicy: .bufferingNewest(4))
     // READY=1 waits for the first device enumeration (and the socket).
     let firstScan = Gate()
+    let liveness = EvaluationClock()
     let server = SocketServer(
       path: config.daemon.socketPath, engine: engine, logger: logger,
       adminGroup: config.daemon.adminGroup, limits: config.daemon.clients.admissionLimits,
@@ -194,133 +191,77 @@ public struct DosedService: Service {
     await engine.setLogger(logger)
     let lock = try await lockStateAndOpenRecords()
     await engine.evaluate()
-    // A failure (the socket path taken) still stops the drivers and closes the records before
-    // the lock is released and the error thrown.
+    // Declared in start order; a stop shuts them down in the reverse order: the socket first,
+    // the records last.
+    let services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+      .init(service: RecordService(engine: engine)),
+      .init(
+        service: WardLoopService(
+          engine: engine, clock: clock, events: events, liveness: liveness, notifier: notifier,
+          logger: logger)),
+      .init(service: DriverService(supervisor: supervisor, drivers: drivers, events: sink)),
+      .init(
+        service: HotplugService(
+          engine: engine, watcher: watcher, directory: directory, monitor: monitor,
+          hotplug: hotplug, firstScan: firstScan, logger: logger)),
+      .init(
+        service: ReloadService(reloader: reloader, trapSIGHUP: reloadOnSIGHUP),
+        successTerminationBehavior: .ignore),
+      .init(
+        service: PruneService(engine: engine, retentionDays: config.daemon.retentionDays)),
+      .init(
+        service: WatchdogService(
+          engine: engine, liveness: liveness, notifier: notifier,
+          pingEvery: Watchdog(environment: environment).pingEvery),
+        successTerminationBehavior: .ignore),
+      .init(
+        service: MetricsService(
+          engine: engine, endpoint: config.daemon.metricsListen, logger: logger),
+        successTerminationBehavior: .ignore),
+      .init(
+        service: SocketService(server: server) {
+          await firstScan.wait()
+          logger.info(
+            "dosed ready",
+            metadata: [
+              "detectors": "\(drivers.count)", "locations": "\(config.locations.count)",
+              "time_scale": "\(clock.scale)",
+            ])
+          notifier.notify(
+            "READY=1\nSTATUS=monitoring \(drivers.count) detectors, "
+              + "\(config.locations.count) locations")
+          await onReady()
+        }),
+    ]
+    var configuration = ServiceGroupConfiguration(services: services, logger: logger)
+    configuration.maximumGracefulShutdownDuration = .seconds(Self.maximumStopSeconds)
+    let group = ServiceGroup(configuration: configuration)
+    // A failure (the socket path taken) still stops the drivers and closes the records (the
+    // group cancels every service) before the lock is released and the error thrown.
     var failure: (any Error)?
     do {
       try await withGracefulShutdownHandler {
-        try await cancelWhenGracefulShutdown {
-          try await withThrowingDiscardingTaskGroup { group in
-            group.addTask {
-              var limiter = DeviceLogLimiter()
-              for await event in events {
-                Self.log(event, to: logger, limiter: &limiter)
-                await engine.handle(event)
-              }
-            }
-            group.addTask {
-              await watcher.follow(monitor: monitor) { result in
-                deviceSink.yield(Self.view(of: directory, result: result, hotplug: hotplug))
-              }
-              deviceSink.finish()
-            }
-            group.addTask {
-              for await view in deviceViews {
-                if !view.problems.isEmpty {
-                  logger.warning(
-                    "device matching",
-                    metadata: ["problems": "\(view.problems.joined(separator: "; "))"])
-                }
-                await engine.updateDevices(view)
-                await firstScan.open()
-              }
-            }
-            for detector in detectors {
-              await supervisor.start(detector)
-            }
-            if reloadOnSIGHUP {
-              group.addTask {
-                for await _ in await UnixSignalsSequence(trapping: .sighup) {
-                  _ = await reloader.reload(actor: nil, trigger: "SIGHUP")
-                }
-              }
-            }
-            let liveness = EvaluationClock()
-            group.addTask {
-              var lastStatus = ""
-              while !Task.isCancelled {
-                await engine.evaluate()
-                await liveness.tick()
-                // STATUS= kept current: one line systemctl status shows.
-                let summary = await engine.summaryLine()
-                if summary != lastStatus, notifier.socketPath != nil {
-                  notifier.notify("STATUS=\(summary)")
-                  lastStatus = summary
-                }
-                try? await Task.sleep(for: .seconds(Self.evaluationPeriod))
-              }
-            }
-            if let endpoint = config.daemon.metricsListen {
-              group.addTask {
-                do {
-                  try await MetricsServer(
-                    host: endpoint.host, port: endpoint.port, engine: engine, logger: logger
-                  ).run()
-                } catch is CancellationError {
-                } catch {
-                  // Monitoring goes on without metrics; the admin sees why.
-                  logger.error(
-                    "metrics endpoint failed",
-                    metadata: ["listen": "\(endpoint.host):\(endpoint.port)", "error": "\(error)"])
-                }
-              }
-            }
-            if let every = Watchdog(environment: environment).pingEvery {
-              group.addTask {
-                while !Task.isCancelled {
-                  // Asking the engine proves the actor answers; the evaluation clock proves the
-                  // loop runs. Either stalled: no ping, and systemd restarts us.
-                  _ = await engine.summaryLine()
-                  let alive = Watchdog.engineAlive(
-                    secondsSinceEvaluation: await liveness.age(), period: Self.evaluationPeriod,
-                    pingEvery: every)
-                  if alive { notifier.notify("WATCHDOG=1") }
-                  try? await Task.sleep(for: .seconds(every))
-                }
-              }
-            }
-            group.addTask {
-              // Retention: prune once an hour (real time).
-              let retention = Double(config.daemon.retentionDays) * 86_400
-              while !Task.isCancelled {
-                await engine.pruneRecords(olderThan: retention)
-                try? await Task.sleep(for: .seconds(3600))
-              }
-            }
-            group.addTask {
-              try await server.run {
-                await firstScan.wait()
-                logger.info(
-                  "dosed ready",
-                  metadata: [
-                    "detectors": "\(detectors.count)", "locations": "\(config.locations.count)",
-                    "time_scale": "\(clock.scale)",
-                  ])
-                SystemdNotifier(environment: environment).notify(
-                  "READY=1\nSTATUS=monitoring \(detectors.count) detectors, "
-                    + "\(config.locations.count) locations")
-                await onReady()
-              }
-            }
-          }
-        }
+        try await group.run()
       } onGracefulShutdown: {
         // Tell systemd at once that the stop has begun, not when it has finished.
-        SystemdNotifier(environment: environment).notify("STOPPING=1")
+        notifier.notify("STOPPING=1")
+        Task { await group.triggerGracefulShutdown() }
       }
     } catch is CancellationError {
       // Shutdown (SIGTERM/SIGINT or the caller cancelling us) is the normal way to stop.
     } catch {
       failure = error
     }
-    await supervisor.stopAll()
-    sink.finish()
     // Also when stopped by cancellation rather than a signal (tests, embedding).
-    SystemdNotifier(environment: environment).notify("STOPPING=1")
-    await engine.closeRecords()
+    notifier.notify("STOPPING=1")
     // Only now may another daemon have the state directory (a restart on the same one).
     lock?.release()
     if let failure { throw failure }
     logger.info("dosed stopped")
   }
+
+  /// Seconds a graceful stop may take before what is left is cancelled: well inside systemd's
+  /// TimeoutStopSec (90 s by default), and enough for drivers to close their ports and the
+  /// record writer to write what is queued.
+  static let maximumStopSeconds = 20
 }
