@@ -1,0 +1,90 @@
+import DetectorDrivers
+import DeviceEmulators
+import DoseCore
+import Foundation
+import Testing
+
+@testable import DoseDaemon
+
+/// Each driver's facts live with its code (`DriverFacts`); the configuration defaults, the
+/// factory and the documents must agree with them.
+@Suite struct DriverFactsTests {
+  /// The defaults a configuration gets, pinned: a site's `dosed.toml` without `baud` or
+  /// `reading_interval_s` must keep meaning what it meant.
+  @Test func configurationDefaultsAreTheDriversOwn() {
+    let expected: [(DriverKind, BaudSetting, Double, Double?)] = [
+      (.simulated, .fixed(0), 1, nil),
+      (.gmc, .auto([115200, 57600]), 1, nil),
+      (.radpro, .fixed(115200), 1, nil),
+      (.mightyohm, .fixed(9600), 1, nil),
+      (.gc10, .fixed(9600), 60, nil),
+      (.bgeigie, .fixed(9600), 5, nil),
+      (.line, .fixed(9600), 1, nil),
+      (.modbus, .fixed(9600), 1, nil),
+      (.opengamma, .fixed(2_000_000), 1, 10e-6),
+      (.radiacode, .fixed(0), 1, 5e-6),
+    ]
+    #expect(DriverKind.allCases == expected.map(\.0))
+    for (driver, baud, interval, deadTime) in expected {
+      #expect(driver.defaultBaud == baud, "\(driver.rawValue)")
+      #expect(driver.defaultReadingInterval == interval, "\(driver.rawValue)")
+      #expect(driver.facts.deadTimeSeconds == deadTime, "\(driver.rawValue)")
+    }
+  }
+
+  @Test func namesRoundTrip() {
+    for driver in DriverKind.allCases {
+      #expect(DriverKind(rawValue: driver.rawValue) == driver)
+    }
+    #expect(DriverKind(rawValue: "geiger-o-matic") == nil)
+  }
+
+  /// Every serial driver can be built: from its own session, or by a case of the factory.
+  @Test func everySerialDriverIsBuiltAsASerialDetector() {
+    for driver in DriverKind.allCases where driver.facts.attachment == .serialPort {
+      var config = DetectorConfig(
+        id: "d", driver: driver,
+        calibration: Calibration(
+          sensitivityCpmPerUSvH: 100, nuclide: "Cs-137", source: "test", deadTimeSeconds: 0))
+      config.port = "/dev/null"
+      config.baud = driver.defaultBaud
+      config.line = LineOptions(pattern: "(?<counts>\\d+)")
+      config.modbus = ModbusOptions(slave: 1, register: 0, quantity: .counts)
+      let built = DetectorFactory.driver(for: config, directory: DeviceDirectory())
+      let serial = built as? SerialDetector
+      #expect(serial?.bauds == driver.facts.bauds, "\(driver.rawValue)")
+    }
+  }
+
+  /// A serial driver comes with an emulator speaking its wire protocol (tests, `dose-emulate`);
+  /// `line` is whatever format a site describes, so it has none.
+  @Test func everySerialDriverHasAnEmulator() {
+    for driver in DriverKind.allCases where driver.facts.attachment == .serialPort {
+      guard driver != .line else { continue }
+      #expect(EmulatorCatalog.protocols.contains(driver.rawValue), "\(driver.rawValue)")
+    }
+  }
+
+  /// The README's driver table and the sample configuration's list of drivers name every
+  /// driver, and the README gives each serial driver's default baud.
+  @Test func theDocumentsNameEveryDriver() throws {
+    let readme = try Self.repositoryFile("README.md")
+    let sample = try Self.repositoryFile("config/dosed.toml")
+    for driver in DriverKind.allCases where driver != .simulated {
+      let row = readme.split(separator: "\n").first { $0.hasPrefix("| `\(driver.rawValue)` |") }
+      #expect(row != nil, "README.md has no row for driver \(driver.rawValue)")
+      let bauds = driver.facts.bauds
+      if let row, let baud = bauds.first {
+        #expect(row.contains(String(baud)), "README.md: \(driver.rawValue) baud \(baud)")
+      }
+      #expect(sample.contains("\"\(driver.rawValue)\""), "config/dosed.toml: \(driver.rawValue)")
+    }
+  }
+
+  static func repositoryFile(_ path: String) throws -> String {
+    let url = URL(fileURLWithPath: #filePath)
+      .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+      .appendingPathComponent(path)
+    return try String(contentsOf: url, encoding: .utf8)
+  }
+}
