@@ -39,20 +39,26 @@ import Testing
     #expect(DriverKind(rawValue: "geiger-o-matic") == nil)
   }
 
-  /// Every serial driver can be built: from its own session, or by a case of the factory.
-  @Test func everySerialDriverIsBuiltAsASerialDetector() {
-    for driver in DriverKind.allCases where driver.facts.attachment == .serialPort {
+  /// Every driver in the catalog can be built: a serial one from its own session or a case of
+  /// the factory, the others by their case.
+  @Test func everyDriverIsBuilt() {
+    for driver in DriverKind.allCases {
       var config = DetectorConfig(
         id: "d", driver: driver,
         calibration: Calibration(
           sensitivityCpmPerUSvH: 100, nuclide: "Cs-137", source: "test", deadTimeSeconds: 0))
-      config.port = "/dev/null"
       config.baud = driver.defaultBaud
+      if driver.facts.attachment == .serialPort { config.port = "/dev/null" }
       config.line = LineOptions(pattern: "(?<counts>\\d+)")
       config.modbus = ModbusOptions(slave: 1, register: 0, quantity: .counts)
       let built = DetectorFactory.driver(for: config, directory: DeviceDirectory())
-      let serial = built as? SerialDetector
-      #expect(serial?.bauds == driver.facts.bauds, "\(driver.rawValue)")
+      #expect(built.id == "d")
+      switch driver.facts.attachment {
+      case .serialPort:
+        #expect((built as? SerialDetector)?.bauds == driver.facts.bauds, "\(driver.rawValue)")
+      case .usb: #expect(built is RadiaCodeDetector, "\(driver.rawValue)")
+      case .none: #expect(built is SimulatedDetector, "\(driver.rawValue)")
+      }
     }
   }
 
