@@ -71,6 +71,14 @@ import Testing
     }
   }
 
+  /// `dosectl devices` and the udev rule name a device's likely driver: it must be one dosed has.
+  @Test func knownDevicesNameDriversInTheCatalog() {
+    for device in KnownDevices.all {
+      guard let name = device.driver else { continue }
+      #expect(DriverKind(rawValue: name) != nil, "\(device.name): \(name)")
+    }
+  }
+
   /// The README's driver table and the sample configuration's list of drivers name every
   /// driver, and the README gives each serial driver's default baud.
   @Test func theDocumentsNameEveryDriver() throws {
