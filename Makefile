@@ -172,8 +172,8 @@ prometheus-deps:
 # make fuzz [FUZZ_SECONDS=60] [FUZZ_TARGETS="FuzzGMC FuzzModbus"]: builds the libFuzzer targets
 # (ASan + coverage, in their own scratch path) and runs each in turn for FUZZ_SECONDS; fails on any
 # crash, trap or hang, whose input goes to fuzz/artifacts/<target>/. make fuzz-ci: 30 s each.
-FUZZ_TARGETS ?= FuzzGMC FuzzRadPro FuzzLines FuzzBGeigie FuzzOpenGamma FuzzModbus FuzzRadiaCode \
-  FuzzRadiaCodeSession FuzzRequest FuzzConfig FuzzQuantities
+# Every directory under Sources/Fuzz but FuzzSupport is a target (Package.swift's fuzzTargets).
+FUZZ_TARGETS ?= $(filter-out FuzzSupport,$(notdir $(wildcard Sources/Fuzz/*)))
 FUZZ_SECONDS ?= 60
 FUZZ_CI_SECONDS ?= 30
 FUZZ_SCRATCH ?= .build-fuzz

@@ -12,22 +12,22 @@ public enum EmulatorCatalog {
     }
   }
 
-  /// Protocols with an emulator.
-  public static let protocols = [
-    "bgeigie", "gc10", "gmc", "mightyohm", "modbus", "opengamma", "radpro",
+  /// The emulators by driver name: one entry per protocol, so a new driver's emulator is added
+  /// in one place.
+  private static let makers: [String: @Sendable (CountSource, Options) -> any DeviceEmulator] = [
+    "mightyohm": { source, _ in MightyOhmEmulator(source: source) },
+    "gc10": { source, _ in GC10Emulator(source: source) },
+    "bgeigie": { source, _ in BGeigieEmulator(source: source) },
+    "gmc": { source, _ in GMCEmulator(source: source) },
+    "radpro": { source, _ in RadProEmulator(source: source) },
+    "modbus": { source, _ in ModbusEmulator(source: source) },
+    "opengamma": { source, options in OpenGammaEmulator(source: source, seed: options.seed &+ 1) },
   ]
 
+  /// Protocols with an emulator, sorted.
+  public static let protocols = makers.keys.sorted()
+
   public static func make(_ name: String, options: Options) -> (any DeviceEmulator)? {
-    let source = CountSource(cpm: options.cpm, seed: options.seed)
-    switch name {
-    case "mightyohm": return MightyOhmEmulator(source: source)
-    case "gc10": return GC10Emulator(source: source)
-    case "bgeigie": return BGeigieEmulator(source: source)
-    case "gmc": return GMCEmulator(source: source)
-    case "radpro": return RadProEmulator(source: source)
-    case "modbus": return ModbusEmulator(source: source)
-    case "opengamma": return OpenGammaEmulator(source: source, seed: options.seed &+ 1)
-    default: return nil
-    }
+    makers[name].map { $0(CountSource(cpm: options.cpm, seed: options.seed), options) }
   }
 }

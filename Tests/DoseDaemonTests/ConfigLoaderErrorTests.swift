@@ -1,3 +1,4 @@
+import DetectorDrivers
 import DoseCore
 import Foundation
 import Testing
@@ -132,8 +133,8 @@ import Testing
       id = "d"
       driver = "geiger-o-matic"
       """, keyPath: "detector[0].driver", line: 3,
-      "unknown driver 'geiger-o-matic' (known drivers: simulated, gmc, radpro, mightyohm, gc10, "
-        + "bgeigie, line, modbus, opengamma, radiacode)")
+      "unknown driver 'geiger-o-matic' (known drivers: "
+        + DriverCatalog.all.map(\.name).joined(separator: ", ") + ")")
   }
 
   @Test func unknownTubeListsKnownTubes() {

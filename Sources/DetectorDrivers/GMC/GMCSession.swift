@@ -191,3 +191,12 @@ extension SerialLink {
     }
   }
 }
+
+extension GMCSession {
+  /// Factory speed 115200 on current models, 57600 on older ones (devices.md §1.2); the GETVER
+  /// reply identifies the device, so both can be tried in turn (`baud = "auto"`, the default).
+  /// One reading per device second.
+  public static let facts = DriverFacts(
+    name: "gmc", attachment: .serialPort, bauds: [115200, 57600]
+  ) { GMCSession(detectorID: $0) }
+}

@@ -30,3 +30,10 @@ public struct BGeigieParser: LineParser {
     body.utf8.reduce(0, ^)
   }
 }
+
+extension BGeigieParser {
+  /// 9600 baud (devices.md §4); a `$BNRDD` sentence every 5 s.
+  public static let facts = DriverFacts(
+    name: "bgeigie", attachment: .serialPort, bauds: [9600], readingIntervalSeconds: 5
+  ) { LineSession(detectorID: $0, parser: BGeigieParser()) }
+}

@@ -43,3 +43,18 @@ public struct GC10Parser: LineParser {
     return .countsPerMinute(cpm)
   }
 }
+
+extension MightyOhmParser {
+  /// 9600 baud (devices.md §3); a line every second.
+  public static let facts = DriverFacts(name: "mightyohm", attachment: .serialPort, bauds: [9600]) {
+    LineSession(detectorID: $0, parser: MightyOhmParser())
+  }
+}
+
+extension GC10Parser {
+  /// 9600 baud, the factory setting (devices.md §7). Its CPM lines are sampled once a minute
+  /// so no count is used twice: one reading per 60 s.
+  public static let facts = DriverFacts(
+    name: "gc10", attachment: .serialPort, bauds: [9600], readingIntervalSeconds: 60
+  ) { LineSession(detectorID: $0, parser: GC10Parser()) }
+}

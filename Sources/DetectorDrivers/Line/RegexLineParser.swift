@@ -51,3 +51,9 @@ public struct RegexLineParser: LineParser, @unchecked Sendable {
     }
   }
 }
+
+extension RegexLineParser {
+  /// A home-made counter: 9600 baud unless configured. The daemon builds its session from
+  /// `[detector.line]` (the pattern also decides the reading interval).
+  public static let facts = DriverFacts(name: "line", attachment: .serialPort, bauds: [9600])
+}

@@ -199,3 +199,13 @@ public struct ModbusSession: SerialSession {
     }
   }
 }
+
+extension ModbusSession {
+  /// 9600 baud, what most RS-485 probes ship with (the serial line spec V1.02 requires 9600
+  /// and 19200 of a device). The daemon builds its session from `[detector.modbus]`. A probe's
+  /// register may already hold a dead-time-corrected rate, hence its own hint.
+  public static let facts = DriverFacts(
+    name: "modbus", attachment: .serialPort, bauds: [9600],
+    deadTimeHint: "the dead time of the probe's tube (0 only if the register already holds a "
+      + "dead-time-corrected rate, then give max_cps too)")
+}

@@ -128,3 +128,12 @@ public struct OpenGammaSession: SerialSession {
     return reply
   }
 }
+
+extension OpenGammaSession {
+  /// The firmware calls `shell.begin(2000000)` (devices.md §7); USB CDC ignores the speed.
+  /// Dead time in energy mode about 10 µs (devices.md §7; the firmware's `read info` reports its
+  /// own measured average).
+  public static let facts = DriverFacts(
+    name: "opengamma", attachment: .serialPort, bauds: [2_000_000], deadTimeSeconds: 10e-6
+  ) { OpenGammaSession(detectorID: $0) }
+}

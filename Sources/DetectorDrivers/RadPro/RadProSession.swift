@@ -119,3 +119,10 @@ public struct RadProSession: SerialSession {
     return cpm / 60
   }
 }
+
+extension RadProSession {
+  /// Rad Pro's USB serial runs at 115200 (devices.md §2.2); polled about once a second.
+  public static let facts = DriverFacts(name: "radpro", attachment: .serialPort, bauds: [115200]) {
+    RadProSession(detectorID: $0)
+  }
+}

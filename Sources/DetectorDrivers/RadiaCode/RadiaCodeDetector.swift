@@ -4,7 +4,7 @@ import Foundation
 /// A RadiaCode 10x on native USB (libusb; devices.md §5): finds it by USB identity, runs a
 /// `RadiaCodeSession` on it, polls DATA_BUF every `pollInterval` seconds, and when the device
 /// goes away reports `disconnected` at once and looks for it again with backoff (0.5 s doubling
-/// to 5 s: looking is cheap, since libusb lists devices without opening any other).
+/// to 5 s; `ReconnectLoop`).
 ///
 /// The blocking conversation runs on a thread of its own, like `SerialDetector`. The thread
 /// notices cancellation within 0.1 s between polls; an exchange under way first finishes or
@@ -48,14 +48,15 @@ public struct RadiaCodeDetector: DetectorDriver {
   public let id: String
   /// For messages: what the detector looks for.
   public let target: String
-  /// Real seconds between DATA_BUF polls.
+  /// Clock seconds between DATA_BUF polls (real seconds: drivers of real devices run at scale 1).
   public let pollInterval: Double
   /// Seconds between spectrum reads; nil = count-rate readings (see `RadiaCodeSession`).
   public let spectrumInterval: Double?
   private let open: @Sendable () throws(RadiaCodeTransportError) -> Connection
 
-  public static let initialBackoff = 0.5
-  public static let maxBackoff = 5.0
+  /// Looking is cheap (libusb lists devices without opening any other), so a replugged
+  /// RadiaCode is found within 5 s rather than the serial drivers' 30.
+  public static let backoff = ReconnectLoop.Backoff(initial: 0.5, maximum: 5)
 
   /// The real device through libusb.
   public init(
@@ -106,37 +107,14 @@ public struct RadiaCodeDetector: DetectorDriver {
   }
 
   public func run(clock: DoseClock, emit: @escaping @Sendable (DriverEvent) -> Void) async {
-    await DriverThread.run(named: "dosed-\(id)") { stop in
-      self.loop(clock: clock, stop: stop, emit: emit)
-    }
-  }
-
-  private func loop(
-    clock: DoseClock, stop: StopFlag, emit: @escaping @Sendable (DriverEvent) -> Void
-  ) {
-    var backoff = Self.initialBackoff
-    var lastReported: String?
-    while !stop.isStopped {
-      let failure = session(clock: clock, stop: stop, emit: emit) {
-        backoff = Self.initialBackoff
-        lastReported = nil
-      }
-      if stop.isStopped { break }
-      // Report every loss at once; repeat a failure to reopen only when its reason changes.
-      if failure != lastReported {
-        emit(.disconnected(detectorID: id, reason: failure))
-        lastReported = failure
-      }
-      sleep(backoff, stop: stop)
-      backoff = min(backoff * 2, Self.maxBackoff)
+    await ReconnectLoop.run(detectorID: id, backoff: Self.backoff, clock: clock, emit: emit) {
+      loop in
+      .init(self.session(loop))
     }
   }
 
   /// Opens the device, runs a session until it fails, and returns why.
-  private func session(
-    clock: DoseClock, stop: StopFlag, emit: @Sendable (DriverEvent) -> Void,
-    onConnected: () -> Void
-  ) -> String {
+  private func session(_ loop: ReconnectLoop) -> String {
     let connection: Connection
     do {
       connection = try open()
@@ -145,23 +123,21 @@ public struct RadiaCodeDetector: DetectorDriver {
     }
     var session = RadiaCodeSession(detectorID: id, spectrumInterval: spectrumInterval)
     do {
-      let now = clock.now()
+      let now = loop.clock.now()
       var identity = try session.start(
         transport: connection.transport, localTime: Self.localTime(now.wallTime),
         monotonicSeconds: now.monotonicSeconds)
       if let model = connection.model { identity.model = model }
       identity.serial = connection.serial
       identity.port = connection.usbPort.map { "USB \($0)" }
-      emit(.connected(detectorID: id, identity: identity))
-      onConnected()
+      loop.connected(identity)
       while true {
-        sleep(pollInterval, stop: stop)
-        if stop.isStopped { return "stopped" }
-        let now = clock.now()
+        guard loop.wait(pollInterval) else { return "stopped" }
+        let now = loop.clock.now()
         let readings = try session.step(
           transport: connection.transport, monotonicSeconds: now.monotonicSeconds,
           wallTime: now.wallTime)
-        for reading in readings { emit(.reading(reading)) }
+        for reading in readings { loop.emit(.reading(reading)) }
       }
     } catch {
       return error.description
@@ -177,11 +153,13 @@ public struct RadiaCodeDetector: DetectorDriver {
       year: parts.year ?? 2000, month: parts.month ?? 1, day: parts.day ?? 1,
       hour: parts.hour ?? 0, minute: parts.minute ?? 0, second: parts.second ?? 0)
   }
+}
 
-  private func sleep(_ seconds: Double, stop: StopFlag) {
-    let deadline = SerialPort.now() + seconds
-    while !stop.isStopped && SerialPort.now() < deadline {
-      Thread.sleep(forTimeInterval: min(0.1, max(0, deadline - SerialPort.now())))
-    }
-  }
+extension RadiaCodeDetector {
+  /// Native USB through libusb: no port, no baud. Dead time about 5 µs as the RadiaCode
+  /// developers give it (devices.md, RadiaCode "Dead time": reported in sandialabs/SpecUtils
+  /// issue 35 and pull 42; secondary, [M] unverified against a manufacturer document). At its
+  /// stated 50 000 cps limit mτ = 0.25, so over-range (mτ ≥ 0.3) fires just beyond it.
+  public static let facts = DriverFacts(
+    name: "radiacode", attachment: .usb, deadTimeSeconds: 5e-6)
 }

@@ -3,7 +3,7 @@ import Foundation
 
 /// A detector on a serial port: opens it, lets a protocol session talk to the device, reports
 /// readings, and when the device goes away reports `disconnected` at once and reopens the port
-/// with backoff (0.5 s doubling to 30 s).
+/// with backoff (0.5 s doubling to 30 s; `ReconnectLoop`).
 ///
 /// The blocking conversation runs on a thread of its own, so a slow device can never hold up
 /// the daemon's cooperative threads; the thread stops within 0.1 s of the task's cancellation.
@@ -21,8 +21,9 @@ public struct SerialDetector: DetectorDriver {
   public let bauds: [Int]
   private let makeSession: @Sendable () -> any SerialSession
 
-  public static let initialBackoff = 0.5
-  public static let maxBackoff = 30.0
+  /// Reopening a port is cheap, but a device that is gone for long should not be probed more
+  /// than twice a minute.
+  public static let backoff = ReconnectLoop.Backoff(initial: 0.5, maximum: 30)
 
   public init(
     id: String, port: Port, bauds: [Int],
@@ -49,38 +50,23 @@ public struct SerialDetector: DetectorDriver {
   }
 
   public func run(clock: DoseClock, emit: @escaping @Sendable (DriverEvent) -> Void) async {
-    await DriverThread.run(named: "dosed-\(id)") { stop in
-      self.loop(clock: clock, stop: stop, emit: emit)
+    await ReconnectLoop.run(detectorID: id, backoff: Self.backoff, clock: clock, emit: emit) {
+      loop in
+      self.attempt(loop)
     }
   }
 
-  private func loop(
-    clock: DoseClock, stop: StopFlag, emit: @escaping @Sendable (DriverEvent) -> Void
-  ) {
-    var backoff = Self.initialBackoff
-    var lastReported: String?
-    while !stop.isStopped {
-      let generation = directoryGeneration
-      let failure: String
-      if let path = currentPath() {
-        failure = session(path: path, clock: clock, stop: stop, emit: emit) {
-          backoff = Self.initialBackoff
-          lastReported = nil
-        }
-      } else if case .matched(_, let description) = port {
-        failure = "no device matching \(description) is present"
-      } else {
-        failure = "no port"
-      }
-      if stop.isStopped { break }
-      // Report every loss at once; repeat a failure to reopen only when its reason changes.
-      if failure != lastReported {
-        emit(.disconnected(detectorID: id, reason: failure))
-        lastReported = failure
-      }
-      // A new binding (the device came back, perhaps in another socket) ends the wait at once.
-      sleep(backoff, stop: stop, unlessGenerationLeaves: generation)
-      backoff = min(backoff * 2, Self.maxBackoff)
+  /// One open of the port and the session on it.
+  private func attempt(_ loop: ReconnectLoop) -> ReconnectLoop.Failure {
+    // A new binding (the device came back, perhaps in another socket) ends the wait at once.
+    let generation = directoryGeneration
+    let wakeEarly = { generation != nil && self.directoryGeneration != generation }
+    if let path = currentPath() {
+      return .init(session(path: path, loop: loop), wakeEarly: wakeEarly)
+    } else if case .matched(_, let description) = port {
+      return .init("no device matching \(description) is present", wakeEarly: wakeEarly)
+    } else {
+      return .init("no port", wakeEarly: wakeEarly)
     }
   }
 
@@ -97,10 +83,9 @@ public struct SerialDetector: DetectorDriver {
   }
 
   /// Opens the port (trying each baud rate), runs a session until it fails, and returns why.
-  private func session(
-    path: String, clock: DoseClock, stop: StopFlag, emit: @Sendable (DriverEvent) -> Void,
-    onConnected: () -> Void
-  ) -> String {
+  private func session(path: String, loop: ReconnectLoop) -> String {
+    let clock = loop.clock
+    let emit = loop.emit
     var lastError = SerialError.timeout("a device")
     for baud in bauds {
       let port: SerialPort
@@ -109,7 +94,7 @@ public struct SerialDetector: DetectorDriver {
       } catch {
         return error.description
       }
-      let link = SerialLink(port: port, stop: stop)
+      let link = SerialLink(port: port, stop: loop.stop)
       var session = makeSession()
       var identity: DeviceIdentity
       do {
@@ -127,8 +112,7 @@ public struct SerialDetector: DetectorDriver {
       do {
         identity.port = path
         identity.baud = baud
-        emit(.connected(detectorID: id, identity: identity))
-        onConnected()
+        loop.connected(identity)
         var reported = link.counters
         while true {
           for reading in try session.step(link: link, clock: clock) {
@@ -145,14 +129,5 @@ public struct SerialDetector: DetectorDriver {
     }
     let tried = bauds.map(String.init).joined(separator: ", ")
     return "no answer at \(tried) baud (\(lastError.description))"
-  }
-
-  private func sleep(_ seconds: Double, stop: StopFlag, unlessGenerationLeaves generation: UInt64?)
-  {
-    let deadline = SerialPort.now() + seconds
-    while !stop.isStopped && SerialPort.now() < deadline {
-      if let generation, directoryGeneration != generation { return }
-      Thread.sleep(forTimeInterval: min(0.1, max(0, deadline - SerialPort.now())))
-    }
   }
 }

@@ -68,3 +68,8 @@ public struct SimulatedDetector: DetectorDriver {
     }
   }
 }
+
+extension SimulatedDetector {
+  /// No device; one reading per second of clock time unless configured.
+  public static let facts = DriverFacts(name: "simulated", attachment: .none)
+}

@@ -109,16 +109,19 @@ extension ConfigLoader {
   {
     let driver = detector.driver
     let port = try table.string("port")
-    if driver == .simulated {
-      try table.require(port == nil, "port", "driver \"simulated\" has no port")
-      try table.require(!table.has("baud"), "baud", "driver \"simulated\" has no baud rate")
-    } else if driver == .radiacode {
+    switch driver.facts.attachment {
+    case .none:
+      try table.require(port == nil, "port", "driver \"\(driver.rawValue)\" has no port")
+      try table.require(
+        !table.has("baud"), "baud", "driver \"\(driver.rawValue)\" has no baud rate")
+    case .usb:
       try table.require(
         port == nil, "port",
-        "driver \"radiacode\" is a USB device, not a serial port: leave out port (a "
+        "driver \"\(driver.rawValue)\" is a USB device, not a serial port: leave out port (a "
           + "[detector.match] with serial or usb_port picks one of several)")
-      try table.require(!table.has("baud"), "baud", "driver \"radiacode\" has no baud rate")
-      // Vendor and product default to the RadiaCode's 0483:f123.
+      try table.require(
+        !table.has("baud"), "baud", "driver \"\(driver.rawValue)\" has no baud rate")
+      // The one USB driver is the RadiaCode: vendor and product default to its 0483:f123.
       let match = try parseMatch(table) ?? DeviceMatch()
       do {
         _ = try RadiaCodeDetector.selector(for: match)
@@ -128,7 +131,7 @@ extension ConfigLoader {
       detector.match = DeviceMatch(
         vendorID: match.vendorID ?? "0483", productID: match.productID ?? "f123",
         serial: match.serial, usbPort: match.usbPort)
-    } else {
+    case .serialPort:
       let match = try parseMatch(table)
       switch (port, match) {
       case (.some, .some):
@@ -146,11 +149,13 @@ extension ConfigLoader {
       }
       detector.baud = driver.defaultBaud
       if let text = table.table["baud"]?.string {
+        let probing = DriverKind.allCases.filter(\.facts.probesBaud).map { "\"\($0.rawValue)\"" }
         try table.require(
-          text == "auto" && driver == .gmc, "baud",
-          driver == .gmc
+          text == "auto" && driver.facts.probesBaud, "baud",
+          driver.facts.probesBaud
             ? "must be a number or \"auto\", found \"\(text)\""
-            : "\"auto\" is only for driver \"gmc\"; give a number, e.g. 9600")
+            : "\"auto\" is only for driver \(probing.joined(separator: ", ")); give a number, "
+              + "e.g. 9600")
       } else if let baud = try table.integer("baud") {
         try table.require(
           SerialPort.supportedBauds.contains(baud), "baud",
@@ -249,7 +254,7 @@ extension ConfigLoader {
     // and fold-back rules can never fire, so a saturated tube would read low.
     guard
       let deadTime = try table.number("dead_time_s") ?? tube?.deadTimeSeconds
-        ?? driver.flatMap(defaultDeadTime)
+        ?? driver?.facts.deadTimeSeconds
     else {
       throw table.missing("dead_time_s", deadTimeHint(tube: tube, driver: driver))
     }
@@ -293,24 +298,6 @@ extension ConfigLoader {
     return calibration
   }
 
-  /// Dead time of a driver's own detector where a source gives one: the Open Gamma Detector's
-  /// energy-mode figure and the RadiaCode's (devices.md §7 and the RadiaCode section). Other
-  /// drivers report the pulses of whatever tube is wired to them: its dead time comes from the
-  /// tube table or the configuration.
-  static func defaultDeadTime(_ driver: DriverKind) -> Double? {
-    switch driver {
-    case .opengamma: openGammaDeadTimeSeconds
-    case .radiacode: radiaCodeDeadTimeSeconds
-    default: nil
-    }
-  }
-
-  /// Dead time the RadiaCode developers give, about 5 µs (devices.md, RadiaCode "Dead time":
-  /// reported in sandialabs/SpecUtils issue 35 and pull 42; secondary, [M] unverified against a
-  /// manufacturer document). At its stated 50 000 cps limit mτ = 0.25, so over-range
-  /// (mτ ≥ 0.3) fires just beyond it.
-  static let radiaCodeDeadTimeSeconds = 5e-6
-
   /// What to write when `dead_time_s` is missing.
   static func deadTimeHint(tube: TubeModel?, driver: DriverKind?) -> String {
     let example = "the tube's datasheet or a two-source measurement, e.g. dead_time_s = 0.00019"
@@ -318,9 +305,8 @@ extension ConfigLoader {
       return "no published dead time for tube \(tube.name) is built in, and without one the "
         + "over-range and fold-back rules cannot work; give \(example)"
     }
-    if driver == .modbus {
-      return "the dead time of the probe's tube (0 only if the register already holds a "
-        + "dead-time-corrected rate, then give max_cps too); give \(example)"
+    if let hint = driver?.facts.deadTimeHint {
+      return "\(hint); give \(example)"
     }
     return "or name a tube with a built-in dead time ("
       + TubeTable.all.filter { $0.deadTimeSeconds != nil }.map(\.name).joined(separator: ", ")

@@ -13,10 +13,6 @@ import TOMLKit
 extension ConfigLoader {
   static let openGammaKeys = ["energy_calibration", "g_function", "g_function_source"]
 
-  /// Dead time in energy mode, about 10 µs (devices.md §7; the firmware's `read info` reports
-  /// its own measured average).
-  static let openGammaDeadTimeSeconds = 10e-6
-
   /// Cs-137 line energy used to derive an equivalent count sensitivity from G(E).
   static let cs137KeV = 661.657
 

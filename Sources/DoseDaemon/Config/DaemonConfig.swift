@@ -122,43 +122,50 @@ public struct SimulationSection: Sendable, Equatable {
   public init() {}
 }
 
-public enum DriverKind: String, Sendable, CaseIterable {
-  case simulated
-  case gmc
-  case radpro
-  case mightyohm
-  case gc10
-  case bgeigie
-  case line
-  case modbus
-  case opengamma
+/// The `driver` of a `[[detector]]`: a name in `DriverCatalog`, whose facts (attachment, default
+/// baud, reading interval, dead time) live with the driver's code in `DetectorDrivers`.
+public struct DriverKind: RawRepresentable, Sendable, Hashable, CaseIterable {
+  public let rawValue: String
+
+  /// Nil unless `DriverCatalog` knows the name.
+  public init?(rawValue: String) {
+    guard DriverCatalog.facts(named: rawValue) != nil else { return nil }
+    self.rawValue = rawValue
+  }
+
+  private init(_ facts: DriverFacts) { rawValue = facts.name }
+
+  public static var allCases: [DriverKind] { DriverCatalog.all.map(DriverKind.init) }
+
+  // The drivers the daemon or its tests name in code; a driver that needs no special handling
+  // does not need one.
+  public static let simulated = DriverKind(SimulatedDetector.facts)
+  public static let gmc = DriverKind(GMCSession.facts)
+  public static let radpro = DriverKind(RadProSession.facts)
+  public static let mightyohm = DriverKind(MightyOhmParser.facts)
+  public static let gc10 = DriverKind(GC10Parser.facts)
+  public static let bgeigie = DriverKind(BGeigieParser.facts)
+  public static let line = DriverKind(RegexLineParser.facts)
+  public static let modbus = DriverKind(ModbusSession.facts)
+  public static let opengamma = DriverKind(OpenGammaSession.facts)
   /// RadiaCode 10x over native USB (libusb): no port and no baud; found by USB identity.
-  case radiacode
+  public static let radiacode = DriverKind(RadiaCodeDetector.facts)
 
-  /// Serial line speed when the configuration does not give one: the devices' factory
-  /// settings (shared reference devices.md: GMC §1.2 probes 115200 then 57600, Rad Pro §2.2
-  /// 115200, MightyOhm §3 9600, bGeigie §4 9600, GC10 §7 9600). Modbus RTU: 9600, what most
-  /// RS-485 probes ship with (the serial line spec V1.02 requires 9600 and 19200 of a device).
+  public var facts: DriverFacts {
+    guard let facts = DriverCatalog.facts(named: rawValue) else {
+      preconditionFailure("driver \(rawValue) is not in DriverCatalog")
+    }
+    return facts
+  }
+
+  /// Serial line speed when the configuration does not give one.
   var defaultBaud: BaudSetting {
-    switch self {
-    case .simulated, .radiacode: .fixed(0)
-    case .gmc: .auto([115200, 57600])
-    case .radpro: .fixed(115200)
-    case .mightyohm, .gc10, .bgeigie, .line, .modbus: .fixed(9600)
-    // Open Gamma Detector firmware `shell.begin(2000000)` (devices.md §7); USB CDC ignores it.
-    case .opengamma: .fixed(2_000_000)
-    }
+    let facts = facts
+    if facts.probesBaud { return .auto(facts.bauds) }
+    return .fixed(facts.bauds.first ?? 0)
   }
 
-  /// Seconds between readings the driver delivers, for staleness: GC10 and CPM-style lines are
-  /// sampled once a minute so no count is used twice; bGeigie sends every 5 s.
-  var defaultReadingInterval: Double {
-    switch self {
-    case .gc10: 60
-    case .bgeigie: 5
-    default: 1
-    }
-  }
+  var defaultReadingInterval: Double { facts.readingIntervalSeconds }
 }
 
 /// `baud = 115200` or `baud = "auto"`.

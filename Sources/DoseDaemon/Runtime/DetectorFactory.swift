@@ -1,7 +1,9 @@
 import DetectorDrivers
 import DoseCore
 
-/// Builds the driver for each configured detector.
+/// Builds the driver for each configured detector. A serial driver that needs nothing but its
+/// detector id is built from its `DriverFacts.makeSession`; only drivers with a configuration
+/// table of their own, or no serial port, are named here.
 enum DetectorFactory {
   static func driver(for config: DetectorConfig, directory: DeviceDirectory) -> any DetectorDriver {
     let id = config.id
@@ -10,44 +12,34 @@ enum DetectorFactory {
       config.match.map { .matched(directory, description: $0.summary) }
       ?? .fixed(config.port ?? "/dev/null")
     let bauds = config.baud.candidates
-    let parser: any LineParser
     switch config.driver {
     case .simulated:
       return simulated(config)
+    case .radiacode:
+      // The loader checked the match; libusb finds the device itself (no tty, no directory).
+      let selector = config.match.flatMap { try? RadiaCodeDetector.selector(for: $0) }
+      return RadiaCodeDetector(
+        id: id, selector: selector ?? .init(), spectrumInterval: config.spectrumIntervalSeconds)
     case .modbus:
       // The loader requires [detector.modbus] for this driver; the fallback is never used.
       let options = config.modbus ?? ModbusOptions(slave: 1, register: 0, quantity: .counts)
       return SerialDetector(id: id, port: path, bauds: bauds) {
         ModbusSession(detectorID: id, options: options)
       }
-    case .mightyohm:
-      parser = MightyOhmParser()
-    case .gc10:
-      parser = GC10Parser()
-    case .bgeigie:
-      parser = BGeigieParser()
     case .line:
       let options = config.line ?? LineOptions(pattern: "(?<counts>\\d+)")
       // The loader already compiled this pattern; a failure here is a programming error.
-      parser =
+      let parser: any LineParser =
         (try? RegexLineParser(pattern: options.pattern, intervalSeconds: options.intervalSeconds))
         ?? GC10Parser()
-    case .gmc:
-      return SerialDetector(id: id, port: path, bauds: bauds) { GMCSession(detectorID: id) }
-    case .radpro:
-      return SerialDetector(id: id, port: path, bauds: bauds) { RadProSession(detectorID: id) }
-    case .opengamma:
       return SerialDetector(id: id, port: path, bauds: bauds) {
-        OpenGammaSession(detectorID: id)
+        LineSession(detectorID: id, parser: parser)
       }
-    case .radiacode:
-      // The loader checked the match; libusb finds the device itself (no tty, no directory).
-      let selector = config.match.flatMap { try? RadiaCodeDetector.selector(for: $0) }
-      return RadiaCodeDetector(
-        id: id, selector: selector ?? .init(), spectrumInterval: config.spectrumIntervalSeconds)
-    }
-    return SerialDetector(id: id, port: path, bauds: bauds) {
-      LineSession(detectorID: id, parser: parser)
+    default:
+      guard let makeSession = config.driver.facts.makeSession else {
+        preconditionFailure("driver \(config.driver.rawValue) has no session and no case here")
+      }
+      return SerialDetector(id: id, port: path, bauds: bauds) { makeSession(id) }
     }
   }
 

@@ -91,10 +91,10 @@ public struct DosedService: Service {
     }
   }
 
-  /// Detectors found by USB identity rather than a fixed path. RadiaCode detectors are USB
-  /// devices found through libusb, never tty nodes.
+  /// Detectors found by USB identity rather than a fixed path. USB drivers (RadiaCode) find
+  /// their devices through libusb, never as tty nodes.
   static func deviceMatches(_ config: DaemonConfig) -> [(String, DeviceMatch)] {
-    config.detectors.filter { $0.driver != .radiacode }.compactMap { detector in
+    config.detectors.filter { $0.driver.facts.attachment == .serialPort }.compactMap { detector in
       detector.match.map { (detector.id, $0) }
     }
   }
