@@ -48,7 +48,7 @@ private func repositoryConfig(_ name: String) -> String {
     #expect(detector.readingIntervalSeconds == 1)
     #expect(detector.staleAfterSeconds == nil)
     #expect(detector.minBackgroundUSvH == 0.05)
-    #expect(detector.simulated == nil)
+    #expect(detector.options.simulated == nil)
 
     let location = try #require(config.locations.first)
     #expect(config.locations.count == 1)
@@ -85,10 +85,10 @@ private func repositoryConfig(_ name: String) -> String {
       config.detectors.map(\.driver) == [.gmc, .radpro, .mightyohm, .modbus, .bgeigie])
     #expect(config.detectors[0].tube == "M4011")
     #expect(config.detectors[0].calibration.sensitivityCpmPerUSvH == 108.3)
-    #expect(config.detectors[0].baud == .auto([115200, 57600]))
+    #expect(config.detectors[0].link.baud == .auto([115200, 57600]))
     #expect(config.detectors[0].staleAfterSeconds == 5)
     #expect(config.detectors[1].calibration.source.contains("Rad Lab"))
-    #expect(config.detectors[3].modbus?.slave == 3)
+    #expect(config.detectors[3].options.modbus?.slave == 3)
     #expect(config.detectors[4].readingIntervalSeconds == 5)
 
     let store = config.locations[2]
@@ -109,19 +109,19 @@ private func repositoryConfig(_ name: String) -> String {
     let detectors = Dictionary(uniqueKeysWithValues: config.detectors.map { ($0.id, $0) })
     let ceiling = try #require(detectors["room-1-ceiling"])
     #expect(ceiling.tube == "SBM-20")
-    let patient = try #require(ceiling.simulated?.sources.first)
+    let patient = try #require(ceiling.options.simulated?.sources.first)
     #expect(patient.doseRateUSvH == 25)
     #expect(patient.nuclide == "Lu-177")
     #expect(patient.halfLifeSeconds == NuclideTable.lookup("Lu-177")?.halfLifeSeconds)
-    #expect(detectors["room-1-door"]?.simulated?.sources.first?.doseRateUSvH == 4)
-    #expect(detectors["room-2-ceiling"]?.simulated == nil)
+    #expect(detectors["room-1-door"]?.options.simulated?.sources.first?.doseRateUSvH == 4)
+    #expect(detectors["room-2-ceiling"]?.options.simulated == nil)
     #expect(
-      detectors["room-2-door"]?.simulated?.faults
+      detectors["room-2-door"]?.options.simulated?.faults
         == [SimulatedFaultConfig(kind: .silence, startHours: 2, durationHours: 0.5)])
     let ambient = try #require(detectors["waste-store-ambient"])
     #expect(ambient.tube == "LND-7317")
     #expect(ambient.calibration.deadTimeSeconds == 40e-6)
-    #expect(ambient.simulated?.sources.compactMap(\.nuclide) == ["I-131", "Lu-177"])
+    #expect(ambient.options.simulated?.sources.compactMap(\.nuclide) == ["I-131", "Lu-177"])
 
     let locations = Dictionary(uniqueKeysWithValues: config.locations.map { ($0.id, $0) })
     let room1 = try #require(locations["room-1"])
@@ -220,7 +220,7 @@ private func repositoryConfig(_ name: String) -> String {
       """)
     #expect(config.detectors[0].calibration.sensitivityCpmPerUSvH == 106)
     #expect(config.detectors[0].readingIntervalSeconds == 2)
-    #expect(config.detectors[0].simulated?.sources.first?.halfLifeSeconds == 48 * Time.hour)
+    #expect(config.detectors[0].options.simulated?.sources.first?.halfLifeSeconds == 48 * Time.hour)
     #expect(config.locations[0].warnUSvH == 5)
     #expect(config.locations[0].hysteresis == 0)
   }
@@ -261,7 +261,7 @@ private func repositoryConfig(_ name: String) -> String {
         surface_usv_h = 12.0
       """)
     #expect(config.simulation.startAt == utc("2026-11-27T08:00:00Z"))
-    let options = try #require(config.detectors[0].simulated)
+    let options = try #require(config.detectors[0].options.simulated)
     #expect(options.seed == 7)
     #expect(options.backgroundUSvH == 0.2)
     let source = try #require(options.sources.first)

@@ -47,10 +47,10 @@ import Testing
         id: "d", driver: driver,
         calibration: Calibration(
           sensitivityCpmPerUSvH: 100, nuclide: "Cs-137", source: "test", deadTimeSeconds: 0))
-      config.baud = driver.defaultBaud
-      if driver.facts.attachment == .serialPort { config.port = "/dev/null" }
-      config.line = LineOptions(pattern: "(?<counts>\\d+)")
-      config.modbus = ModbusOptions(slave: 1, register: 0, quantity: .counts)
+      config.link.baud = driver.defaultBaud
+      if driver.facts.attachment == .serialPort { config.link.port = "/dev/null" }
+      config.options.line = LineOptions(pattern: "(?<counts>\\d+)")
+      config.options.modbus = ModbusOptions(slave: 1, register: 0, quantity: .counts)
       let built = DetectorFactory.driver(for: config, directory: DeviceDirectory())
       #expect(built.id == "d")
       switch driver.facts.attachment {

@@ -47,7 +47,7 @@ struct ModbusConfigTests {
           """), path: "t.toml")
     let detector = ward.detectors[0]
     #expect(detector.driver == .modbus)
-    #expect(detector.baud == .fixed(9600))
+    #expect(detector.link.baud == .fixed(9600))
     #expect(detector.readingIntervalSeconds == 2)
     var expected = ModbusOptions(slave: 7, register: 16, quantity: .counts)
     expected.function = .readInputRegisters
@@ -55,7 +55,7 @@ struct ModbusConfigTests {
     expected.wordOrder = .little
     expected.pollIntervalSeconds = 2
     expected.responseTimeoutSeconds = 0.25
-    #expect(detector.modbus == expected)
+    #expect(detector.options.modbus == expected)
   }
 
   @Test func rateRegisterWithDefaults() throws {
@@ -64,7 +64,7 @@ struct ModbusConfigTests {
       path: "t.toml")
     var expected = ModbusOptions(slave: 1, register: 0, quantity: .cpm)
     expected.scale = 0.1
-    #expect(ward.detectors[0].modbus == expected)
+    #expect(ward.detectors[0].options.modbus == expected)
     #expect(ward.detectors[0].readingIntervalSeconds == 1)
   }
 

@@ -36,7 +36,7 @@ struct OpenGammaConfigTests {
     let ward = try ConfigLoader.parse(config(good), path: "t.toml")
     let detector = try #require(ward.detectors.first)
     #expect(detector.driver == .opengamma)
-    #expect(detector.baud == .fixed(2_000_000))
+    #expect(detector.link.baud == .fixed(2_000_000))
     let model = try #require(detector.spectrumModel)
     #expect(model.gFunction.count == 3)
     #expect(model.source == "test G(E)")

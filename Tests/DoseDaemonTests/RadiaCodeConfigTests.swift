@@ -28,8 +28,8 @@ struct RadiaCodeConfigTests {
     let parsed = try ConfigLoader.parse(config(""), path: "t.toml")
     let detector = parsed.detectors[0]
     #expect(detector.driver == .radiacode)
-    #expect(detector.port == nil)
-    #expect(detector.match == DeviceMatch(vendorID: "0483", productID: "f123"))
+    #expect(detector.link.port == nil)
+    #expect(detector.link.match == DeviceMatch(vendorID: "0483", productID: "f123"))
     #expect(
       DetectorFactory.driver(for: detector, directory: DeviceDirectory()) is RadiaCodeDetector)
   }
@@ -38,7 +38,7 @@ struct RadiaCodeConfigTests {
     let parsed = try ConfigLoader.parse(
       config("[detector.match]\nserial = \"RC-102-000123\""), path: "t.toml")
     #expect(
-      parsed.detectors[0].match
+      parsed.detectors[0].link.match
         == DeviceMatch(vendorID: "0483", productID: "f123", serial: "RC-102-000123"))
   }
 
@@ -69,7 +69,7 @@ struct RadiaCodeSpectrumConfigTests {
     #expect(model.usesDeviceCalibration)
     #expect(model.gFunction.count == 3)
     #expect(model.source == "test Monte Carlo")
-    #expect(detector.spectrumIntervalSeconds == 10)
+    #expect(detector.options.spectrumIntervalSeconds == 10)
     #expect(detector.readingIntervalSeconds == 10)
     // The RadiaCode's reported 5 µs (devices.md), never 0 (issue 15).
     #expect(detector.calibration.deadTimeSeconds == 5e-6)
@@ -84,13 +84,13 @@ struct RadiaCodeSpectrumConfigTests {
       path: "t.toml")
     let detector = parsed.detectors[0]
     #expect(detector.spectrumModel?.energyCalibration == [0, 3])
-    #expect(detector.spectrumIntervalSeconds == 30)
+    #expect(detector.options.spectrumIntervalSeconds == 30)
   }
 
   @Test func withoutTheTableReadingsAreCountRates() throws {
     let detector = try ConfigLoader.parse(base.config(""), path: "t.toml").detectors[0]
     #expect(detector.spectrumModel == nil)
-    #expect(detector.spectrumIntervalSeconds == nil)
+    #expect(detector.options.spectrumIntervalSeconds == nil)
     let driver = DetectorFactory.driver(for: detector, directory: DeviceDirectory())
     #expect((driver as? RadiaCodeDetector)?.spectrumInterval == nil)
   }

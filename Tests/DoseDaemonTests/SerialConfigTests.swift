@@ -26,14 +26,14 @@ struct SerialConfigTests {
   @Test func serialDriversTakeTheirDefaultBaud() throws {
     let kit = try ConfigLoader.parse(
       config("driver = \"mightyohm\"\nport = \"/dev/ttyUSB0\""), path: "t.toml")
-    #expect(kit.detectors[0].port == "/dev/ttyUSB0")
-    #expect(kit.detectors[0].baud == .fixed(9600))
+    #expect(kit.detectors[0].link.port == "/dev/ttyUSB0")
+    #expect(kit.detectors[0].link.baud == .fixed(9600))
     let gmc = try ConfigLoader.parse(
       config("driver = \"gmc\"\nport = \"/dev/ttyUSB0\"\nbaud = \"auto\""), path: "t.toml")
-    #expect(gmc.detectors[0].baud == .auto([115200, 57600]))
+    #expect(gmc.detectors[0].link.baud == .auto([115200, 57600]))
     let gc10 = try ConfigLoader.parse(
       config("driver = \"gc10\"\nport = \"/dev/ttyUSB1\"\nbaud = 115200"), path: "t.toml")
-    #expect(gc10.detectors[0].baud == .fixed(115200))
+    #expect(gc10.detectors[0].link.baud == .fixed(115200))
     // GC10 CPM values are sampled once a minute, so readings are a minute apart.
     #expect(gc10.detectors[0].readingIntervalSeconds == 60)
   }
@@ -64,9 +64,10 @@ struct SerialConfigTests {
           product_id = "5740"
           serial = "RP-1"
         """), path: "t.toml")
-    #expect(config.detectors[0].port == nil)
+    #expect(config.detectors[0].link.port == nil)
     #expect(
-      config.detectors[0].match == DeviceMatch(vendorID: "0483", productID: "5740", serial: "RP-1"))
+      config.detectors[0].link.match
+        == DeviceMatch(vendorID: "0483", productID: "5740", serial: "RP-1"))
   }
 
   @Test func matchErrorsAreSpecific() {
@@ -114,7 +115,7 @@ struct SerialConfigTests {
           pattern = 'counts=(?<counts>\\d+)'
           interval_s = 2.0
         """), path: "t.toml")
-    #expect(good.detectors[0].line?.intervalSeconds == 2)
+    #expect(good.detectors[0].options.line?.intervalSeconds == 2)
     #expect(good.detectors[0].readingIntervalSeconds == 2)
     let noGroup = error(
       """

@@ -67,7 +67,7 @@ extension ConfigLoader {
     var detector = DetectorConfig(id: id, driver: driver, calibration: calibration)
     detector.tube = tube?.name
     detector.spectrumModel = spectrumModel
-    detector.spectrumIntervalSeconds = radiaCode?.spectrumInterval
+    detector.options.spectrumIntervalSeconds = radiaCode?.spectrumInterval
 
     // A RadiaCode reading spectra delivers one reading per spectrum interval.
     detector.readingIntervalSeconds =
@@ -98,7 +98,7 @@ extension ConfigLoader {
         driver == .simulated, "simulated",
         "[detector.simulated] is only for driver \"simulated\" (this detector uses "
           + "\"\(driver.rawValue)\")")
-      detector.simulated = try parseSimulatedOptions(simulated)
+      detector.options.simulated = try parseSimulatedOptions(simulated)
     }
     return detector
   }
@@ -128,7 +128,7 @@ extension ConfigLoader {
       } catch {
         throw table.error("match", error.description)
       }
-      detector.match = DeviceMatch(
+      detector.link.match = DeviceMatch(
         vendorID: match.vendorID ?? "0483", productID: match.productID ?? "f123",
         serial: match.serial, usbPort: match.usbPort)
     case .serialPort:
@@ -143,11 +143,11 @@ extension ConfigLoader {
         try table.require(
           port.hasPrefix("/"), "port",
           "must be an absolute path like /dev/ttyUSB0, found \"\(port)\"")
-        detector.port = port
+        detector.link.port = port
       case (.none, .some(let match)):
-        detector.match = match
+        detector.link.match = match
       }
-      detector.baud = driver.defaultBaud
+      detector.link.baud = driver.defaultBaud
       if let text = table.table["baud"]?.string {
         let probing = DriverKind.allCases.filter(\.facts.probesBaud).map { "\"\($0.rawValue)\"" }
         try table.require(
@@ -161,7 +161,7 @@ extension ConfigLoader {
           SerialPort.supportedBauds.contains(baud), "baud",
           "unsupported baud rate \(baud) (supported: "
             + SerialPort.supportedBauds.map(String.init).joined(separator: ", ") + ")")
-        detector.baud = .fixed(baud)
+        detector.link.baud = .fixed(baud)
       }
     }
     if let line = try table.subtable("line") {
@@ -179,7 +179,7 @@ extension ConfigLoader {
           interval > 0, "interval_s", "must be greater than 0, found \(fmt(interval))")
         options.intervalSeconds = interval
       }
-      detector.line = options
+      detector.options.line = options
       if options.pattern.contains("<cpm>") {
         detector.readingIntervalSeconds = 60
       } else {

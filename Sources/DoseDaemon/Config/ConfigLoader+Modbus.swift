@@ -118,7 +118,7 @@ extension ConfigLoader {
           + "set a shorter timeout_s), found \(fmt(options.pollIntervalSeconds))")
     }
 
-    detector.modbus = options
+    detector.options.modbus = options
     detector.readingIntervalSeconds = options.pollIntervalSeconds
   }
 }

@@ -207,27 +207,43 @@ public struct DetectorConfig: Sendable, Equatable {
   public var staleAfterSeconds: Double?
   /// Lowest plausible ambient background for the silent-tube check, µSv/h.
   public var minBackgroundUSvH: Double = 0.05
-  /// Options of the simulated driver (`[detector.simulated]`).
-  public var simulated: SimulatedDetectorOptions?
-  /// Serial device path, for every driver but `simulated` (or `match` instead).
-  public var port: String?
-  /// `[detector.match]`: find the device by USB identity instead of a fixed path.
-  public var match: DeviceMatch?
-  public var baud: BaudSetting = .fixed(0)
-  /// `[detector.line]`, for driver `line`.
-  public var line: LineOptions?
-  /// `[detector.modbus]`, for driver `modbus`.
-  public var modbus: ModbusOptions?
+  /// Where the device is and how fast it talks.
+  public var link = DeviceLink()
+  /// The driver's own table, for the drivers that have one.
+  public var options = DriverOptions()
   /// `[detector.opengamma]` or `[detector.radiacode]`: energy calibration and G(E).
   public var spectrumModel: SpectrumDoseModel?
-  /// `[detector.radiacode]` `spectrum_interval_s`: set when the RadiaCode reads spectra.
-  public var spectrumIntervalSeconds: Double?
 
   public init(id: String, driver: DriverKind, calibration: Calibration) {
     self.id = id
     self.driver = driver
     self.calibration = calibration
   }
+}
+
+/// Where a detector's device is and how fast it talks.
+public struct DeviceLink: Sendable, Equatable {
+  /// Serial device path, for every driver but `simulated` (or `match` instead).
+  public var port: String?
+  /// `[detector.match]`: find the device by USB identity instead of a fixed path.
+  public var match: DeviceMatch?
+  public var baud: BaudSetting = .fixed(0)
+
+  public init() {}
+}
+
+/// The tables of the drivers that have one.
+public struct DriverOptions: Sendable, Equatable {
+  /// `[detector.simulated]`.
+  public var simulated: SimulatedDetectorOptions?
+  /// `[detector.line]`, for driver `line`.
+  public var line: LineOptions?
+  /// `[detector.modbus]`, for driver `modbus`.
+  public var modbus: ModbusOptions?
+  /// `[detector.radiacode]` `spectrum_interval_s`: set when the RadiaCode reads spectra.
+  public var spectrumIntervalSeconds: Double?
+
+  public init() {}
 }
 
 /// `[detector.simulated]` with `[[detector.simulated.source]]` and `[[detector.simulated.fault]]`.

@@ -114,7 +114,7 @@ extension StatusMapping {
     _ view: DeviceView, configs: [String: DetectorConfig], id: RequestID?, time: Date
   ) -> DevicesReply {
     let fixedPairs: [(String, String)] = configs.values.compactMap { config in
-      config.port.map { ($0, config.id) }
+      config.link.port.map { ($0, config.id) }
     }
     let fixed = Dictionary(fixedPairs) { first, _ in first }
     let boundPairs: [(String, String)] = view.result.bindings.map {

@@ -9,25 +9,26 @@ enum DetectorFactory {
     let id = config.id
     // The loader requires a port or a match for every serial driver.
     let path: SerialDetector.Port =
-      config.match.map { .matched(directory, description: $0.summary) }
-      ?? .fixed(config.port ?? "/dev/null")
-    let bauds = config.baud.candidates
+      config.link.match.map { .matched(directory, description: $0.summary) }
+      ?? .fixed(config.link.port ?? "/dev/null")
+    let bauds = config.link.baud.candidates
     switch config.driver {
     case .simulated:
       return simulated(config)
     case .radiacode:
       // The loader checked the match; libusb finds the device itself (no tty, no directory).
-      let selector = config.match.flatMap { try? RadiaCodeDetector.selector(for: $0) }
+      let selector = config.link.match.flatMap { try? RadiaCodeDetector.selector(for: $0) }
       return RadiaCodeDetector(
-        id: id, selector: selector ?? .init(), spectrumInterval: config.spectrumIntervalSeconds)
+        id: id, selector: selector ?? .init(),
+        spectrumInterval: config.options.spectrumIntervalSeconds)
     case .modbus:
       // The loader requires [detector.modbus] for this driver; the fallback is never used.
-      let options = config.modbus ?? ModbusOptions(slave: 1, register: 0, quantity: .counts)
+      let options = config.options.modbus ?? ModbusOptions(slave: 1, register: 0, quantity: .counts)
       return SerialDetector(id: id, port: path, bauds: bauds) {
         ModbusSession(detectorID: id, options: options)
       }
     case .line:
-      let options = config.line ?? LineOptions(pattern: "(?<counts>\\d+)")
+      let options = config.options.line ?? LineOptions(pattern: "(?<counts>\\d+)")
       // The loader already compiled this pattern; a failure here is a programming error.
       let parser: any LineParser =
         (try? RegexLineParser(pattern: options.pattern, intervalSeconds: options.intervalSeconds))
@@ -44,7 +45,7 @@ enum DetectorFactory {
   }
 
   static func simulated(_ config: DetectorConfig) -> SimulatedDetector {
-    let options = config.simulated ?? SimulatedDetectorOptions()
+    let options = config.options.simulated ?? SimulatedDetectorOptions()
     let scenario = SimulatedScenario(
       backgroundUSvH: options.backgroundUSvH,
       sources: options.sources.map {

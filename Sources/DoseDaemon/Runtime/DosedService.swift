@@ -95,7 +95,7 @@ public struct DosedService: Service {
   /// their devices through libusb, never as tty nodes.
   static func deviceMatches(_ config: DaemonConfig) -> [(String, DeviceMatch)] {
     config.detectors.filter { $0.driver.facts.attachment == .serialPort }.compactMap { detector in
-      detector.match.map { (detector.id, $0) }
+      detector.link.match.map { (detector.id, $0) }
     }
   }
 
