@@ -35,6 +35,7 @@ public enum Command: String, Sendable, CaseIterable {
   case wasteMove = "waste_move"
   case alarms
   case alarmAck = "alarm_ack"
+  case alarmTest = "alarm_test"
   case metrics
   case reload
 
@@ -42,7 +43,7 @@ public enum Command: String, Sendable, CaseIterable {
   public var isControl: Bool {
     switch self {
     case .roomAdmit, .roomDischarge, .roomClear, .roomCalibrate, .roomMove, .wasteAdd,
-      .wasteSurvey, .wasteRelease, .wasteMove, .alarmAck, .reload:
+      .wasteSurvey, .wasteRelease, .wasteMove, .alarmAck, .alarmTest, .reload:
       true
     default: false
     }

@@ -265,9 +265,12 @@ public struct AlarmStatus: Codable, Sendable, Hashable {
   /// Who acknowledged it, when, and their note. Acknowledging silences, never hides: the alarm
   /// stays listed until its cause is gone, and one that clears and recurs is new.
   public var acknowledged: AcknowledgementStatus?
+  /// True for a chain test (`alarm_test`, kind `test`): it travels every notification path but
+  /// is never a real alarm, and an acknowledgement ends it.
+  public var test: Bool?
 
   enum CodingKeys: String, CodingKey {
-    case kind, level, location, detector, message, since, evidence, acknowledged
+    case kind, level, location, detector, message, since, evidence, acknowledged, test
     case alarmID = "alarm_id"
   }
 
@@ -287,8 +290,9 @@ public struct AlarmStatus: Codable, Sendable, Hashable {
 /// A line of the `watch` stream.
 public struct WatchEvent: Codable, Sendable, Hashable {
   public var `class` = "event"
-  /// `reading`, `detector_state`, `location_state`, `device_attached`, `device_detached` or
-  /// `config_reload` (its `reason` says what changed).
+  /// `reading`, `detector_state`, `location_state`, `device_attached`, `device_detached`,
+  /// `config_reload` (its `reason` says what changed), or for alarms `alarm` (raised),
+  /// `alarm_ack` (acknowledged: `acknowledged` says who) and `alarm_cleared`.
   public var event: String
   public var time: Date
   public var detector: String?
@@ -300,9 +304,18 @@ public struct WatchEvent: Codable, Sendable, Hashable {
   public var doseRateUSvH: Double?
   public var ci95USvH: [Double]?
   public var alarm: String?
+  /// Alarm events: the alarm's id and kind (its `reason` is the alarm's message, `alarm` its
+  /// level).
+  public var alarmID: String?
+  public var kind: String?
+  public var acknowledged: AcknowledgementStatus?
+  /// A chain test (`alarm_test`), never a real alarm.
+  public var test: Bool?
 
   enum CodingKeys: String, CodingKey {
-    case `class`, event, time, detector, location, state, reason, cps, alarm
+    case `class`, event, time, detector, location, state, reason, cps, alarm, kind, acknowledged
+    case test
+    case alarmID = "alarm_id"
     case previousState = "previous_state"
     case doseRateUSvH = "dose_rate_usv_h"
     case ci95USvH = "ci95_usv_h"
@@ -399,7 +412,22 @@ public struct AlarmAckRequest: Codable, Sendable, Hashable {
   }
 }
 
-/// Reply to `alarms` and `alarm_ack`: the active alarms.
+/// `alarm_test`: `{"cmd":"alarm_test","location":"room-1"}` raises a test alarm at a location
+/// (admin), to prove the notification chain end to end; `alarm_ack` of its id ends it.
+public struct AlarmTestRequest: Codable, Sendable, Hashable {
+  public var id: RequestID?
+  public var cmd = Command.alarmTest.rawValue
+  public var location: String
+  public var note: String?
+
+  public init(id: RequestID?, location: String, note: String? = nil) {
+    self.id = id
+    self.location = location
+    self.note = note
+  }
+}
+
+/// Reply to `alarms`, `alarm_ack` and `alarm_test`: the active alarms.
 public struct AlarmsReply: Codable, Sendable, Hashable {
   public var `class` = "alarms"
   public var id: RequestID?

@@ -2,11 +2,13 @@ import ArgumentParser
 import DoseProtocol
 import Foundation
 
-/// `dosectl alarms [ack ID --note …]`.
+/// `dosectl alarms [ack ID --note …] [test LOCATION]`.
 struct Alarms: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Active alarms; `alarms ack ID` acknowledges one (recorded with your uid).",
-    subcommands: [AlarmsList.self, AlarmsAck.self], defaultSubcommand: AlarmsList.self)
+    abstract: "Active alarms; `alarms ack ID` acknowledges one (recorded with your uid); "
+      + "`alarms test LOCATION` tests the alarm chain.",
+    subcommands: [AlarmsList.self, AlarmsAck.self, AlarmsTest.self],
+    defaultSubcommand: AlarmsList.self)
 }
 
 struct AlarmsList: ParsableCommand {
@@ -37,6 +39,26 @@ struct AlarmsAck: ParsableCommand {
   func run() throws {
     let (_, line) = try query(
       AlarmAckRequest(id: .number(1), alarm: alarm, note: note), options: options)
+    if options.json {
+      print(String(decoding: line, as: UTF8.self))
+      return
+    }
+    print(Tables.alarms(try decode(AlarmsReply.self, line).alarms, style: .current))
+  }
+}
+
+struct AlarmsTest: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "test",
+    abstract: "Raise a test alarm at a location (admin): it travels every notification path "
+      + "marked as a test, never masks a real alarm, and `alarms ack test:LOCATION` ends it.")
+  @OptionGroup var options: CommonOptions
+  @Argument(help: "Room or store id, as `dosectl locations` shows it.") var location: String
+  @Option(help: "Why (e.g. quarterly chain test).") var note: String?
+
+  func run() throws {
+    let (_, line) = try query(
+      AlarmTestRequest(id: .number(1), location: location, note: note), options: options)
     if options.json {
       print(String(decoding: line, as: UTF8.self))
       return

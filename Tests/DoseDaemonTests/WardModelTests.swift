@@ -55,12 +55,12 @@ import Testing
     let keys: [AlarmKey] = [
       .fault(detector: "door-1"), .dose(location: "room:2", level: .warn),
       .dose(location: "r", level: .alarm), .storage(location: nil),
-      .storage(location: "store-1"), .orphan(location: "room-9"),
+      .storage(location: "store-1"), .orphan(location: "room-9"), .test(location: "room-1"),
     ]
     #expect(
       keys.map(\.id) == [
         "fault:door-1", "dose:room:2:warn", "dose:r:alarm", "storage", "storage:store-1",
-        "orphan:room-9",
+        "orphan:room-9", "test:room-1",
       ])
     for key in keys { #expect(AlarmKey(id: key.id) == key) }
     for garbage in ["", "fault", "fault:", "dose:room", "dose:room:none", "smoke:room", ":x"] {

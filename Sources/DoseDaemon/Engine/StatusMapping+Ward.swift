@@ -58,10 +58,13 @@ extension StatusMapping {
       detector: alarm.detector, message: alarm.message, since: alarm.since)
     status.evidence = alarm.evidence.map(evidence)
     status.alarmID = alarm.key.id
-    status.acknowledged = alarm.acknowledgement.map {
-      AcknowledgementStatus(user: $0.user, uid: $0.uid, at: $0.at, note: $0.note)
-    }
+    status.acknowledged = alarm.acknowledgement.map(acknowledgement)
+    status.test = alarm.key.kind == .test ? true : nil
     return status
+  }
+
+  static func acknowledgement(_ ack: AlarmAcknowledgement) -> AcknowledgementStatus {
+    AcknowledgementStatus(user: ack.user, uid: ack.uid, at: ack.at, note: ack.note)
   }
 
   static func watchEvent(_ news: WardNews) -> WatchEvent {
@@ -105,6 +108,23 @@ extension StatusMapping {
     case .configReload(let summary, let time):
       var watch = WatchEvent(event: EventKind.configReload.rawValue, time: time)
       watch.reason = summary
+      return watch
+    case .alarm(let alarm, let change, let time):
+      let kind: EventKind =
+        switch change {
+        case .raised: .alarm
+        case .acknowledged: .alarmAck
+        case .cleared: .alarmCleared
+        }
+      var watch = WatchEvent(event: kind.rawValue, time: time)
+      watch.alarmID = alarm.key.id
+      watch.kind = alarm.key.kind.rawValue
+      watch.alarm = alarm.level.rawValue
+      watch.location = alarm.location
+      watch.detector = alarm.detector
+      watch.reason = alarm.message
+      watch.acknowledged = alarm.acknowledgement.map(acknowledgement)
+      watch.test = alarm.key.kind == .test ? true : nil
       return watch
     }
   }

@@ -30,6 +30,7 @@ extension ClientSession {
       ]
       for (key, value) in [
         ("room", target?.room), ("package", target?.package), ("alarm", target?.alarm),
+        ("location", target?.location),
       ] {
         if let value { metadata[key] = "\(value)" }
       }
@@ -126,6 +127,12 @@ extension ClientSession {
           alarm: request.alarm, note: request.note, actor: actor)
         reply.id = id
         return reply
+      case .alarmTest:
+        let request = try ControlRequests.decode(AlarmTestRequest.self, from: bytes, id: id).get()
+        var reply = try await engine.raiseTestAlarm(
+          at: request.location, note: request.note, actor: actor)
+        reply.id = id
+        return reply
       default:
         return ErrorReply(id: id, code: .internalError, message: "not a control command")
       }
@@ -152,4 +159,5 @@ private struct ControlTarget: Decodable {
   var room: String?
   var package: String?
   var alarm: String?
+  var location: String?
 }

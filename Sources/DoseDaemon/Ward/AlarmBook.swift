@@ -20,6 +20,28 @@ struct AlarmBook: Sendable {
   private var acknowledgements: [AlarmKey: AlarmAcknowledgement] = [:]
   /// Occurrences active at the last stop, waiting to be raised again.
   private var restored: [AlarmKey: WardAlarm] = [:]
+  /// Chain tests requested and not yet acknowledged, by location.
+  private(set) var tests: [String: WardAlarm] = [:]
+
+  /// Raises a chain test at `location`: an alarm that travels every path a real one does,
+  /// marked as a test, and ends when it is acknowledged. It has a key of its own, so it can
+  /// neither mask nor clear a real alarm.
+  mutating func requestTest(at location: String, by user: String, note: String?, at time: Date)
+    -> WardAlarm
+  {
+    let alarm = WardAlarm(
+      key: .test(location: location), level: .alarm,
+      message: "alarm chain test requested by \(user)" + (note.map { " (\($0))" } ?? "")
+        + ": not a real alarm; acknowledge it to end the test",
+      since: time)
+    tests[location] = alarm
+    return alarm
+  }
+
+  /// The test at `location` is over (acknowledged).
+  mutating func endTest(at location: String) {
+    tests[location] = nil
+  }
 
   /// Takes the occurrences the records hold as active at the last stop.
   mutating func restore(_ alarms: [WardAlarm]) {
@@ -105,6 +127,7 @@ struct AlarmBook: Sendable {
             time: time, kind: .alarm, location: alarm.location, detector: alarm.detector,
             level: alarm.level, message: "\(key.kind.rawValue): \(alarm.message)",
             data: alarm.evidence.map(RecordData.evidence))))
+      effects.append(.publish(.alarm(alarm, .raised, at: time)))
     }
     if clockSeconds > Self.restoredGraceSeconds { restored.removeAll() }
     for (key, alarm) in recorded.sorted(by: { $0.key < $1.key }) where current[key] == nil {
@@ -117,6 +140,7 @@ struct AlarmBook: Sendable {
             time: time, kind: .alarmCleared, location: alarm.location, detector: alarm.detector,
             level: alarm.level,
             message: "\(key.kind.rawValue) alarm cleared: \(alarm.message)")))
+      effects.append(.publish(.alarm(alarm, .cleared, at: time)))
     }
     // Restored occurrences not yet back stay recorded (their rows stay) until the grace ends.
     recorded = current.merging(restored.filter { current[$0.key] == nil }) { now, _ in now }

@@ -3,7 +3,7 @@ import DoseCore
 /// What an alarm is about. One occurrence of an alarm is one key raised from one `since`; its
 /// `id` is the wire's `alarm_id` and the records' `alarm_state` key, so the text form never
 /// changes (`fault:DETECTOR`, `dose:LOCATION:LEVEL`, `storage`, `storage:LOCATION`,
-/// `orphan:LOCATION`). Decisions use the cases, never the text.
+/// `orphan:LOCATION`, `test:LOCATION`). Decisions use the cases, never the text.
 enum AlarmKey: Hashable, Sendable, Comparable {
   /// A detector that is not `ok`.
   case fault(detector: String)
@@ -13,6 +13,8 @@ enum AlarmKey: Hashable, Sendable, Comparable {
   case storage(location: String?)
   /// A room or store the records hold but the configuration no longer has.
   case orphan(location: String)
+  /// A chain test at a location (`alarm_test`): never a real alarm, ended by its acknowledgement.
+  case test(location: String)
 
   var kind: AlarmKind {
     switch self {
@@ -20,6 +22,7 @@ enum AlarmKey: Hashable, Sendable, Comparable {
     case .dose: .dose
     case .storage: .storage
     case .orphan: .orphan
+    case .test: .test
     }
   }
 
@@ -30,13 +33,14 @@ enum AlarmKey: Hashable, Sendable, Comparable {
     case .storage(nil): "storage"
     case .storage(let location?): "storage:\(location)"
     case .orphan(let location): "orphan:\(location)"
+    case .test(let location): "test:\(location)"
     }
   }
 
   var location: String? {
     switch self {
     case .fault: nil
-    case .dose(let location, _), .orphan(let location): location
+    case .dose(let location, _), .orphan(let location), .test(let location): location
     case .storage(let location): location
     }
   }
@@ -60,6 +64,7 @@ enum AlarmKey: Hashable, Sendable, Comparable {
     case .fault: self = .fault(detector: rest)
     case .storage: self = .storage(location: rest)
     case .orphan: self = .orphan(location: rest)
+    case .test: self = .test(location: rest)
     case .dose:
       guard let last = rest.lastIndex(of: ":"),
         let level = AlarmLevel(rawValue: String(rest[rest.index(after: last)...])),
@@ -74,5 +79,5 @@ enum AlarmKey: Hashable, Sendable, Comparable {
 
 /// The wire's and the records' alarm `kind`.
 enum AlarmKind: String, Sendable, CaseIterable {
-  case fault, dose, storage, orphan
+  case fault, dose, storage, orphan, test
 }

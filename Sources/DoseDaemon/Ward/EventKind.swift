@@ -18,6 +18,7 @@ enum EventKind: String, Sendable, CaseIterable {
   case alarm
   case alarmCleared = "alarm_cleared"
   case alarmAck = "alarm_ack"
+  case alarmTest = "alarm_test"
   // Rooms.
   case admit, discharge, clear, calibrate
   case roomMove = "room_move"
@@ -33,7 +34,8 @@ enum EventKind: String, Sendable, CaseIterable {
   var journalledElsewhere: Bool {
     switch self {
     case .start, .stop, .deviceAttached, .deviceDetached, .configReload, .configReloadFailed,
-      .wasteAdd, .admit, .discharge, .clear, .calibrate, .wasteSurvey, .wasteRelease, .alarmAck:
+      .wasteAdd, .admit, .discharge, .clear, .calibrate, .wasteSurvey, .wasteRelease, .alarmAck,
+      .alarmTest:
       true
     case .storageRecovered, .reading, .detectorState, .locationState, .alarm, .alarmCleared,
       .roomMove, .wasteMove:

@@ -60,4 +60,11 @@ enum WardNews: Sendable {
   case detectorState(DetectorAssessment, previous: DetectorState?, at: Date)
   case locationState(LocationAssessment, previous: LocationState?, at: Date)
   case configReload(summary: String, at: Date)
+  /// An alarm occurrence started, was acknowledged, or ended.
+  case alarm(WardAlarm, AlarmChange, at: Date)
+}
+
+/// What happened to an alarm occurrence.
+enum AlarmChange: Sendable {
+  case raised, acknowledged, cleared
 }

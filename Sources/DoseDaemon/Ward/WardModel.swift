@@ -101,6 +101,7 @@ struct WardModel: Sendable {
       raised += doseAlarms(view, at: time)
     }
     raised += storageAlarms(storage, at: time)
+    raised += alarms.tests.sorted { $0.key < $1.key }.map(\.value)
     snapshot.alarms = alarms.identify(raised)
     if !settling {
       // A restarting detector's fault alarm is recorded as it was before the reload.
