@@ -59,7 +59,8 @@ extension Engine {
     guard ward.alarms.tests[location] == nil else {
       throw ControlFailure(
         .refused,
-        "a test alarm is already active at \(location): acknowledge \(AlarmKey.test(location: location).id) to end it")
+        "a test alarm is already active at \(location): acknowledge \(AlarmKey.test(location: location).id) to end it"
+      )
     }
     try requireRecords()
     let time = clock.now().wallTime
