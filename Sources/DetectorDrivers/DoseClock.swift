@@ -9,11 +9,17 @@ import Foundation
 /// the records follow such a step. With `scale` > 1 or a `start` (simulated detectors only)
 /// both run `scale` times faster than real time from `start` (or the real time of creation),
 /// so a week of patient decay can be watched in minutes.
+///
+/// Monotonic time and sleeping come from a `DoseTimeSource`: `ContinuousClock` (scaled) in the
+/// daemon, a `ManualClock` in tests, which moves only when the test advances it, so that what
+/// happens over simulated hours does not depend on how fast the machine is.
 public struct DoseClock: Sendable {
+  /// Clock seconds per real second, or for a manual clock the rate it stands for: the daemon's
+  /// periodic loops (evaluation, simulated readings) keep their real-time cadence at this scale.
   public let scale: Double
-  private let origin: ContinuousClock.Instant
+  private let source: any DoseTimeSource
   private let wallOrigin: Date
-  /// The system clock in real time; nil when wall time is derived (simulation).
+  /// The system clock in real time; nil when wall time is derived (simulation, manual).
   private let wallClock: (@Sendable () -> Date)?
 
   /// - Parameter wallClock: the wall clock in real time (tests step it); default the system's.
@@ -22,9 +28,24 @@ public struct DoseClock: Sendable {
   ) {
     precondition(scale > 0, "time scale must be positive")
     self.scale = scale
-    self.origin = ContinuousClock.now
+    self.source = ScaledContinuousTime(scale: scale)
     self.wallOrigin = start ?? wallClock?() ?? Date()
     self.wallClock = scale == 1 && start == nil ? (wallClock ?? { Date() }) : nil
+  }
+
+  /// A clock driven by `source`, with wall time `start` plus the source's seconds.
+  /// - Parameters:
+  ///   - scale: the rate the source stands for (see `scale`).
+  ///   - wallClock: a wall clock of its own instead (tests step it apart from the source).
+  public init(
+    source: any DoseTimeSource, start: Date, scale: Double = 1,
+    wallClock: (@Sendable () -> Date)? = nil
+  ) {
+    precondition(scale > 0, "time scale must be positive")
+    self.scale = scale
+    self.source = source
+    self.wallOrigin = start
+    self.wallClock = wallClock
   }
 
   public struct Now: Sendable, Hashable {
@@ -39,15 +60,36 @@ public struct DoseClock: Sendable {
   }
 
   public func now() -> Now {
-    let elapsed = ContinuousClock.now - origin
-    let seconds = elapsed.inSeconds * scale
+    let seconds = source.elapsedSeconds()
     return Now(
       monotonicSeconds: seconds, wallTime: wallClock?() ?? wallOrigin.addingTimeInterval(seconds))
   }
 
-  /// Sleeps for `seconds` of clock time (seconds / scale of real time).
+  /// Sleeps for `seconds` of clock time (seconds / scale of real time on the daemon's clock).
   public func sleep(seconds: Double) async throws {
-    try await Task.sleep(for: .seconds(seconds / scale))
+    try await source.sleep(seconds: seconds)
+  }
+}
+
+/// Where a `DoseClock` gets its monotonic time and its sleeps.
+public protocol DoseTimeSource: Sendable {
+  /// Clock seconds since the source started; never decreases.
+  func elapsedSeconds() -> Double
+  /// Returns once `seconds` of clock time have passed; throws `CancellationError` when the task
+  /// is cancelled first.
+  func sleep(seconds: Double) async throws
+}
+
+/// `ContinuousClock` (monotonic, runs on through suspend), `scale` times faster.
+struct ScaledContinuousTime: DoseTimeSource {
+  let scale: Double
+  let origin = ContinuousClock.now
+
+  func elapsedSeconds() -> Double {
+    (ContinuousClock.now - origin).inSeconds * scale
   }
 
+  func sleep(seconds: Double) async throws {
+    try await Task.sleep(for: .seconds(seconds / scale))
+  }
 }

@@ -1,3 +1,4 @@
+import DetectorDrivers
 import DoseProtocol
 import Foundation
 import Logging
@@ -12,12 +13,19 @@ struct TestDaemon {
   let directory: String
   let socketPath: String
   let service: DosedService
+  /// The daemon's clock when it runs on manual time (`advance` moves it).
+  let manualClock: ManualClock?
   private let task: Task<Void, any Error>
 
-  /// - Parameter directory: reuse a stopped daemon's directory (and so its database) to test a
-  ///   restart; a new one by default.
+  /// - Parameters:
+  ///   - timeScale: simulated time's rate; with `manualTime`, the rate whose cadence the
+  ///     daemon's loops keep (evaluation every 0.25 × scale clock seconds).
+  ///   - manualTime: run on a `ManualClock` that moves only with `advance`, its wall time
+  ///     starting at the configured simulation start or now.
+  ///   - directory: reuse a stopped daemon's directory (and so its database) to test a
+  ///     restart; a new one by default.
   static func start(
-    _ toml: String, timeScale: Double = 1, directory: String? = nil,
+    _ toml: String, timeScale: Double = 1, manualTime: Bool = false, directory: String? = nil,
     environment: [String: String] = [:], editable: EditableConfig? = nil,
     logger: Logger = Logger(label: "dosed-test") { _ in SwiftLogNoOpLogHandler() }
   ) async throws -> TestDaemon {
@@ -30,6 +38,10 @@ struct TestDaemon {
     // A reload reads the editable text, with this daemon's socket and state directory (as the
     // real daemon re-applies its command-line overrides).
     let overrides = config.daemon
+    let manualClock = manualTime ? ManualClock() : nil
+    let clock = manualClock.map {
+      DoseClock(source: $0, start: config.simulation.startAt ?? Date(), scale: timeScale)
+    }
     let service = DosedService(
       config: config, timeScale: timeScale, logger: logger, environment: environment,
       loadConfig: {
@@ -37,15 +49,46 @@ struct TestDaemon {
         next.daemon.socketPath = overrides.socketPath
         next.daemon.stateDirectory = overrides.stateDirectory
         return next
-      })
+      }, clock: clock)
     let task = Task { try await service.run() }
     let daemon = TestDaemon(
-      directory: directory, socketPath: config.daemon.socketPath, service: service, task: task)
+      directory: directory, socketPath: config.daemon.socketPath, service: service,
+      manualClock: manualClock, task: task)
     StopsDaemons.registry?.add(daemon)
     try await eventually("the socket accepts connections") {
       (try? await daemon.request("version")) != nil
     }
+    if let manualClock {
+      // Every loop on the clock (evaluation, pruning, each simulated detector) must be asleep
+      // on it before the first advance, or a late one would skip the time advanced.
+      let loops = 2 + config.detectors.filter { $0.driver == .simulated }.count
+      try await eventually("the daemon's \(loops) loops wait on the manual clock") {
+        manualClock.sleeperCount == loops
+      }
+    }
     return daemon
+  }
+
+  /// Moves the manual clock on by `seconds`: the evaluation loop and the simulated detectors
+  /// run at each of their periods within it, in order, each time at exactly its deadline.
+  func advance(by seconds: Double) async throws {
+    let clock = try #require(manualClock, "advance needs a daemon on manual time")
+    await clock.advance(by: seconds)
+  }
+
+  /// Advances in `step`s until `condition` holds, for at most `limit` seconds of clock time;
+  /// throws naming what did not happen by then.
+  func advance(
+    _ what: String, step: Double, limit: Double, until condition: () async throws -> Bool
+  ) async throws {
+    let clock = try #require(manualClock, "advance needs a daemon on manual time")
+    let end = clock.seconds + limit
+    while try await !condition() {
+      guard clock.seconds < end else {
+        throw Timeout(description: "not \(what) within \(limit) s of clock time")
+      }
+      await clock.advance(by: step)
+    }
   }
 
   /// Runs a whole conversation with the daemon on its own thread: the client blocks, and a

@@ -37,7 +37,7 @@ public struct DosedService: Service {
     hotplugEvents: (any HotplugEvents)? = nil,
     environment: [String: String] = ProcessInfo.processInfo.environment,
     loadConfig: (@Sendable () throws -> DaemonConfig)? = nil,
-    reloadOnSIGHUP: Bool = false
+    reloadOnSIGHUP: Bool = false, clock: DoseClock? = nil
   ) {
     self.environment = environment
     let path = config.sourcePath
@@ -46,8 +46,9 @@ public struct DosedService: Service {
     self.deviceScanner = deviceScanner
     self.hotplugEvents = hotplugEvents
     self.config = config
-    self.clock = DoseClock(scale: timeScale, start: config.simulation.startAt)
-    self.engine = Engine(config: config, clock: clock)
+    // Tests inject a manual clock; `timeScale` is then the clock's own.
+    self.clock = clock ?? DoseClock(scale: timeScale, start: config.simulation.startAt)
+    self.engine = Engine(config: config, clock: self.clock)
     self.logger = logger
     self.onReady = onReady
   }
@@ -208,7 +209,8 @@ public struct DosedService: Service {
         service: ReloadService(reloader: reloader, trapSIGHUP: reloadOnSIGHUP),
         successTerminationBehavior: .ignore),
       .init(
-        service: PruneService(engine: engine, retentionDays: config.daemon.retentionDays)),
+        service: PruneService(
+          engine: engine, clock: clock, retentionDays: config.daemon.retentionDays)),
       .init(
         service: WatchdogService(
           engine: engine, liveness: liveness, notifier: notifier,

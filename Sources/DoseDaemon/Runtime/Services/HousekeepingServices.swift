@@ -1,11 +1,14 @@
+import DetectorDrivers
 import Foundation
 import Logging
 import ServiceLifecycle
 import UnixSignals
 
-/// Deletes records older than the retention period, once an hour.
+/// Deletes records older than the retention period, once an hour (of real time at the clock's
+/// scale).
 struct PruneService: Service {
   let engine: Engine
+  let clock: DoseClock
   let retentionDays: Int
 
   func run() async throws {
@@ -13,7 +16,7 @@ struct PruneService: Service {
       let retention = Double(retentionDays) * 86_400
       while !Task.isCancelled {
         await engine.pruneRecords(olderThan: retention)
-        try await Task.sleep(for: .seconds(3600))
+        try await clock.sleep(seconds: 3600 * clock.scale)
       }
     }
   }

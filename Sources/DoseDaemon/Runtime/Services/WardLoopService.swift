@@ -44,7 +44,7 @@ struct WardLoopService: Service {
         notifier.notify("STATUS=\(summary)")
         lastStatus = summary
       }
-      try? await Task.sleep(for: .seconds(Self.evaluationPeriod))
+      try? await clock.sleep(seconds: Self.evaluationPeriod * clock.scale)
     }
   }
 }
