@@ -303,8 +303,8 @@ struct SerialEndToEndTests {
 
   // MARK: Shared
 
-  /// Unplugging reports `disconnected` within about a second; a device on the same path again
-  /// is found (backoff starts at 0.5 s) and counted.
+  /// Unplugging reports `disconnected` from the hang-up; a device on the same path again is
+  /// found (backoff starts at 0.5 s) and counted.
   func unplugAndReplug(
     name: String, emulator: () -> any DeviceEmulator,
     session: @escaping @Sendable () -> any SerialSession
@@ -316,14 +316,17 @@ struct SerialEndToEndTests {
     let counting = await run.wait(15) { Self.readings($0) >= 2 }
     #expect(counting)
     let before = run.events.count
-    let unplugged = ContinuousClock.now
     first.unplug()
-    let lost = await run.wait(3) { events in
+    let lost = await run.wait(30) { events in
       events.dropFirst(before).contains { if case .disconnected = $0 { true } else { false } }
     }
-    let detection = ContinuousClock.now - unplugged
     #expect(lost)
-    #expect(detection < .milliseconds(2500), "disconnected after \(detection)")
+    // Noticed from the hang-up itself ("device gone"), not from a read timeout.
+    let reasons = run.events.dropFirst(before).compactMap { event -> String? in
+      if case .disconnected(_, let reason) = event { return reason }
+      return nil
+    }
+    #expect(reasons.first?.hasPrefix("device gone") == true, "\(reasons)")
 
     let second = try EmulatorHost(emulator: emulator(), link: link)
     second.start()

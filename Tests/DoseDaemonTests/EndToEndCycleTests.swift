@@ -2,18 +2,20 @@ import DoseProtocol
 import Foundation
 import Testing
 
+@testable import DoseDaemon
+
 #if canImport(Glibc)
   import Glibc
 #endif
 
-/// The whole ward cycle through the real `dosed` and `dosectl` binaries under --time-scale:
-/// admission → decay → release eligible → discharge → clearance, and a waste package's add →
-/// hold → survey → release, with the daemon killed (SIGKILL) and restarted in the middle.
-@Suite(.serialized) struct EndToEndCycleTests {
-  /// A Lu-177 patient at 150 µSv/h from 6 to 20 simulated hours (6–20 s real at 3600×: the
-  /// room is admitted well before, as a clear room with a source in it reverts by itself),
-  /// clearing with a 10 h effective half-life (below the 87 µSv/h limit after about 8 h); a
-  /// survey bench reading background.
+/// The whole ward cycle through the `dosed` and `dosectl` binaries: admission and a waste
+/// package recorded, the real daemon killed (SIGKILL) and restarted with nothing lost; then the
+/// same records on a daemon on manual time, where the hours pass as the test advances them:
+/// decay → release eligible → discharge → clearance, and the package's survey → release.
+@Suite(.serialized, .stopsDaemons) struct EndToEndCycleTests {
+  /// A Lu-177 patient at 150 µSv/h from 6 to 20 clock hours (the room is admitted well before,
+  /// as a clear room with a source in it reverts by itself), clearing with a 10 h effective
+  /// half-life (below the 87 µSv/h limit after about 8 h); a survey bench reading background.
   static let ward = """
     [[detector]]
     id = "r1"
@@ -66,8 +68,7 @@ import Testing
     let process = Process()
     process.executableURL = ExecutableTests.binaries.appendingPathComponent("dosed")
     process.arguments = [
-      "--config", config, "--time-scale", "3600", "--socket", socket, "--state-dir",
-      directory + "/state",
+      "--config", config, "--socket", socket, "--state-dir", directory + "/state",
     ]
     process.standardOutput = FileHandle.nullDevice
     process.standardError = FileHandle.nullDevice
@@ -81,7 +82,7 @@ import Testing
 
   func json(_ arguments: [String]) async throws -> [String: Any] {
     let result = try await dosectl(arguments + ["--json"])
-    #expect(result.status == 0, "\(arguments): \(result.stderr)")
+    #expect(result.status == 0, "\(arguments): \(result.stderr) \(result.stdout)")
     return try #require(
       try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
   }
@@ -111,10 +112,7 @@ import Testing
         "2026-01-01T00:00:00Z", "--surface", "3uSv/h",
       ]).status == 0)
 
-    // SIGKILL while the patient is in: nothing recorded so far may be lost.
-    try await eventually("the patient is in the room") {
-      (try await room()["dose_rate_usv_h"] as? Double ?? 0) > 100
-    }
+    // SIGKILL once both are acknowledged: nothing recorded so far may be lost.
     kill(daemon.processIdentifier, SIGKILL)
     daemon.waitUntilExit()
     daemon = try dosed(config)
@@ -126,30 +124,45 @@ import Testing
     #expect((restored["patient"] as? [String: Any])?["reference"] as? String == "P-0042")
     let waste = try #require(try await json(["waste", "show", "W-1"])["package"] as? [String: Any])
     #expect(waste["state"] as? String == "release_due")
+    kill(daemon.processIdentifier, SIGTERM)
+    daemon.waitUntilExit()
+    #expect(daemon.terminationStatus == 0)
 
-    // The simulated patient restarts with the daemon: calibrate once it is in again.
-    var reading = 0.0
-    try await eventually("the patient is in the room again") {
-      reading = try await room()["dose_rate_usv_h"] as? Double ?? 0
-      return reading > 100
+    // The same state directory and socket, on manual time at the cadence of 3600× real time
+    // (an evaluation every 900 clock seconds, a simulated reading every 720).
+    let ward = try await TestDaemon.start(
+      Self.ward, timeScale: 3600, manualTime: true, directory: directory)
+    try await cycle(on: ward)
+  }
+
+  /// The patient's stay, discharge and clearance, then the package's surveys and release.
+  func cycle(on ward: TestDaemon) async throws {
+    func detail() async throws -> RoomDetail {
+      try await ward.send(
+        RoomRequest(id: .number(1), command: .roomShow, room: "room-1"), as: RoomReply.self
+      ).room
     }
+    #expect(try await detail().patient?.reference == "P-0042")
+    try await ward.advance("the patient in the room", step: 900, limit: 8 * 3600) {
+      try await detail().doseRateUSvH ?? 0 > 100
+    }
+    let reading = try #require(try await detail().doseRateUSvH)
     #expect(
       try await dosectl(["room", "calibrate", "room-1", "--at-1m", "\(reading)uSv/h"]).status == 0)
-    try await eventually("release eligible as the patient clears", seconds: 30) {
-      let release = try await room()["release"] as? [String: Any]
-      return release?["eligible"] as? Bool == true
+    try await ward.advance("release eligible as the patient clears", step: 900, limit: 12 * 3600) {
+      try await detail().release?.eligible == true
     }
     let release = try #require(try await room()["release"] as? [String: Any])
     #expect(release["limit_usv_h"] as? Double ?? 0 > 86)
     #expect(release["predicted_at"] != nil)
 
-    try await eventually("the patient has left", seconds: 30) {
-      (try await room()["dose_rate_usv_h"] as? Double ?? 100) < 0.3
+    try await ward.advance("the patient has left", step: 900, limit: 16 * 3600) {
+      try await detail().doseRateUSvH ?? 100 < 0.3
     }
     #expect(try await dosectl(["room", "discharge", "room-1"]).status == 0)
-    try await eventually("the room is decided below its clearance level", seconds: 30) {
-      let clearance = try await room()["clearance"] as? [String: Any]
-      return clearance?["decision"] as? String == "below"
+    try await ward.advance("the room decided below its clearance level", step: 900, limit: 8 * 3600)
+    {
+      try await detail().clearance?.decision == "below"
     }
     #expect(
       try await dosectl(["room", "clear", "room-1", "--wipe-test", "10 wipes < 200 dpm/100 cm2"])
@@ -157,13 +170,26 @@ import Testing
     #expect(try await room()["occupancy"] as? String == "clear")
 
     // Every survey of the package counts (about 1.4 at this bench on average): survey until
-    // the surveys together pass, then release.
-    for _ in 1...8 {
-      let surveyed = try await json(["waste", "survey", "W-1", "--surveyor", "J. Smith"])
-      let package = try #require(surveyed["package"] as? [String: Any])
-      let decision = try #require(package["release_decision"] as? [String: Any])
-      if decision["passed"] as? Bool == true { break }
+    // the surveys together pass, then release. Each survey counts the bench for 600 s of clock
+    // time from when the daemon takes it on; the clock moves only once it has.
+    var passed = false
+    for _ in 1...8 where !passed {
+      let survey = Task { () -> Bool? in
+        let surveyed = try await json(["waste", "survey", "W-1", "--surveyor", "J. Smith"])
+        let package = surveyed["package"] as? [String: Any]
+        return (package?["release_decision"] as? [String: Any])?["passed"] as? Bool
+      }
+      try await eventually("the survey has begun") {
+        await ward.service.engine.surveySessions["bench"] != nil
+      }
+      try await ward.advance("the survey counted", step: 900, limit: 4 * 3600) {
+        await ward.service.engine.surveySessions["bench"] == nil
+      }
+      let decision = try await survey.value
+      #expect(decision != nil, "a survey without a release decision")
+      passed = decision == true
     }
+    #expect(passed)
     #expect(try await dosectl(["waste", "release", "W-1"]).status == 0)
 
     // Every step is in the records, with who did it.
@@ -177,8 +203,5 @@ import Testing
       #expect(kinds.contains(Substring(kind)), "\(kind) recorded")
     }
     #expect(kinds.filter { $0 == "admit" }.count == 1)
-    kill(daemon.processIdentifier, SIGTERM)
-    daemon.waitUntilExit()
-    #expect(daemon.terminationStatus == 0)
   }
 }

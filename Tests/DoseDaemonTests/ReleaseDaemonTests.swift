@@ -32,9 +32,11 @@ private let ward = """
 
 @Suite(.serialized, .stopsDaemons) struct ReleaseDaemonTests {
   @Test func releaseEligibilityAndPredictionFollowThePatient() async throws {
-    // 3600×: the patient arrives 2 s after start and falls to the limit about 8 s later (slow
-    // enough that a loaded machine does not miss it).
-    let daemon = try await TestDaemon.start(ward, timeScale: 3600)
+    // On manual time at the cadence of 3600× real time (an evaluation every 900 clock seconds, a
+    // reading every 720): the patient arrives 2 h after start and falls to the limit about 8 h
+    // later.
+    let daemon = try await TestDaemon.start(ward, timeScale: 3600, manualTime: true)
+    let clock = try #require(daemon.manualClock)
     _ = try await daemon.send(
       RoomAdmitRequest(
         id: .number(1), room: "room-1", patient: "P-1", nuclide: "Lu-177", activityBq: 7.4e9,
@@ -46,22 +48,26 @@ private let ward = """
       ).room.release)
     #expect(!uncalibrated.eligible)
     #expect(isClose(uncalibrated.limitUSvH, 86.96, rel: 1e-3))
-    // (Loose: under load the patient may already have decayed a while when we look.)
-    try await eventually("the patient is in the room") {
-      try await daemon.status().locations.first?.doseRateUSvH ?? 0 > 60
+    try await daemon.advance("the patient in the room", step: 900, limit: 4 * 3600) {
+      try await daemon.status().locations.first?.doseRateUSvH ?? 0 > 100
     }
     let reading = try #require(try await daemon.status().locations.first?.doseRateUSvH)
     _ = try await daemon.send(
       RoomCalibrateRequest(id: .number(3), room: "room-1", at1mUSvH: reading), as: RoomReply.self)
     var release = ReleaseStatus(eligible: false, reason: "")
-    try await eventually("a prediction from the fitted clearance curve") {
+    try await daemon.advance(
+      "a prediction from the fitted clearance curve", step: 900, limit: 4 * 3600
+    ) {
       let status = try await daemon.status()
       release = try #require(status.locations.first?.release)
       return release.predictedAt != nil && (release.samples ?? 0) >= 5
     }
-    // (On a loaded machine the patient may already be below the limit by now.)
+    // The true dose rate reaches the limit 2 h + 10 h × log2(150 / 86.96) after start.
+    let crossing = (2 + 10 * log2(150 / 86.96)) * 3600
+    #expect(clock.seconds < crossing - 3600, "the prediction came late: \(clock.seconds) s")
     let limitUpper = try #require(release.ci95USvH?[1])
-    #expect(release.eligible == (limitUpper <= 86.96173944349704), "\(release.reason)")
+    #expect(!release.eligible, "\(release.reason)")
+    #expect(limitUpper > 86.96173944349704)
     #expect(release.distanceM == 1)
     let halfLife = try #require(release.effectiveHalfLifeH)
     // Within its own stated uncertainty (few samples over a short span early on).
@@ -81,9 +87,14 @@ private let ward = """
       earliest - 1800 <= expected && expected <= latest + 1800,
       "\(expected) s outside [\(earliest), \(latest)] (central \(predicted))")
 
-    try await eventually("eligible once the upper bound is below the limit", seconds: 30) {
+    try await daemon.advance(
+      "eligible once the upper bound is below the limit", step: 900,
+      limit: 12 * 3600
+    ) {
       try await daemon.status().locations.first?.release?.eligible == true
     }
+    // Eligible on the upper bound: not before the true dose rate is below the limit.
+    #expect(clock.seconds >= crossing, "eligible at \(clock.seconds) s, before \(crossing) s")
     let shown = try await daemon.send(
       RoomRequest(id: .number(4), command: .roomShow, room: "room-1"), as: RoomReply.self
     ).room
