@@ -3,9 +3,10 @@ import Synchronization
 /// Monotonic time that moves only when `advance` moves it, for tests (and models) that must not
 /// depend on how fast the machine is. Build a `DoseClock(source:start:scale:)` on it.
 ///
-/// `advance` wakes the tasks asleep on it in deadline order (at equal deadlines, in the order
-/// they fell asleep), sets the time to each deadline as it goes, and waits until every task it
-/// woke has gone back to sleep on the clock before moving on. A loop that sleeps a reading
+/// `advance` wakes the tasks asleep on it one at a time in deadline order (at equal deadlines,
+/// in the order they fell asleep), sets the time to each deadline as it goes, and waits until
+/// the task it woke has gone back to sleep on the clock (and whatever `settle` waits for)
+/// before moving on. A loop that sleeps a reading
 /// period therefore reads at every period within the advance, each time at exactly its
 /// deadline, whatever the machine's load.
 public final class ManualClock: DoseTimeSource, Sendable {
@@ -96,28 +97,33 @@ public final class ManualClock: DoseTimeSource, Sendable {
   }
 
   /// Moves the clock forward by `seconds` (see the type's description).
-  public func advance(by seconds: Double) async {
-    await advance(to: self.seconds + seconds)
+  /// - Parameter settle: what else to wait for after each wake-up before time moves on (the
+  ///   work the woken tasks handed to others).
+  public func advance(
+    by seconds: Double, settle: @Sendable () async -> Void = {}
+  ) async {
+    await advance(to: self.seconds + seconds, settle: settle)
   }
 
   /// Moves the clock forward to `target` seconds; an earlier target changes nothing.
-  public func advance(to target: Double) async {
+  public func advance(to target: Double, settle: @Sendable () async -> Void = {}) async {
     while true {
-      let woken = state.withLock { state -> [Sleeper] in
-        let due = state.sleepers.filter { $0.deadline <= target }
-        guard let deadline = due.map(\.deadline).min() else { return [] }
-        state.now = Swift.max(state.now, deadline)
-        let woken = due.filter { $0.deadline == deadline }.sorted { $0.order < $1.order }
-        let orders = Set(woken.map(\.order))
-        state.sleepers.removeAll { orders.contains($0.order) }
-        for sleeper in woken {
-          if let task = sleeper.task { state.awake[task, default: 0] += 1 }
+      // One sleeper at a time, so that two loops due at the same instant run in a fixed order.
+      let woken = state.withLock { state -> Sleeper? in
+        let next = state.sleepers.indices.filter { state.sleepers[$0].deadline <= target }.min {
+          (state.sleepers[$0].deadline, state.sleepers[$0].order)
+            < (state.sleepers[$1].deadline, state.sleepers[$1].order)
         }
-        return woken
+        guard let next else { return nil }
+        let sleeper = state.sleepers.remove(at: next)
+        state.now = Swift.max(state.now, sleeper.deadline)
+        if let task = sleeper.task { state.awake[task, default: 0] += 1 }
+        return sleeper
       }
-      if woken.isEmpty { break }
-      for sleeper in woken { sleeper.continuation.resume() }
+      guard let woken else { break }
+      woken.continuation.resume()
       await settled()
+      await settle()
     }
     state.withLock { $0.now = Swift.max($0.now, target) }
   }

@@ -98,7 +98,7 @@ import Testing
     let shiftFile = daemon.directory + "/clock-shift"
     // Rewritten in place, never truncated: the daemon has the file mapped, and a read of a
     // mapped page past the end of a truncated file is a SIGBUS.
-    FileManager.default.createFile(atPath: shiftFile, contents: Data(count: 8))
+    try #require(FileManager.default.createFile(atPath: shiftFile, contents: Data(count: 8)))
     func shift(by seconds: Int64) throws {
       var nanoseconds = seconds * 1_000_000_000
       let file = try FileHandle(forUpdating: URL(fileURLWithPath: shiftFile))

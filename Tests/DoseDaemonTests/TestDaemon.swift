@@ -73,7 +73,43 @@ struct TestDaemon {
   /// run at each of their periods within it, in order, each time at exactly its deadline.
   func advance(by seconds: Double) async throws {
     let clock = try #require(manualClock, "advance needs a daemon on manual time")
-    await clock.advance(by: seconds)
+    await step(clock, by: seconds)
+  }
+
+  /// Each wake-up's readings are in the engine before time moves on.
+  private func step(_ clock: ManualClock, by seconds: Double) async {
+    let events = service.driverEvents
+    await clock.advance(by: seconds) { await events.drained() }
+  }
+
+  /// Sends a waste survey and advances the manual clock in `step`s until it is answered. The
+  /// survey counts the readings after the daemon took it on, so the clock moves only once it
+  /// has (or has refused it).
+  func survey(_ request: WasteSurveyRequest, step: Double) async throws -> WastePackageDetail {
+    let clock = try #require(manualClock, "a survey on manual time needs a manual clock")
+    let engine = service.engine
+    let answered = Answered()
+    let reply = Task {
+      defer { answered.set() }
+      return try await send(request, as: WasteReply.self).package
+    }
+    func counting() async -> Bool { await !engine.surveySessions.isEmpty }
+    try await eventually("the daemon takes the survey on") {
+      if answered.isSet { return true }
+      return await counting()
+    }
+    let end = clock.seconds + 86_400
+    while !answered.isSet, clock.seconds < end, await counting() {
+      await self.step(clock, by: step)
+    }
+    return try await reply.value
+  }
+
+  /// Whether a request has been answered, from any task.
+  final class Answered: Sendable {
+    private let value = Mutex(false)
+    func set() { value.withLock { $0 = true } }
+    var isSet: Bool { value.withLock { $0 } }
   }
 
   /// Advances in `step`s until `condition` holds, for at most `limit` seconds of clock time;
@@ -87,7 +123,7 @@ struct TestDaemon {
       guard clock.seconds < end else {
         throw Timeout(description: "not \(what) within \(limit) s of clock time")
       }
-      await clock.advance(by: step)
+      await self.step(clock, by: step)
     }
   }
 

@@ -80,9 +80,11 @@ private let ward = """
 
 @Suite(.serialized) struct WasteDaemonTests {
   @Test func addHoldSurveyReleaseAreRecordedAndSurviveRestart() async throws {
-    var daemon = try await TestDaemon.start(ward, timeScale: 600)
+    // On manual time at the cadence of 600× real time: the daemon's time stands still between
+    // advances, so the decay the replies compute is to the instant of `now`.
+    var daemon = try await TestDaemon.start(ward, timeScale: 600, manualTime: true)
     let directory = daemon.directory
-    try await eventually("the survey detectors are ok") {
+    try await daemon.advance("the survey detectors ok", step: 150, limit: 3600) {
       try await daemon.status().detectors.allSatisfy { $0.state == "ok" }
     }
     let now = try await daemon.status().time
@@ -145,15 +147,10 @@ private let ward = """
 
     // Every survey counts: a clean package needs a few (about 2 at this bench, where the true
     // background is below the counted one), each recorded.
-    var surveyed = try await daemon.send(
-      WasteSurveyRequest(id: .number(5), package: "W-1", surveyor: "A. Surveyor"),
-      as: WasteReply.self
-    ).package
+    let request = WasteSurveyRequest(id: .number(5), package: "W-1", surveyor: "A. Surveyor")
+    var surveyed = try await daemon.survey(request, step: 60)
     while surveyed.releaseDecision?.passed == false, (surveyed.surveys?.count ?? 0) < 12 {
-      surveyed = try await daemon.send(
-        WasteSurveyRequest(id: .number(5), package: "W-1", surveyor: "A. Surveyor"),
-        as: WasteReply.self
-      ).package
+      surveyed = try await daemon.survey(request, step: 60)
     }
     let decision = try #require(surveyed.releaseDecision)
     #expect(decision.passed, "\(decision.reason ?? "")")
@@ -186,10 +183,8 @@ private let ward = """
     #expect(cleared.state == "holding")
     let clearanceDays = try #require(cleared.predictedReleaseAt).timeIntervalSince(now) / 86_400
     #expect(abs(clearanceDays - 6.647 * log2(1e5 / 100)) < 0.01, "\(clearanceDays) d")
-    let failed = try await daemon.send(
-      WasteSurveyRequest(id: .number(8), package: "W-3", surveyor: "A. Surveyor"),
-      as: WasteReply.self
-    ).package
+    let failed = try await daemon.survey(
+      WasteSurveyRequest(id: .number(8), package: "W-3", surveyor: "A. Surveyor"), step: 60)
     #expect(failed.surveys?.last?.passed == false)
     #expect(failed.surveys?.last?.reason?.contains("distinguishable") == true)
     await expectError(
@@ -212,7 +207,8 @@ private let ward = """
     #expect(store.packages?.map(\.state) == ["released", "holding"])
 
     await daemon.stop(keepFiles: true)
-    daemon = try await TestDaemon.start(ward, timeScale: 600, directory: directory)
+    daemon = try await TestDaemon.start(
+      ward, timeScale: 600, manualTime: true, directory: directory)
     let list = try await daemon.send(
       WasteRequest(id: .number(11), command: .wasteList), as: WasteListReply.self
     ).packages
@@ -230,8 +226,8 @@ private let ward = """
   /// surveys. Surveyed until one passes, it must still not be released: the surveys together
   /// decide, and they show it above background.
   @Test func aPackageSurveyedUntilOneSurveyPassesIsNotReleased() async throws {
-    let daemon = try await TestDaemon.start(ward, timeScale: 600)
-    try await eventually("the survey detectors are ok") {
+    let daemon = try await TestDaemon.start(ward, timeScale: 600, manualTime: true)
+    try await daemon.advance("the survey detectors ok", step: 150, limit: 3600) {
       try await daemon.status().detectors.allSatisfy { $0.state == "ok" }
     }
     let now = try await daemon.status().time
@@ -242,16 +238,15 @@ private let ward = """
       as: WasteReply.self)
     var package: WastePackageDetail?
     for attempt in 1...15 {
-      let surveyed = try await daemon.send(
+      let surveyed = try await daemon.survey(
         WasteSurveyRequest(id: .number(1 + attempt), package: "W-C", surveyor: "A. Surveyor"),
-        as: WasteReply.self
-      ).package
+        step: 60)
       if surveyed.surveys?.last?.passed == true {
         package = surveyed
         break
       }
     }
-    // P(no survey of 15 passes) ≈ 0.67¹⁵ ≈ 0.2 %.
+    // P(no survey of 15 passes) ≈ 0.67¹⁵ ≈ 0.2 % (the counts are seeded: the same every run).
     let passedOne = try #require(package, "no single survey passed")
     await expectError(
       daemon, WasteRequest(id: .number(20), command: .wasteRelease, package: "W-C"),

@@ -26,6 +26,8 @@ public struct DosedService: Service {
   let loadConfig: @Sendable () throws -> DaemonConfig
   /// Reload on SIGHUP. Only the real daemon traps it; tests in one process must not.
   let reloadOnSIGHUP: Bool
+  /// Driver events on their way to the engine (a test on manual time waits for them).
+  public let driverEvents = DriverEventBacklog()
 
   /// Real seconds between evaluations (see `WardLoopService`).
   static var evaluationPeriod: Double { WardLoopService.evaluationPeriod }
@@ -171,7 +173,11 @@ public struct DosedService: Service {
     let drivers = config.detectors.map { DetectorFactory.driver(for: $0, directory: directory) }
     let watcher = DeviceWatcher(
       directory: directory, matches: Self.deviceMatches(config), scanner: deviceScanner)
-    let supervisor = DriverSupervisor(clock: clock) { sink.yield($0) }
+    let backlog = driverEvents
+    let supervisor = DriverSupervisor(clock: clock) {
+      backlog.sent()
+      sink.yield($0)
+    }
     let notifier = SystemdNotifier(environment: environment)
     let reloader = ConfigReloader(
       current: config, load: loadConfig, engine: engine, supervisor: supervisor,
@@ -198,8 +204,8 @@ public struct DosedService: Service {
       .init(service: RecordService(engine: engine)),
       .init(
         service: WardLoopService(
-          engine: engine, clock: clock, events: events, liveness: liveness, notifier: notifier,
-          logger: logger)),
+          engine: engine, clock: clock, events: events, backlog: backlog, liveness: liveness,
+          notifier: notifier, logger: logger)),
       .init(service: DriverService(supervisor: supervisor, drivers: drivers, events: sink)),
       .init(
         service: HotplugService(

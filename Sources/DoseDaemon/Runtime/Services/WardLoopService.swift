@@ -8,6 +8,8 @@ struct WardLoopService: Service {
   let engine: Engine
   let clock: DoseClock
   let events: AsyncStream<DriverEvent>
+  /// Counts the events handled (a test on manual time waits for them).
+  let backlog: DriverEventBacklog
   let liveness: EvaluationClock
   let notifier: SystemdNotifier
   let logger: Logger
@@ -30,6 +32,7 @@ struct WardLoopService: Service {
     for await event in events {
       DosedService.log(event, to: logger, limiter: &limiter)
       await engine.handle(event)
+      backlog.handled()
     }
   }
 
