@@ -180,10 +180,10 @@ import Testing
         return (package?["release_decision"] as? [String: Any])?["passed"] as? Bool
       }
       try await eventually("the survey has begun") {
-        await ward.service.engine.surveySessions["bench"] != nil
+        await ward.service.engine.surveys["bench"] != nil
       }
       try await ward.advance("the survey counted", step: 900, limit: 4 * 3600) {
-        await ward.service.engine.surveySessions["bench"] == nil
+        await ward.service.engine.surveys["bench"] == nil
       }
       let decision = try await survey.value
       #expect(decision != nil, "a survey without a release decision")

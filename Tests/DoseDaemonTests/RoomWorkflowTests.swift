@@ -9,7 +9,8 @@ import Testing
 #endif
 
 /// One room with one simulated detector: background, then a patient (30 µSv/h at the detector)
-/// from 6 to 12 simulated minutes after start (6 to 12 s real at 60×), then background again.
+/// from 6 to 12 clock minutes after start, then background again. The daemons run on manual
+/// time at the cadence of 60× real time (an evaluation every 15 clock seconds).
 /// The room is admitted well before the patient "arrives": a clear room with a source in it
 /// reverts to awaiting_clearance by itself.
 private let ward = """
@@ -33,16 +34,15 @@ private let ward = """
   alarm_usv_h = 200.0
   state = "clear"
   # Above the simulated patient's 30 µSv/h: the clear room must not revert to
-  # awaiting_clearance by itself if the patient "arrives" before the test admits them (a loaded
-  # machine can start the daemon slowly).
+  # awaiting_clearance by itself if the patient "arrives" before the test admits them.
   clear_usv_h = 50.0
   """
 
 @Suite(.serialized, .stopsDaemons) struct RoomWorkflowTests {
   @Test func admitCalibrateDischargeClearAreRecordedAndSurviveRestart() async throws {
-    var daemon = try await TestDaemon.start(ward, timeScale: 60)
+    var daemon = try await TestDaemon.start(ward, timeScale: 60, manualTime: true)
     let directory = daemon.directory
-    try await eventually("the detector is ok") {
+    try await daemon.advance("the detector ok", step: 15, limit: 600) {
       try await daemon.status().detectors.first?.state == "ok"
     }
     let admitted = try await daemon.send(
@@ -74,7 +74,7 @@ private let ward = """
         id: .number(5), room: "room-1", patient: "P", nuclide: "Lu-999", activityBq: nil,
         at: nil), code: .badRequest, containing: "unknown nuclide")
 
-    try await eventually("the patient is in the room") {
+    try await daemon.advance("the patient in the room", step: 60, limit: 3600) {
       try await daemon.status().locations.first?.doseRateUSvH ?? 0 > 25
     }
     let calibrated = try await daemon.send(
@@ -85,7 +85,8 @@ private let ward = """
 
     // A restart while the patient is in: the room and its patient come back from the records.
     await daemon.stop(keepFiles: true)
-    daemon = try await TestDaemon.start(ward, timeScale: 60, directory: directory)
+    daemon = try await TestDaemon.start(
+      ward, timeScale: 60, manualTime: true, directory: directory)
     let restored = try await daemon.send(
       RoomRequest(id: .number(7), command: .roomShow, room: "room-1"), as: RoomReply.self
     ).room
@@ -93,8 +94,8 @@ private let ward = """
     #expect(restored.patient?.reference == "P-0042")
     #expect(restored.patient?.geometryFactor == factor)
 
-    // The simulated patient (restarted with the daemon) leaves 12 s after the restart.
-    try await eventually("the dose rate falls to background") {
+    // The simulated patient restarts with the daemon: background until 6 clock minutes.
+    try await daemon.advance("the dose rate at background", step: 15, limit: 600) {
       try await daemon.status().locations.first?.doseRateUSvH ?? 100 < 0.3
     }
     let discharged = try await daemon.send(
@@ -106,7 +107,7 @@ private let ward = """
     await expectRefusal(
       daemon, RoomClearRequest(id: .number(9), room: "room-1", wipeTest: " "), code: .refused,
       containing: nil)
-    try await eventually("the clearance decision is below") {
+    try await daemon.advance("the clearance decision below", step: 60, limit: 4 * 3600) {
       try await daemon.status().locations.first?.clearance?.decision == "below"
     }
     await expectRefusal(
@@ -140,7 +141,8 @@ private let ward = """
     let store = try RecordStore(directory: directory + "/state")
     #expect(try store.integrityCheck() == "ok")
     #expect(try store.roomStates().first?.occupancy == "clear")
-    daemon = try await TestDaemon.start(ward, timeScale: 60, directory: directory)
+    daemon = try await TestDaemon.start(
+      ward, timeScale: 60, manualTime: true, directory: directory)
     let final = try await daemon.send(
       RoomRequest(id: .number(13), command: .roomShow, room: "room-1"), as: RoomReply.self
     ).room
@@ -149,9 +151,9 @@ private let ward = """
   }
 
   @Test func historyHoldsMinuteAggregates() async throws {
-    let daemon = try await TestDaemon.start(ward, timeScale: 600)
-    // 600×: a simulated minute every 0.1 s real; wait for a few closed minutes.
-    try await eventually("minutes are recorded") {
+    // Manual time at the cadence of 600×: a reading every 120 clock seconds.
+    let daemon = try await TestDaemon.start(ward, timeScale: 600, manualTime: true)
+    try await daemon.advance("minutes recorded", step: 150, limit: 4 * 3600) {
       let reply = try await daemon.send(
         HistoryRequest(id: .number(1), of: "room-1", since: nil), as: HistoryReply.self)
       return reply.points.count >= 5

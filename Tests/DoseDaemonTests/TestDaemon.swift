@@ -93,7 +93,7 @@ struct TestDaemon {
       defer { answered.set() }
       return try await send(request, as: WasteReply.self).package
     }
-    func counting() async -> Bool { await !engine.surveySessions.isEmpty }
+    func counting() async -> Bool { await !engine.surveys.isEmpty }
     try await eventually("the daemon takes the survey on") {
       if answered.isSet { return true }
       return await counting()

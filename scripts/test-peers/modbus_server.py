@@ -4,8 +4,11 @@
 Serves one slave on a serial port (a socat pty in the tests) with deterministic registers,
 computed at the moment each request is handled, T seconds after start-up:
 
-  0     u16  counter: (u16_start + floor(rate * T)) mod 2**16
-  1-2   u32  counter: (u32_start + floor(rate * T)) mod 2**32, high word first
+  0     u16  counter: (u16_start + ticks) mod 2**16
+  1-2   u32  counter: (u32_start + ticks) mod 2**32, high word first
+
+where ticks is floor(rate * T), or with --per-request N, N times the number of requests
+handled so far (counts that do not depend on when the requests come).
   3-4   f32  rate in counts per second (--cps), low word first
 
 Every other address answers exception 2 (illegal data address). Prints READY on stdout once
@@ -42,15 +45,24 @@ def main() -> None:
     parser.add_argument("--slave", type=int, default=1)
     parser.add_argument("--baud", type=int, default=9600)
     parser.add_argument("--rate", type=float, default=100.0, help="counter increments per second")
+    parser.add_argument(
+        "--per-request", type=int, default=0, help="counter increments per request instead"
+    )
     parser.add_argument("--u16-start", type=int, default=0)
     parser.add_argument("--u32-start", type=int, default=0)
     parser.add_argument("--cps", type=float, default=12.5)
     args = parser.parse_args()
     logging.disable(logging.WARNING)  # pymodbus deprecation chatter
     origin = time.monotonic()
+    requests = 0
 
     async def action(function_code, start_address, address, count, registers, set_values):
-        ticks = math.floor(args.rate * (time.monotonic() - origin))
+        nonlocal requests
+        requests += 1
+        if args.per_request:
+            ticks = args.per_request * requests
+        else:
+            ticks = math.floor(args.rate * (time.monotonic() - origin))
         u16 = (args.u16_start + ticks) % 2**16
         u32 = (args.u32_start + ticks) % 2**32
         (rate_high, rate_low) = struct.unpack(">HH", struct.pack(">f", args.cps))
