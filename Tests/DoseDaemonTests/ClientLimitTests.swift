@@ -11,9 +11,10 @@ import Testing
   }
 
   @Test func excessClientsAreRefusedAndPlacesFreeUp() async throws {
-    // No idle timeout to speak of: only the clients themselves may free a place here.
+    // No idle timeout or login grace to speak of: only the clients themselves may free a place
+    // here, however long the test takes between connecting and asking.
     let daemon = try await TestDaemon.start(
-      "[daemon]\nmax_clients = 2\nidle_timeout_s = 3600\n\n" + smallWard)
+      "[daemon]\nmax_clients = 2\nidle_timeout_s = 3600\nlogin_grace_s = 3600\n\n" + smallWard)
     let path = daemon.socketPath
     try await offPool {
       // The start-up probe's connection may still hold a place until the daemon notices its
