@@ -6,9 +6,10 @@ import Synchronization
 /// `advance` wakes the tasks asleep on it one at a time in deadline order (at equal deadlines,
 /// in the order they fell asleep), sets the time to each deadline as it goes, and waits until
 /// the task it woke has gone back to sleep on the clock (and whatever `settle` waits for)
-/// before moving on. A loop that sleeps a reading
-/// period therefore reads at every period within the advance, each time at exactly its
-/// deadline, whatever the machine's load.
+/// before moving on. A loop that sleeps a reading period therefore reads at every period
+/// within the advance, each time at exactly its deadline, whatever the machine's load. A woken
+/// task that ends instead of sleeping again (cancelled between two sleeps) holds `advance` up:
+/// advance only while the loops run.
 public final class ManualClock: DoseTimeSource, Sendable {
   private struct Sleeper {
     let order: UInt64
