@@ -55,7 +55,9 @@ struct TestDaemon {
       directory: directory, socketPath: config.daemon.socketPath, service: service,
       manualClock: manualClock, task: task)
     StopsDaemons.registry?.add(daemon)
-    try await eventually("the socket accepts connections") {
+    // A bound on a hang only: many suites start daemons at once, and beside a CPU hog a start
+    // has taken over 15 s.
+    try await eventually("the socket accepts connections", seconds: 60) {
       (try? await daemon.request("version")) != nil
     }
     if let manualClock {
