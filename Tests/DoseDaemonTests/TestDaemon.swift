@@ -197,9 +197,11 @@ struct Timeout: Error, CustomStringConvertible {
   let description: String
 }
 
-/// Polls `condition` every 50 ms for up to `seconds`; throws naming what did not happen.
+/// Polls `condition` every 50 ms for up to `seconds`; throws naming what did not happen. The
+/// default bounds a hang, not a speed: beside a CPU hog with every suite starting daemons, a
+/// real binary's restart has taken over 15 s.
 func eventually(
-  _ what: String, seconds: Double = 15, _ condition: () async throws -> Bool
+  _ what: String, seconds: Double = 60, _ condition: () async throws -> Bool
 ) async throws {
   let deadline = ContinuousClock.now + .seconds(seconds)
   while ContinuousClock.now < deadline {
