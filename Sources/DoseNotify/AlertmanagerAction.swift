@@ -85,13 +85,16 @@ public actor AlertmanagerAction: NotifyAction {
     // after four missed re-posts rather than firing for ever (Prometheus uses the same margin
     // for the alerts its rules send).
     let endsAt = Date().addingTimeInterval(4 * config.resendSeconds)
-    let alerts =
-      Array(resolved)
-      + firing.values.sorted { $0.startsAt < $1.startsAt }.map { alert in
-        var alert = alert
-        alert.endsAt = endsAt
-        return alert
-      }
+    let alerts = (resolved + firing.values.sorted { $0.startsAt < $1.startsAt }).map { alert in
+      var alert = alert
+      let end = alert.endsAt ?? endsAt
+      alert.endsAt = end
+      // Alertmanager refuses a whole post ("start time must be before end time") for one alert
+      // that starts after it ends: a dosed on simulated time (--time-scale) or a clock step
+      // would otherwise block every alert for good.
+      alert.startsAt = min(alert.startsAt, end.addingTimeInterval(-1))
+      return alert
+    }
     if alerts.isEmpty {
       sentGeneration = postedGeneration
       return

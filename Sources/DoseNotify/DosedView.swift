@@ -33,7 +33,7 @@ public struct AlarmView: Sendable, Hashable, Decodable {
     self.detector = detector
     self.message = message
     self.since = since
-    self.test = test
+    self.test = test || kind == "test"
     self.acknowledged = acknowledged
   }
 
