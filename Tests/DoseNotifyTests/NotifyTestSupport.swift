@@ -56,16 +56,16 @@ struct Recorder {
   let script: String
   let log: String
 
-  init(in directory: ScratchDirectory) throws {
-    log = directory.path + "/invocations.log"
+  init(in directory: ScratchDirectory, name: String = "record") throws {
+    log = directory.path + "/\(name).log"
     script = try directory.write(
-      "record.sh",
+      "\(name).sh",
       """
       #!/bin/sh
       # One line per run: the DOSED_ variables, a tab, the event line from stdin.
       vars=$(env | grep '^DOSED_' | sort | tr '\\n' '\\t')
       input=$(cat)
-      printf '%s|%s\\n' "$vars" "$input" >> "\(directory.path)/invocations.log"
+      printf '%s|%s\\n' "$vars" "$input" >> "\(log)"
       """, executable: true)
   }
 
@@ -123,7 +123,7 @@ final class ChildProcess: @unchecked Sendable {
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
     if let log {
-      FileManager.default.createFile(atPath: log, contents: nil)
+      _ = FileManager.default.createFile(atPath: log, contents: nil)
       let handle = FileHandle(forWritingAtPath: log)
       process.standardOutput = handle
       process.standardError = handle
