@@ -22,6 +22,18 @@ public struct NotifyConfig: Sendable, Equatable {
     self.ward = ward
   }
 
+  /// Exec actions whose program is not (yet) an executable file here. Not a configuration
+  /// error (the program may be installed after the file is written, and the check may run on
+  /// another host), but said at `--check-config` and at start, since every run would fail.
+  public func missingPrograms(
+    isExecutable: (String) -> Bool = { FileManager.default.isExecutableFile(atPath: $0) }
+  ) -> [String] {
+    actions.filter { $0.kind == .exec }.compactMap { action in
+      guard let program = action.command.first, !isExecutable(program) else { return nil }
+      return "action '\(action.name)': \(program) is not an executable file"
+    }
+  }
+
   /// Actions not named by any escalation tier: they get every event their filter passes.
   public var firstTierActions: [ActionConfig] {
     let escalated = Set(escalation.flatMap(\.actions))

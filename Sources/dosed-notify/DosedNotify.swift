@@ -39,7 +39,11 @@ struct DosedNotify: AsyncParsableCommand {
       FileHandle.standardError.write(Data("dosed-notify: invalid configuration:\n\(error)\n".utf8))
       throw ExitCode(2)
     }
+    let missing = loaded.missingPrograms()
     if checkConfig {
+      for warning in missing {
+        FileHandle.standardError.write(Data("dosed-notify: warning: \(warning)\n".utf8))
+      }
       print(
         "\(config): OK (\(loaded.actions.count) actions, \(loaded.escalation.count) escalation "
           + "tiers, socket \(loaded.socket), ward \(loaded.ward))")
@@ -54,6 +58,9 @@ struct DosedNotify: AsyncParsableCommand {
       return handler
     }
     let logger = Logger(label: "dosed-notify")
+    for warning in missing {
+      logger.error("\(warning): its runs will fail until it is installed")
+    }
     let service = NotifierService(config: loaded, logger: logger)
     let group = ServiceGroup(
       configuration: ServiceGroupConfiguration(

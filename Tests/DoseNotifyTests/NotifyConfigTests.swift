@@ -132,9 +132,48 @@ import Testing
     #expect(found.map(\.line) == [1, 4, 8])
   }
 
+  @Test func programsThatAreNotThereAreNamed() throws {
+    let config = try NotifyConfigLoader.parse(Self.good, file: "notify.toml", hostName: "h")
+    #expect(
+      config.missingPrograms { $0 == "/usr/local/bin/page-rso" } == [
+        "action 'beacon': /usr/local/bin/ward-beacon is not an executable file"
+      ])
+  }
+
   @Test func noActionIsAnError() {
     #expect(
       errors("socket = \"/run/dosed/dosed.sock\"\n").first?.message.contains("no [[action]]")
         == true)
+  }
+}
+
+@Suite struct NotifyExecutableTests {
+  func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
+    let process = Process()
+    process.executableURL = binaries.appendingPathComponent("dosed-notify")
+    process.arguments = arguments
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardError = pipe
+    try process.run()
+    let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    return (process.terminationStatus, output)
+  }
+
+  @Test func checkConfigNamesTheFileAndLineAndExitsTwo() throws {
+    let directory = try ScratchDirectory("check")
+    let path = try directory.write(
+      "notify.toml",
+      "[[action]]\nname = \"a\"\nkind = \"exec\"\ncommand = [\"/bin/true\"]\nafter = 3\n")
+    let result = try run(["--check-config", "--config", path])
+    #expect(result.status == 2)
+    #expect(result.output.contains("\(path):5: unknown key 'after'"), "\(result.output)")
+    let good = try directory.write(
+      "good.toml", "[[action]]\nname = \"a\"\nkind = \"exec\"\ncommand = [\"/bin/true\"]\n")
+    let ok = try run(["--check-config", "--config", good, "--socket", "/tmp/x.sock"])
+    #expect(ok.status == 0)
+    #expect(ok.output.contains("socket /tmp/x.sock"))
+    #expect(try run(["--version"]).output == "0.1.0\n")
   }
 }
