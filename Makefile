@@ -60,7 +60,8 @@ test: test-deps prometheus-deps alertmanager-deps
 	.build/debug/dosed --check-config --config config/demo-ward.toml
 	.build/debug/dosed-notify --check-config --config config/notify.toml
 	$(MAKE) rules-test
-	$(SWIFT) test --skip-build --skip '$(HEAVY_TESTS)|$(SCALED_TESTS)'
+	$(SWIFT) test --skip-build --skip '$(HEAVY_TESTS)|$(SCALED_TESTS)|$(PEER_PROCESS_TESTS)'
+	$(SWIFT) test --skip-build --filter '$(PEER_PROCESS_TESTS)'
 	$(SWIFT) test --skip-build --filter '$(SCALED_TESTS)'
 	$(SWIFT) test --skip-build --filter '$(HEAVY_TESTS)'
 
@@ -68,6 +69,10 @@ test: test-deps prometheus-deps alertmanager-deps
 # killed and restarted, a state directory filled at 3600×): run after the others, so they
 # cannot starve timing-sensitive tests.
 HEAVY_TESTS = SocketAbuseTests|AdmissionAbuseTests|CrashSafetyTests|UnplugStormTests|GarbageFloodTests|DiskFullTests
+# dosed-notify against real processes (dosed at 600×, Alertmanager, programs with timeouts):
+# they start several processes each, so they run in their own batch and do not starve the
+# timing-sensitive serial-link tests of the first.
+PEER_PROCESS_TESTS = NotifyEndToEndTests|NotifyChainTests|AlertmanagerTests|ExecActionTests
 # Whole patient cycles at 3600× (a second of real time is an hour): a starved daemon skews
 # their clearance fits; client limits count connections the daemon may notice closing late; a
 # stalled counter must go stale on time; wall-clock steps must not look like silence. They run
