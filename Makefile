@@ -6,7 +6,7 @@ DEMO_SCALE ?= 60
 DEMO_CONFIG ?= config/demo-ward.toml
 SUDO       := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: all deps test-deps prometheus-deps build release demo test bench bench-check lint format check-config clean \
+.PHONY: all deps test-deps prometheus-deps alertmanager-deps rules-test build release demo test bench bench-check lint format check-config clean \
   man install install-files uninstall check-units fuzz-build fuzz fuzz-ci
 
 all: build
@@ -55,12 +55,15 @@ test-deps: deps
 
 # One pass. Whole patient cycles, clearance fits and stalled counters run on a manual clock that
 # moves only when a test advances it, so no result depends on how fast the machine is or what
-# runs beside the tests; the suites that run the real binary wait only to bound a hang.
-test: test-deps prometheus-deps
+# runs beside the tests; the suites that run the real binary (and dosed-notify's real peers)
+# wait only to bound a hang.
+test: test-deps prometheus-deps alertmanager-deps
 	$(SWIFT) build --build-tests
 	$(MAKE) man
 	.build/debug/dosed --check-config --config config/dosed.toml
 	.build/debug/dosed --check-config --config config/demo-ward.toml
+	.build/debug/dosed-notify --check-config --config config/notify.toml
+	$(MAKE) rules-test
 	$(SWIFT) test --skip-build
 
 # The benchmarks (docs/measurement.md §7, and the socket load of issue 7): release build of
@@ -97,10 +100,11 @@ INSTALL_BIN    = .build/$(INSTALL_CONFIG)
 MAN_OUT        = .build/plugins/GenerateManual/outputs
 
 # Man pages from the argument parsers (swift-argument-parser's generate-manual plugin, on the
-# debug build: the help text is the same). dosed is a daemon: section 8.
+# debug build: the help text is the same). dosed and dosed-notify are daemons: section 8.
 man:
 	$(SWIFT) package generate-manual --configuration debug >/dev/null
 	sed -i 's/^\.Dt DOSED 1$$/.Dt DOSED 8/' $(MAN_OUT)/dosed/dosed.1
+	sed -i 's/^\.Dt DOSED-NOTIFY 1$$/.Dt DOSED-NOTIFY 8/' $(MAN_OUT)/dosed-notify/dosed-notify.1
 
 install: deps
 	$(SWIFT) build -c release --static-swift-stdlib
@@ -114,25 +118,36 @@ install-files:
 	  $(DESTDIR)$(SYSCONFDIR)/dosed $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) \
 	  $(DESTDIR)$(FISHCOMPDIR)
 	install -m 0755 $(if $(filter release,$(INSTALL_CONFIG)),-s) $(INSTALL_BIN)/dosed \
-	  $(INSTALL_BIN)/dosectl $(INSTALL_BIN)/dose-emulate $(DESTDIR)$(BINDIR)/
+	  $(INSTALL_BIN)/dosectl $(INSTALL_BIN)/dose-emulate $(INSTALL_BIN)/dosed-notify \
+	  $(DESTDIR)$(BINDIR)/
 	sed 's|/usr/bin/dosed|$(BINDIR)/dosed|g' systemd/dosed.service > $(DESTDIR)$(UNITDIR)/dosed.service
 	chmod 0644 $(DESTDIR)$(UNITDIR)/dosed.service
+	sed 's|/usr/bin/dosed-notify|$(BINDIR)/dosed-notify|g' systemd/dosed-notify.service \
+	  > $(DESTDIR)$(UNITDIR)/dosed-notify.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/dosed-notify.service
 	install -m 0644 systemd/dosed.sysusers $(DESTDIR)$(SYSUSERSDIR)/dosed.conf
 	install -m 0644 systemd/dosed.tmpfiles $(DESTDIR)$(TMPFILESDIR)/dosed.conf
 	install -m 0644 systemd/60-dosed.rules $(DESTDIR)$(UDEVRULESDIR)/60-dosed.rules
 	install -m 0644 config/dosed.toml $(DESTDIR)$(SYSCONFDIR)/dosed/dosed.toml.example
 	[ -e $(DESTDIR)$(SYSCONFDIR)/dosed/dosed.toml ] || \
 	  install -m 0644 config/dosed.toml $(DESTDIR)$(SYSCONFDIR)/dosed/dosed.toml
+	install -m 0644 config/notify.toml $(DESTDIR)$(SYSCONFDIR)/dosed/notify.toml.example
+	[ -e $(DESTDIR)$(SYSCONFDIR)/dosed/notify.toml ] || \
+	  install -m 0644 config/notify.toml $(DESTDIR)$(SYSCONFDIR)/dosed/notify.toml
 	install -m 0644 $(MAN_OUT)/dosectl/dosectl.1 $(DESTDIR)$(MANDIR)/man1/dosectl.1
 	install -m 0644 $(MAN_OUT)/dose-emulate/dose-emulate.1 $(DESTDIR)$(MANDIR)/man1/dose-emulate.1
 	install -m 0644 $(MAN_OUT)/dosed/dosed.1 $(DESTDIR)$(MANDIR)/man8/dosed.8
+	install -m 0644 $(MAN_OUT)/dosed-notify/dosed-notify.1 $(DESTDIR)$(MANDIR)/man8/dosed-notify.8
 	$(INSTALL_BIN)/dosectl --generate-completion-script bash > $(DESTDIR)$(BASHCOMPDIR)/dosectl
 	$(INSTALL_BIN)/dosectl --generate-completion-script zsh > $(DESTDIR)$(ZSHCOMPDIR)/_dosectl
 	$(INSTALL_BIN)/dosectl --generate-completion-script fish > $(DESTDIR)$(FISHCOMPDIR)/dosectl.fish
 
-# Removes what install put there, except the configuration in use (dosed.toml) and the records.
+# Removes what install put there, except the configuration in use (dosed.toml, notify.toml) and
+# the records.
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/dosed $(DESTDIR)$(BINDIR)/dosectl $(DESTDIR)$(BINDIR)/dose-emulate \
+	  $(DESTDIR)$(BINDIR)/dosed-notify $(DESTDIR)$(UNITDIR)/dosed-notify.service \
+	  $(DESTDIR)$(SYSCONFDIR)/dosed/notify.toml.example $(DESTDIR)$(MANDIR)/man8/dosed-notify.8 \
 	  $(DESTDIR)$(UNITDIR)/dosed.service $(DESTDIR)$(SYSUSERSDIR)/dosed.conf \
 	  $(DESTDIR)$(TMPFILESDIR)/dosed.conf \
 	  $(DESTDIR)$(UDEVRULESDIR)/60-dosed.rules $(DESTDIR)$(SYSCONFDIR)/dosed/dosed.toml.example \
@@ -141,17 +156,34 @@ uninstall:
 	  $(DESTDIR)$(ZSHCOMPDIR)/_dosectl $(DESTDIR)$(FISHCOMPDIR)/dosectl.fish
 
 # The unit gate (issue 8): systemd-analyze verify prints nothing, and the offline security
-# exposure is at most 1.5. Verified on a copy pointing at the built binary (verify checks that
-# ExecStart exists).
+# exposure is at most 1.5 for dosed, 2.0 for dosed-notify (issue 17: it may use the network).
+# Verified on copies pointing at the built binaries (verify checks that ExecStart exists).
 check-units: build
 	@mkdir -p .build/unit-check
 	sed 's|/usr/bin/dosed|$(CURDIR)/.build/debug/dosed|g' systemd/dosed.service \
 	  > .build/unit-check/dosed.service
-	@out="$$(systemd-analyze verify --man=no .build/unit-check/dosed.service 2>&1)"; \
+	sed 's|/usr/bin/dosed-notify|$(CURDIR)/.build/debug/dosed-notify|g' \
+	  systemd/dosed-notify.service > .build/unit-check/dosed-notify.service
+	@out="$$(systemd-analyze verify --man=no .build/unit-check/dosed.service \
+	  .build/unit-check/dosed-notify.service 2>&1)"; \
 	  if [ -n "$$out" ]; then echo "$$out"; exit 1; fi
 	@systemd-analyze security --offline=true --threshold=15 systemd/dosed.service \
 	  > .build/unit-check/security.txt; status=$$?; tail -1 .build/unit-check/security.txt; \
-	  exit $$status
+	  [ $$status -eq 0 ] || exit $$status
+	@systemd-analyze security --offline=true --threshold=20 systemd/dosed-notify.service \
+	  > .build/unit-check/security-notify.txt; status=$$?; \
+	  tail -1 .build/unit-check/security-notify.txt; exit $$status
+
+# Alertmanager for the dosed-notify tests (Debian package prometheus-alertmanager).
+alertmanager-deps:
+	@command -v prometheus-alertmanager >/dev/null || { \
+	  echo "installing prometheus-alertmanager (a real receiver for the dosed-notify tests)"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq prometheus-alertmanager; }
+
+# The shipped alerting rules (contrib/prometheus): checked, and their unit tests run.
+rules-test: prometheus-deps
+	promtool check rules contrib/prometheus/dosed-rules.yml
+	promtool test rules contrib/prometheus/dosed-rules.test.yml
 
 # promtool and prometheus for the metrics tests (Debian package prometheus).
 prometheus-deps:

@@ -11,6 +11,7 @@ let package = Package(
     .executable(name: "dosectl", targets: ["dosectl"]),
     .executable(name: "dose-emulate", targets: ["dose-emulate"]),
     .executable(name: "dosebench", targets: ["dosebench"]),
+    .executable(name: "dosed-notify", targets: ["dosed-notify"]),
     .library(name: "DoseCore", targets: ["DoseCore"]),
     .library(name: "DoseProtocol", targets: ["DoseProtocol"]),
     // Test support, loaded with LD_PRELOAD by ClockJumpTests; not installed.
@@ -79,6 +80,27 @@ let package = Package(
       dependencies: [
         "DoseProtocol", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
+    // dosed-notify (issue 17): follows dosed's socket and delivers alarms to programs and to
+    // Alertmanager, with escalation. A client of the wire only: never DoseDaemon, so the safety
+    // daemon keeps IPAddressDeny=any and the notifier can be restarted on its own.
+    .target(
+      name: "DoseNotify",
+      dependencies: [
+        "DoseProtocol",
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "NIOHTTP1", package: "swift-nio"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+        .product(name: "TOMLKit", package: "TOMLKit"),
+      ]),
+    .executableTarget(
+      name: "dosed-notify",
+      dependencies: [
+        "DoseNotify", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "Logging", package: "swift-log"),
+      ]),
     // Test support (issue 9): steps a process's wall clock from outside, as an NTP step would.
     .target(name: "ClockShift"),
     .testTarget(name: "DoseCoreTests", dependencies: ["DoseCore"]),
@@ -92,6 +114,7 @@ let package = Package(
         "DoseBench",
       ],
       resources: [.copy("Fixtures")]),
+    .testTarget(name: "DoseNotifyTests", dependencies: ["DoseNotify", "DoseProtocol"]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,169 @@
+import DoseProtocol
+import Foundation
+
+/// The notifier's decisions as a value: dosed's snapshots, watch acknowledgements, failures and
+/// the passing of time in; deliveries (which action, which event) out. No I/O and no clock:
+/// `now` is monotonic seconds and `wall` the time to stamp, both passed in, so escalation and
+/// the unmonitored rules are tested on a hand-driven clock.
+public struct NotifierCore: Sendable {
+  public struct Delivery: Sendable, Equatable {
+    public var action: String
+    public var event: NotifyEvent
+  }
+
+  public let config: NotifyConfig
+  private var book = AlarmBook()
+  private var health: LinkHealth
+  private var escalator: Escalator
+  /// The notifier's own alarm while dosed is unwatched.
+  private var unmonitored: AlarmView?
+  private let firstTier: [ActionConfig]
+  private let actionsByName: [String: ActionConfig]
+
+  public init(config: NotifyConfig, now: Double) {
+    self.config = config
+    health = LinkHealth(
+      unreachableAfter: config.unmonitoredAfterSeconds, staleAfter: config.staleAfterSeconds,
+      now: now)
+    escalator = Escalator(tiers: config.escalation)
+    firstTier = config.firstTierActions
+    actionsByName = Dictionary(config.actions.map { ($0.name, $0) }) { first, _ in first }
+  }
+
+  /// Whether dosed is being watched (false while starting).
+  public var isMonitored: Bool { health.state == .monitored }
+
+  /// The active alarms as last seen, for logs and tests.
+  public var activeAlarmIDs: [String] { book.active.keys.sorted() }
+
+  /// A `status` (or `alarms`) reply arrived.
+  public mutating func snapshot(_ snapshot: SnapshotView, now: Double, wall: Date) -> [Delivery] {
+    health.snapshot(time: snapshot.time, uptime: snapshot.uptimeSeconds, now: now)
+    var deliveries = transition(now: now, wall: wall)
+    let change = book.apply(snapshot.alarms)
+    for alarm in change.cleared {
+      deliveries += end(alarm, wall: wall)
+    }
+    for alarm in change.raised {
+      deliveries += raise(alarm, now: now, wall: wall)
+    }
+    for alarm in change.acknowledged {
+      deliveries += acknowledged(alarm)
+    }
+    return deliveries
+  }
+
+  /// An `alarm_ack` line on the watch stream.
+  public mutating func watchAcknowledgement(id: String, by ack: AcknowledgementStatus)
+    -> [Delivery]
+  {
+    guard let alarm = book.acknowledge(id: id, by: ack) else { return [] }
+    return acknowledged(alarm)
+  }
+
+  /// dosed could not be reached or did not answer.
+  public mutating func failed(_ reason: String, now: Double, wall: Date) -> [Delivery] {
+    health.failed(reason, now: now)
+    return transition(now: now, wall: wall)
+  }
+
+  /// Time passed: unmonitored and escalation deadlines.
+  public mutating func tick(now: Double, wall: Date) -> [Delivery] {
+    var deliveries = transition(now: now, wall: wall)
+    for due in escalator.due(now: now) {
+      guard let alarm = alarm(for: due.occurrence) else { continue }
+      var event = NotifyEvent(event: raiseKind(alarm), time: wall, ward: config.ward, alarm: alarm)
+      event.escalation = due.tier + 1
+      for name in due.actions {
+        guard let action = actionsByName[name], action.events.contains(event.event) else {
+          continue
+        }
+        escalator.markNotified(due.occurrence, action: name)
+        deliveries.append(Delivery(action: name, event: event))
+      }
+    }
+    return deliveries
+  }
+
+  // MARK: Events
+
+  private func raiseKind(_ alarm: AlarmView) -> NotifyEventKind {
+    if alarm.test { return .test }
+    switch alarm.kind {
+    case "fault": return .fault
+    case "unmonitored": return .unmonitored
+    default: return .alarm
+    }
+  }
+
+  private mutating func raise(_ alarm: AlarmView, now: Double, wall: Date) -> [Delivery] {
+    if alarm.acknowledged == nil { escalator.start(alarm.occurrence, now: now) }
+    let event = NotifyEvent(
+      event: raiseKind(alarm), time: alarm.since, ward: config.ward, alarm: alarm)
+    return route(event, occurrence: alarm.occurrence)
+  }
+
+  private mutating func acknowledged(_ alarm: AlarmView) -> [Delivery] {
+    escalator.acknowledge(alarm.occurrence)
+    let event = NotifyEvent(
+      event: .ack, time: alarm.acknowledged?.at ?? alarm.since, ward: config.ward, alarm: alarm)
+    return route(event, occurrence: alarm.occurrence)
+  }
+
+  private mutating func end(_ alarm: AlarmView, wall: Date) -> [Delivery] {
+    let event = NotifyEvent(event: .clear, time: wall, ward: config.ward, alarm: alarm)
+    let deliveries = route(event, occurrence: alarm.occurrence)
+    escalator.end(alarm.occurrence)
+    return deliveries
+  }
+
+  /// First-tier actions whose filter passes, and escalation actions already told about this
+  /// occurrence (so a pager that was woken also hears the ack and the clear).
+  private func route(_ event: NotifyEvent, occurrence: Occurrence) -> [Delivery] {
+    var deliveries = firstTier.filter { $0.events.contains(event.event) }.map {
+      Delivery(action: $0.name, event: event)
+    }
+    for name in escalator.notified(occurrence).sorted() {
+      guard let action = actionsByName[name], action.events.contains(event.event) else {
+        continue
+      }
+      deliveries.append(Delivery(action: name, event: event))
+    }
+    return deliveries
+  }
+
+  private func alarm(for occurrence: Occurrence) -> AlarmView? {
+    if let unmonitored, unmonitored.occurrence == occurrence { return unmonitored }
+    guard let alarm = book.active[occurrence.id], alarm.since == occurrence.since else {
+      return nil
+    }
+    return alarm
+  }
+
+  // MARK: Unmonitored
+
+  private mutating func transition(now: Double, wall: Date) -> [Delivery] {
+    switch health.evaluate(now: now) {
+    case nil:
+      return []
+    case .unmonitored(let reason):
+      let alarm = AlarmView(
+        id: "unmonitored", kind: "unmonitored", level: "alarm", location: nil, detector: nil,
+        message: "the ward is not monitored: \(reason)", since: wall)
+      unmonitored = alarm
+      escalator.start(alarm.occurrence, now: now)
+      return route(
+        NotifyEvent(event: .unmonitored, time: wall, ward: config.ward, alarm: alarm),
+        occurrence: alarm.occurrence)
+    case .monitored:
+      guard var alarm = unmonitored else { return [] }
+      unmonitored = nil
+      alarm.message = "dosed is reachable and current again"
+      let deliveries = route(
+        NotifyEvent(event: .monitored, time: wall, ward: config.ward, alarm: alarm),
+        occurrence: alarm.occurrence)
+      escalator.end(alarm.occurrence)
+      return deliveries
+    }
+  }
+}

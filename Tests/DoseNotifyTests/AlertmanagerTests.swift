@@ -1,0 +1,121 @@
+import DoseNotify
+import DoseProtocol
+import Foundation
+import Testing
+
+/// A real Alertmanager (Debian's prometheus-alertmanager) on loopback, with clustering off.
+final class AlertmanagerProcess: Sendable {
+  static let binary = "/usr/bin/prometheus-alertmanager"
+  let port: Int
+  let directory: ScratchDirectory
+  private let child: ChildProcess
+
+  init(port: Int = freePort()) async throws {
+    self.port = port
+    directory = try ScratchDirectory("alertmanager")
+    let config = try directory.write(
+      "am.yml", "route:\n  receiver: \"null\"\nreceivers:\n  - name: \"null\"\n")
+    child = try ChildProcess(
+      Self.binary,
+      [
+        "--config.file=\(config)", "--storage.path=\(directory.path)/data",
+        "--web.listen-address=127.0.0.1:\(port)", "--cluster.listen-address=",
+      ], log: directory.path + "/alertmanager.log")
+    let client = HTTPClient(baseURL: URL(string: "http://127.0.0.1:\(port)")!)
+    try await eventually("Alertmanager is ready") {
+      (try? await client.request(.GET, "/-/ready", timeout: 2))?.status == 200
+    }
+  }
+
+  func stop() { child.terminate() }
+
+  /// `GET /api/v2/alerts`: the alerts it holds, each as decoded JSON.
+  func alerts() async throws -> [[String: Any]] {
+    let client = HTTPClient(baseURL: URL(string: "http://127.0.0.1:\(port)")!)
+    let response = try await client.request(.GET, "/api/v2/alerts", timeout: 5)
+    return try #require(JSONSerialization.jsonObject(with: Data(response.body)) as? [[String: Any]])
+  }
+
+  func alert(_ alarmID: String) async throws -> [String: Any]? {
+    try await alerts().first { ($0["labels"] as? [String: String])?["alarm_id"] == alarmID }
+  }
+}
+
+@Suite(.enabled(if: FileManager.default.isExecutableFile(atPath: AlertmanagerProcess.binary)))
+struct AlertmanagerTests {
+  static func event(
+    _ kind: NotifyEventKind, id: String, level: String = "alarm", test: Bool = false
+  )
+    -> NotifyEvent
+  {
+    NotifyEvent(
+      event: kind, time: Date(), ward: "ward-7",
+      alarm: AlarmView(
+        id: id, kind: test ? "test" : "dose", level: level, location: "room-1", detector: "r1",
+        message: "room-1 at 230 µSv/h", since: Date(timeIntervalSince1970: 1_800_000_000),
+        test: test))
+  }
+
+  static func action(port: Int) -> ActionConfig {
+    var action = ActionConfig(name: "am", kind: .alertmanager)
+    action.url = URL(string: "http://127.0.0.1:\(port)")
+    action.timeoutSeconds = 2
+    action.retryMaxSeconds = 1
+    return action
+  }
+
+  @Test func anAlarmFiresWithItsLabelsAndIsResolvedWhenCleared() async throws {
+    let alertmanager = try await AlertmanagerProcess()
+    let action = AlertmanagerAction(
+      config: Self.action(port: alertmanager.port), logger: testLogger)
+    let runner = Task { await action.run() }
+    defer { runner.cancel() }
+    await action.enqueue(Self.event(.alarm, id: "dose:room-1:alarm"))
+    await action.enqueue(Self.event(.test, id: "test:room-1", level: "warn", test: true))
+    try await eventually("both alerts are active") {
+      try await alertmanager.alerts().count == 2
+    }
+    let alert = try #require(try await alertmanager.alert("dose:room-1:alarm"))
+    let labels = try #require(alert["labels"] as? [String: String])
+    #expect(labels["alertname"] == "DosedDoseAlarm")
+    #expect(labels["ward"] == "ward-7")
+    #expect(labels["location"] == "room-1")
+    #expect(labels["detector"] == "r1")
+    #expect(labels["severity"] == "critical")
+    #expect((alert["status"] as? [String: Any])?["state"] as? String == "active")
+    let annotations = try #require(alert["annotations"] as? [String: String])
+    #expect(annotations["description"] == "room-1 at 230 µSv/h")
+    #expect(annotations["summary"] == "dose-rate alarm at room-1")
+    let test = try #require(try await alertmanager.alert("test:room-1"))
+    #expect((test["labels"] as? [String: String])?["alertname"] == "DosedTest")
+    #expect((test["labels"] as? [String: String])?["severity"] == "warning")
+    #expect((test["labels"] as? [String: String])?["test"] == "true")
+
+    await action.enqueue(Self.event(.clear, id: "dose:room-1:alarm"))
+    // Resolved: Alertmanager no longer lists it among its alerts; the other stays.
+    try await eventually("the cleared alarm is resolved") {
+      try await alertmanager.alert("dose:room-1:alarm") == nil
+    }
+    #expect(try await alertmanager.alert("test:room-1") != nil)
+  }
+
+  @Test func alarmsRaisedWhileAlertmanagerIsDownArriveWhenItReturns() async throws {
+    let port = freePort()
+    let action = AlertmanagerAction(config: Self.action(port: port), logger: testLogger)
+    let runner = Task { await action.run() }
+    defer { runner.cancel() }
+    // Three alarms, one of which also clears, while nothing listens on the port.
+    await action.enqueue(Self.event(.alarm, id: "dose:room-1:alarm"))
+    await action.enqueue(Self.event(.fault, id: "fault:r2"))
+    await action.enqueue(Self.event(.alarm, id: "dose:room-3:alarm"))
+    await action.enqueue(Self.event(.clear, id: "dose:room-3:alarm"))
+    try await Task.sleep(for: .seconds(3))
+    let alertmanager = try await AlertmanagerProcess(port: port)
+    try await eventually("the two still firing arrive") {
+      let ids = try await alertmanager.alerts().compactMap {
+        ($0["labels"] as? [String: String])?["alarm_id"]
+      }
+      return Set(ids) == ["dose:room-1:alarm", "fault:r2"]
+    }
+  }
+}

@@ -1,0 +1,202 @@
+import DoseNotify
+import DoseProtocol
+import Foundation
+import Testing
+
+/// The notifier's rules on a hand-driven clock: `now` is whatever the test says.
+@Suite struct NotifierCoreTests {
+  static let t0 = Date(timeIntervalSince1970: 1_800_000_000)
+
+  /// `watchdog: false` for tests of escalation alone, which look at dosed rarely.
+  static func config(escalateAfter: Double? = 300, watchdog: Bool = true) -> NotifyConfig {
+    var config = NotifyConfig(ward: "ward-7")
+    if !watchdog {
+      config.staleAfterSeconds = 1e9
+      config.unmonitoredAfterSeconds = 1e9
+    }
+    var beacon = ActionConfig(name: "beacon", kind: .exec)
+    beacon.command = ["/bin/true"]
+    var pager = ActionConfig(name: "pager", kind: .exec)
+    pager.command = ["/bin/true"]
+    var quiet = ActionConfig(name: "quiet", kind: .exec)
+    quiet.command = ["/bin/true"]
+    quiet.events = [.unmonitored, .monitored]
+    config.actions = [beacon, pager, quiet]
+    if let escalateAfter {
+      config.escalation = [EscalationTier(afterSeconds: escalateAfter, actions: ["pager"])]
+    }
+    return config
+  }
+
+  static func alarm(
+    _ id: String, kind: String = "dose", since: Double = 0, test: Bool = false,
+    ackBy user: String? = nil
+  ) -> AlarmView {
+    AlarmView(
+      id: id, kind: kind, level: "alarm", location: "room-1", detector: "r1",
+      message: "\(id) message", since: t0.addingTimeInterval(since), test: test,
+      acknowledged: user.map {
+        AcknowledgementStatus(user: $0, uid: 1000, at: t0.addingTimeInterval(10), note: "seen")
+      })
+  }
+
+  /// A snapshot made at `at` seconds (its `time` advances with it, as a live dosed's does).
+  static func snapshot(_ alarms: [AlarmView], at: Double, uptime: Double? = nil) -> SnapshotView {
+    SnapshotView(
+      time: t0.addingTimeInterval(at), uptimeSeconds: uptime ?? at + 100, alarms: alarms)
+  }
+
+  func summary(_ deliveries: [NotifierCore.Delivery]) -> [String] {
+    deliveries.map {
+      "\($0.action) \($0.event.event.rawValue) \($0.event.alarmID)"
+        + ($0.event.escalation.map { " tier\($0)" } ?? "")
+    }
+  }
+
+  @Test func anAlarmIsDeliveredOncePerOccurrence() {
+    var core = NotifierCore(config: Self.config(), now: 0)
+    #expect(core.snapshot(Self.snapshot([], at: 0), now: 0, wall: Self.t0).isEmpty)
+    let raised = core.snapshot(
+      Self.snapshot([Self.alarm("dose:room-1:alarm")], at: 1), now: 1, wall: Self.t0)
+    #expect(summary(raised) == ["beacon alarm dose:room-1:alarm"])
+    #expect(raised.first?.event.time == Self.t0)
+    #expect(raised.first?.event.location == "room-1")
+    // The same alarm in the next snapshots is not news.
+    for second in 2...5 {
+      let again = core.snapshot(
+        Self.snapshot([Self.alarm("dose:room-1:alarm")], at: Double(second)),
+        now: Double(second), wall: Self.t0)
+      #expect(again.isEmpty)
+    }
+    // Cleared and back between two looks: a new occurrence (a new `since`).
+    let recurred = core.snapshot(
+      Self.snapshot([Self.alarm("dose:room-1:alarm", since: 5)], at: 6), now: 6, wall: Self.t0)
+    #expect(
+      summary(recurred) == ["beacon clear dose:room-1:alarm", "beacon alarm dose:room-1:alarm"])
+    let cleared = core.snapshot(Self.snapshot([], at: 7), now: 7, wall: Self.t0)
+    #expect(summary(cleared) == ["beacon clear dose:room-1:alarm"])
+  }
+
+  @Test func faultsAndTestAlarmsHaveTheirOwnEvents() {
+    var core = NotifierCore(config: Self.config(), now: 0)
+    let raised = core.snapshot(
+      Self.snapshot(
+        [Self.alarm("fault:r1", kind: "fault"), Self.alarm("test:room-1", kind: "test", since: 1)],
+        at: 1), now: 1, wall: Self.t0)
+    #expect(summary(raised) == ["beacon fault fault:r1", "beacon test test:room-1"])
+    #expect(raised[1].event.test)
+    #expect(raised[1].event.environment["DOSED_TEST"] == "1")
+    #expect(raised[0].event.environment["DOSED_TEST"] == nil)
+  }
+
+  @Test func escalationGoesToTheNextTierUnlessAcknowledged() {
+    var core = NotifierCore(config: Self.config(escalateAfter: 300, watchdog: false), now: 0)
+    _ = core.snapshot(Self.snapshot([], at: 0), now: 0, wall: Self.t0)
+    _ = core.snapshot(
+      Self.snapshot([Self.alarm("dose:room-1:alarm")], at: 1), now: 1, wall: Self.t0)
+    _ = core.snapshot(
+      Self.snapshot([Self.alarm("fault:r1", kind: "fault")], at: 1), now: 1, wall: Self.t0)
+    // The book now holds only the fault (the dose alarm cleared); escalate the fault.
+    var ticks: [NotifierCore.Delivery] = []
+    for second in stride(from: 2.0, through: 299.0, by: 1) {
+      ticks += core.snapshot(
+        Self.snapshot([Self.alarm("fault:r1", kind: "fault")], at: second), now: second,
+        wall: Self.t0)
+      ticks += core.tick(now: second, wall: Self.t0)
+    }
+    #expect(ticks.isEmpty)
+    let escalated = core.tick(now: 301, wall: Self.t0)
+    #expect(summary(escalated) == ["pager fault fault:r1 tier1"])
+    #expect(core.tick(now: 400, wall: Self.t0).isEmpty)
+    // The pager that was woken also hears the ack, with who, and the clear.
+    let acked = core.snapshot(
+      Self.snapshot([Self.alarm("fault:r1", kind: "fault", ackBy: "rso")], at: 401), now: 401,
+      wall: Self.t0)
+    #expect(summary(acked) == ["beacon ack fault:r1", "pager ack fault:r1"])
+    #expect(acked.first?.event.environment["DOSED_ACK_USER"] == "rso")
+    let cleared = core.snapshot(Self.snapshot([], at: 402), now: 402, wall: Self.t0)
+    #expect(summary(cleared) == ["beacon clear fault:r1", "pager clear fault:r1"])
+  }
+
+  @Test func anAcknowledgementStopsEscalation() {
+    var core = NotifierCore(config: Self.config(escalateAfter: 60, watchdog: false), now: 0)
+    _ = core.snapshot(
+      Self.snapshot([Self.alarm("fault:r1", kind: "fault")], at: 0), now: 0, wall: Self.t0)
+    let acked = core.snapshot(
+      Self.snapshot([Self.alarm("fault:r1", kind: "fault", ackBy: "nurse")], at: 30), now: 30,
+      wall: Self.t0)
+    #expect(summary(acked) == ["beacon ack fault:r1"])
+    #expect(core.tick(now: 61, wall: Self.t0).isEmpty)
+    #expect(core.tick(now: 10_000, wall: Self.t0).isEmpty)
+    // The pager was never woken, so it hears nothing of the clear either.
+    #expect(
+      summary(core.snapshot(Self.snapshot([], at: 10_001), now: 10_001, wall: Self.t0)) == [
+        "beacon clear fault:r1"
+      ])
+  }
+
+  @Test func anAckSeenOnTheWatchStreamIsToldOnceWithWho() {
+    var core = NotifierCore(config: Self.config(), now: 0)
+    _ = core.snapshot(
+      Self.snapshot([Self.alarm("test:room-1", kind: "test", test: true)], at: 0), now: 0,
+      wall: Self.t0)
+    let ack = AcknowledgementStatus(user: "rso", uid: 0, at: Self.t0, note: "quarterly test")
+    let acked = core.watchAcknowledgement(id: "test:room-1", by: ack)
+    #expect(summary(acked) == ["beacon ack test:room-1"])
+    #expect(acked.first?.event.test == true)
+    #expect(acked.first?.event.acknowledged?.note == "quarterly test")
+    #expect(core.watchAcknowledgement(id: "test:room-1", by: ack).isEmpty)
+    // A test alarm's ack clears it: the next status has it gone, and no second ack is told.
+    let after = core.snapshot(Self.snapshot([], at: 1), now: 1, wall: Self.t0)
+    #expect(summary(after) == ["beacon clear test:room-1"])
+  }
+
+  @Test func unreachableDosedIsUnmonitoredThenMonitored() {
+    var core = NotifierCore(config: Self.config(escalateAfter: 300), now: 0)
+    _ = core.snapshot(Self.snapshot([], at: 0), now: 0, wall: Self.t0)
+    #expect(core.failed("connection refused", now: 1, wall: Self.t0).isEmpty)
+    #expect(core.tick(now: 3.5, wall: Self.t0).isEmpty)
+    let lost = core.failed("connection refused", now: 4, wall: Self.t0)
+    #expect(summary(lost) == ["beacon unmonitored unmonitored", "quiet unmonitored unmonitored"])
+    #expect(lost.first?.event.message.contains("connection refused") == true)
+    #expect(core.failed("connection refused", now: 5, wall: Self.t0).isEmpty)
+    // Unmonitored is an alarm: it escalates like one.
+    #expect(summary(core.tick(now: 305, wall: Self.t0)) == ["pager unmonitored unmonitored tier1"])
+    // Back, with an alarm raised while it was away: monitored first, then the alarm.
+    let back = core.snapshot(
+      Self.snapshot([Self.alarm("fault:r1", kind: "fault", since: 2)], at: 306, uptime: 3),
+      now: 306, wall: Self.t0)
+    #expect(
+      summary(back) == [
+        "beacon monitored unmonitored", "quiet monitored unmonitored",
+        "pager monitored unmonitored", "beacon fault fault:r1",
+      ])
+  }
+
+  @Test func aSnapshotThatStopsAdvancingIsUnmonitored() {
+    var core = NotifierCore(config: Self.config(), now: 0)
+    let frozen = Self.snapshot([], at: 0)
+    _ = core.snapshot(frozen, now: 0, wall: Self.t0)
+    for second in 1...4 {
+      #expect(core.snapshot(frozen, now: Double(second), wall: Self.t0).isEmpty)
+    }
+    let stuck = core.snapshot(frozen, now: 5, wall: Self.t0)
+    #expect(summary(stuck).contains("beacon unmonitored unmonitored"))
+    #expect(stuck.first?.event.message.contains("has not advanced") == true)
+    let moving = core.snapshot(Self.snapshot([], at: 6), now: 6, wall: Self.t0)
+    #expect(summary(moving).contains("beacon monitored unmonitored"))
+  }
+
+  @Test func aDosedNeverReachedIsUnmonitored() {
+    var core = NotifierCore(config: Self.config(), now: 0)
+    #expect(core.tick(now: 2.9, wall: Self.t0).isEmpty)
+    #expect(summary(core.tick(now: 3, wall: Self.t0)).contains("beacon unmonitored unmonitored"))
+  }
+
+  @Test func theFirstContactIsNotNews() {
+    var core = NotifierCore(config: Self.config(), now: 0)
+    #expect(core.snapshot(Self.snapshot([], at: 0), now: 0.5, wall: Self.t0).isEmpty)
+    #expect(core.tick(now: 1, wall: Self.t0).isEmpty)
+    #expect(core.isMonitored)
+  }
+}

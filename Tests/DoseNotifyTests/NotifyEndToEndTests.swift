@@ -1,0 +1,138 @@
+import DoseNotify
+import DoseProtocol
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// The real `dosed` and the real `dosed-notify`, as a ward runs them: a detector that is
+/// unplugged and plugged back, dosed killed with `kill -9` and started again.
+@Suite(.serialized) struct NotifyEndToEndTests {
+  /// One simulated detector on a waste store, unplugged from 0.5 h to 1 h of simulated time
+  /// (3 s to 6 s of real time at 600×).
+  static let ward = """
+    [[detector]]
+    id = "store-1"
+    driver = "simulated"
+    tube = "SBM-20"
+      [detector.simulated]
+      background_usv_h = 1.0
+      [[detector.simulated.fault]]
+      kind = "disconnect"
+      start_h = 0.5
+      duration_h = 0.5
+
+    [[location]]
+    id = "store"
+    kind = "waste_store"
+    detectors = ["store-1"]
+    warn_usv_h = 10.0
+    alarm_usv_h = 50.0
+    """
+
+  final class Ward: Sendable {
+    let directory: ScratchDirectory
+    let recorder: Recorder
+    let socket: String
+    let notifyConfig: String
+    let dosedLog: String
+
+    init(_ name: String) throws {
+      directory = try ScratchDirectory(name)
+      recorder = try Recorder(in: directory)
+      socket = directory.path + "/dosed.sock"
+      dosedLog = directory.path + "/dosed.log"
+      _ = try directory.write("ward.toml", NotifyEndToEndTests.ward)
+      notifyConfig = try directory.write(
+        "notify.toml",
+        """
+        socket = "\(socket)"
+        ward = "test-ward"
+        [[action]]
+        name = "recorder"
+        kind = "exec"
+        command = ["\(recorder.script)"]
+        """)
+    }
+
+    func startDosed() throws -> ChildProcess {
+      try ChildProcess(
+        binaries.appendingPathComponent("dosed").path,
+        [
+          "--config", directory.path + "/ward.toml", "--socket", socket, "--state-dir",
+          directory.path + "/state", "--time-scale", "600",
+        ], log: dosedLog)
+    }
+
+    func startNotifier() throws -> ChildProcess {
+      try ChildProcess(
+        binaries.appendingPathComponent("dosed-notify").path,
+        ["--config", notifyConfig, "--log-level", "debug"], log: directory.path + "/notify.log")
+    }
+  }
+
+  @Test func aFaultIsDeliveredAndItsClearing() async throws {
+    let ward = try Ward("e2e-fault")
+    let dosed = try ward.startDosed()
+    let notifier = try ward.startNotifier()
+    // dosed's own start-up fault ("no reading yet") comes first; this is the unplugging.
+    func unplugged(_ run: Recorder.Invocation) -> Bool {
+      run.environment["DOSED_MESSAGE"]?.contains("disconnect") == true
+    }
+    try await eventually("the unplugged detector's fault is delivered") {
+      ward.recorder.invocations().contains {
+        unplugged($0) && $0.environment["DOSED_EVENT"] == "fault"
+      }
+    }
+    try await eventually("its clearing is delivered") {
+      ward.recorder.invocations().contains {
+        unplugged($0) && $0.environment["DOSED_EVENT"] == "clear"
+      }
+    }
+    let runs = ward.recorder.invocations().filter(unplugged)
+    let fault = try #require(runs.first { $0.environment["DOSED_EVENT"] == "fault" })
+    #expect(fault.environment["DOSED_DETECTOR"] == "store-1")
+    #expect(fault.environment["DOSED_LEVEL"] == "alarm")
+    #expect(fault.environment["DOSED_WARD"] == "test-ward")
+    #expect(fault.event["since"] != nil)
+    // Exactly once per occurrence, though the notifier looked many times.
+    #expect(runs.filter { $0.environment["DOSED_EVENT"] == "fault" }.count == 1)
+    notifier.terminate()
+    #expect(notifier.process.terminationStatus == 0)
+    dosed.terminate()
+  }
+
+  @Test func killedDosedIsUnmonitoredAndRestartedIsMonitored() async throws {
+    let ward = try Ward("e2e-kill")
+    var dosed = try ward.startDosed()
+    let notifier = try ward.startNotifier()
+    // Wait until the notifier has seen dosed (the fault of the detector comes at 3 s).
+    try await eventually("the notifier has seen the ward") {
+      ward.recorder.events().contains("fault fault:store-1")
+    }
+    let killedAt = ContinuousClock.now
+    dosed.kill9()
+    try await eventually("unmonitored is delivered") {
+      ward.recorder.events().contains("unmonitored unmonitored")
+    }
+    // Printed, not asserted: the bound is the issue's 10 s, the wait above only bounds a hang.
+    print("kill -9 → unmonitored delivered in \(ContinuousClock.now - killedAt)")
+    #expect(!ward.recorder.events().contains("monitored unmonitored"))
+    dosed = try ward.startDosed()
+    try await eventually("monitored is delivered") {
+      ward.recorder.events().contains("monitored unmonitored")
+    }
+    let unmonitored = try #require(
+      ward.recorder.invocations().first { $0.environment["DOSED_EVENT"] == "unmonitored" })
+    #expect(unmonitored.environment["DOSED_LEVEL"] == "alarm")
+    #expect(unmonitored.environment["DOSED_MESSAGE"]?.contains("not monitored") == true)
+    let events = ward.recorder.events()
+    #expect(
+      events.firstIndex(of: "unmonitored unmonitored")! < events.firstIndex(
+        of: "monitored unmonitored")!)
+    notifier.terminate()
+    dosed.terminate()
+  }
+}
