@@ -26,6 +26,8 @@ public enum ProcessRunner {
 
   public struct SpawnError: Error, CustomStringConvertible {
     public var description: String
+    /// posix_spawn's error, when it was one.
+    public var code: Int32?
   }
 
   static let stderrLimit = 4096
@@ -35,7 +37,7 @@ public enum ProcessRunner {
   public static func run(
     _ argv: [String], environment: [String: String], input: Data, timeout: Double
   ) async throws -> Result {
-    let child = try spawn(argv, environment: environment)
+    let child = try await spawnRetrying(argv, environment: environment)
     defer {
       close(child.stderr)
     }
@@ -68,6 +70,23 @@ public enum ProcessRunner {
     var pid: pid_t
     var stdin: Int32
     var stderr: Int32
+  }
+
+  /// ETXTBSY: another thread of this process was forking while the program file was still open
+  /// for writing (a script just installed); the child that inherited the descriptor execs or
+  /// exits within moments, so a few short retries clear it.
+  private static func spawnRetrying(_ argv: [String], environment: [String: String]) async throws
+    -> Child
+  {
+    var attempt = 1
+    while true {
+      do {
+        return try spawn(argv, environment: environment)
+      } catch let error as SpawnError where error.code == ETXTBSY && attempt < 10 {
+        attempt += 1
+        try? await Task.sleep(for: .milliseconds(20 * attempt))
+      }
+    }
   }
 
   private static func spawn(_ argv: [String], environment: [String: String]) throws -> Child {
@@ -128,7 +147,8 @@ public enum ProcessRunner {
     guard result == 0 else {
       close(input[1])
       close(errors[0])
-      throw SpawnError(description: "cannot run \(program): \(String(cString: strerror(result)))")
+      throw SpawnError(
+        description: "cannot run \(program): \(String(cString: strerror(result)))", code: result)
     }
     return Child(pid: pid, stdin: input[1], stderr: errors[0])
   }

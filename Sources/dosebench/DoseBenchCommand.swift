@@ -17,11 +17,11 @@ struct DoseBenchCommand: ParsableCommand {
   @Option(
     help: ArgumentHelp(
       "Benches to run: detect_step, clearance, waste_survey, throughput, socket, abuse, "
-        + "history, soak "
+        + "history, notify, soak "
         + "(comma separated; socket, abuse, history and soak start the dosed and dosectl built "
-        + "beside dosebench; history writes a year of minutes for 16 detectors, about 1 GB in "
+        + "beside dosebench, notify also dosed-notify; history writes a year of minutes for 16 detectors, about 1 GB in "
         + "/tmp; soak, not run by default, takes 30 simulated days at 3600×: 12 minutes)."))
-  var only: String = "detect_step,clearance,waste_survey,throughput,socket,abuse,history"
+  var only: String = "detect_step,clearance,waste_survey,throughput,socket,abuse,history,notify"
 
   @Option(help: "Step trials per tube.")
   var trials = 1000
@@ -119,6 +119,16 @@ struct DoseBenchCommand: ParsableCommand {
       history = result
       if json { emit(result) }
     }
+    var notify: NotifyLatencyResult?
+    if selected.contains("notify") {
+      let directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+      let result = try NotifyLatencyBench(
+        dosed: directory.appendingPathComponent("dosed").path,
+        notifier: directory.appendingPathComponent("dosed-notify").path
+      ).run()
+      notify = result
+      if json { emit(result) }
+    }
     if selected.contains("soak") {
       let directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
       var bench = SoakBench(dosed: directory.appendingPathComponent("dosed").path)
@@ -132,6 +142,7 @@ struct DoseBenchCommand: ParsableCommand {
     if let abuse { failures += BenchTargets.failures(abuse: abuse) }
     if let history { failures += BenchTargets.failures(history: history) }
     failures += waste.flatMap(\.failures)
+    failures += notify?.failures ?? []
     if !json {
       print(BenchTable.render(steps: steps, clearance: clearance, throughput: throughput))
       if !waste.isEmpty {
@@ -144,6 +155,7 @@ struct DoseBenchCommand: ParsableCommand {
       if let (load, start) = socket { print(BenchTable.render(load, start)) }
       if let abuse { print(abuse.summary) }
       if let history { print(history.summary) }
+      if let notify { print(notify.summary) }
       print(failures.isEmpty ? "targets: all met" : "targets missed:")
       for failure in failures { print("  - \(failure)") }
     }
