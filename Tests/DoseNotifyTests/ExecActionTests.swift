@@ -86,6 +86,23 @@ import Testing
     }
   }
 
+  @Test func aProgramStillOpenForWritingIsRunOnceItIsClosed() async throws {
+    let directory = try ScratchDirectory("busy")
+    let script = try directory.write("beacon.sh", "#!/bin/sh\nexit 0\n", executable: true)
+    // Held open for writing, as by a fork of another thread while it was being installed: exec
+    // fails with ETXTBSY until the descriptor is closed.
+    let fd = open(script, O_WRONLY)
+    try #require(fd >= 0)
+    let closer = Task {
+      try? await Task.sleep(for: .milliseconds(100))
+      close(fd)
+    }
+    let result = try await ProcessRunner.run(
+      [script], environment: [:], input: Data(), timeout: 10)
+    await closer.value
+    #expect(result.succeeded)
+  }
+
   @Test func exitStatusAndStderrAreReported() async throws {
     let result = try await ProcessRunner.run(
       ["/bin/sh", "-c", "echo beacon offline >&2; exit 3"], environment: [:], input: Data(),
