@@ -66,6 +66,9 @@ public struct HTTPClient: Sendable {
       head.headers.add(name: "Content-Length", value: String(body.count))
     }
     let (host, port) = (host, port)
+    // A reply read in full counts even when closing afterwards fails: the server closes first
+    // (`Connection: close`), and finishing our side of a closed channel may then throw.
+    let received = ReceivedResponse()
     do {
       return try await channel.executeThenClose { inbound, outbound in
         try await outbound.write(.head(head))
@@ -84,7 +87,9 @@ public struct HTTPClient: Sendable {
             }
           case .end:
             guard let status else { break }
-            return Response(status: status, body: collected)
+            let response = Response(status: status, body: collected)
+            received.response = response
+            return response
           }
         }
         throw Failure(description: "\(host):\(port) closed the connection before a full reply")
@@ -92,7 +97,14 @@ public struct HTTPClient: Sendable {
     } catch let failure as Failure {
       throw failure
     } catch {
+      if let response = received.response { return response }
       throw Failure(description: "\(method) \(path) to \(host):\(port): \(error)")
     }
   }
+}
+
+/// The reply once it is complete, kept outside the channel's closure.
+private final class ReceivedResponse: @unchecked Sendable {
+  // Written once inside `executeThenClose`, read after it returns or throws: never at once.
+  var response: HTTPClient.Response?
 }
