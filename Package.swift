@@ -80,7 +80,7 @@ let package = Package(
       dependencies: [
         "DoseProtocol", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
-    // dosed-notify (issue 17): follows dosed's socket and delivers alarms to programs and to
+    // dosed-notify: follows dosed's socket and delivers alarms to programs and to
     // Alertmanager, with escalation. A client of the wire only: never DoseDaemon, so the safety
     // daemon keeps IPAddressDeny=any and the notifier can be restarted on its own.
     .target(

@@ -2,7 +2,7 @@ import DoseCore
 import DoseProtocol
 import Foundation
 
-/// `notify`: end-to-end alarm latency (issue 17) against the release `dosed` and
+/// `notify`: end-to-end alarm latency against the release `dosed` and
 /// `dosed-notify`. One dosed with `trials` simulated SBM-20 detectors at 0.1 µSv/h, each
 /// feeding its own isolation room (warn 2.0, alarm 2.5 µSv/h); each detector's source steps to
 /// 5 µSv/h at its own moment (staggered by half a second, so the notifier's exec queue does

@@ -29,9 +29,6 @@ public struct DosedService: Service {
   /// Driver events on their way to the engine (a test on manual time waits for them).
   public let driverEvents = DriverEventBacklog()
 
-  /// Real seconds between evaluations (see `WardLoopService`).
-  static var evaluationPeriod: Double { WardLoopService.evaluationPeriod }
-
   public init(
     config: DaemonConfig, timeScale: Double = 1, logger: Logger,
     onReady: @escaping @Sendable () async -> Void = {},
