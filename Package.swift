@@ -12,6 +12,7 @@ let package = Package(
     .executable(name: "dose-emulate", targets: ["dose-emulate"]),
     .executable(name: "dosebench", targets: ["dosebench"]),
     .executable(name: "dosed-notify", targets: ["dosed-notify"]),
+    .executable(name: "dosed-board", targets: ["dosed-board"]),
     .library(name: "DoseCore", targets: ["DoseCore"]),
     .library(name: "DoseProtocol", targets: ["DoseProtocol"]),
     // Test support, loaded with LD_PRELOAD by ClockJumpTests; not installed.
@@ -25,6 +26,9 @@ let package = Package(
     .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+    // dosed-board's HTTP server. No traits: the board reads its own TOML, not swift-configuration.
+    .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+    .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
   ],
   targets: [
     // Physics, statistics and policies. Foundation only: no I/O, no clocks, no logging.
@@ -104,6 +108,29 @@ let package = Package(
         "DoseNotify", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
       ]),
+    // dosed-board: the ward's pages for the nurses' station and the doors, from one watch
+    // connection to dosed fanned out to browsers by server-sent events. A client of the wire
+    // like dosed-notify: never DoseDaemon.
+    .target(
+      name: "DoseBoard",
+      dependencies: [
+        "DoseFollow", "DoseProtocol",
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "HummingbirdCore", package: "hummingbird"),
+        .product(name: "HTTPTypes", package: "swift-http-types"),
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+        .product(name: "TOMLKit", package: "TOMLKit"),
+      ]),
+    .executableTarget(
+      name: "dosed-board",
+      dependencies: [
+        "DoseBoard", "DoseProtocol",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "Logging", package: "swift-log"),
+      ]),
     // Test support (issue 9): steps a process's wall clock from outside, as an NTP step would.
     .target(name: "ClockShift"),
     .testTarget(name: "DoseCoreTests", dependencies: ["DoseCore"]),
@@ -118,6 +145,8 @@ let package = Package(
       ],
       resources: [.copy("Fixtures")]),
     .testTarget(name: "DoseNotifyTests", dependencies: ["DoseNotify", "DoseProtocol"]),
+    .testTarget(
+      name: "DoseBoardTests", dependencies: ["DoseBoard", "DoseFollow", "DoseProtocol"]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -2,7 +2,8 @@ import DoseProtocol
 import Foundation
 
 /// A dose-rate-over-time chart for a terminal: the highest per-minute mean of the location's
-/// detectors in each column, on a linear scale from 0.
+/// detectors in each column, on a linear scale ranged to the data (`ChartRange`): from 0 a rate
+/// that varies by a few percent would fill every column to the top.
 enum Chart {
   static let width = 60
   static let height = 10
@@ -10,7 +11,8 @@ enum Chart {
   /// - Parameter bucketSeconds: what each point summarises (`bucket_s` of the reply).
   static func render(_ points: [HistoryPoint], bucketSeconds: Double = 60) -> String {
     let doses = points.compactMap { point in point.doseMeanUSvH.map { (point.minute, $0) } }
-    guard let first = doses.first?.0, let last = doses.last?.0, let top = doses.map(\.1).max()
+    guard let first = doses.first?.0, let last = doses.last?.0,
+      let range = ChartRange(doses.map(\.1))
     else { return "no recorded dose rates in that period" }
     // One column per minute while they fit, else minutes share columns; a minute without a
     // record stays empty (a gap in monitoring must show).
@@ -23,18 +25,21 @@ enum Chart {
       let column = Swift.min(width - 1, Int(Double(index) / perColumn))
       columns[column] = Swift.max(columns[column] ?? 0, dose)
     }
-    let scale = top > 0 ? top : 1
+    // Row r (1 at the bottom) stands for the band ending at its label; a column is filled up
+    // to the row its value reaches, so the lowest value still shows as one block.
+    let step = range.span / Double(height)
     var lines: [String] = []
     for row in stride(from: height, through: 1, by: -1) {
-      let level = scale * Double(row) / Double(height)
+      let level = range.low + step * Double(row)
       let label = Format.number(level).padding(toLength: 8, withPad: " ", startingAt: 0)
       let cells = columns.map { value -> String in
         guard let value else { return " " }
-        return value >= level - scale / Double(2 * height) ? "█" : " "
+        return row == 1 || value >= level - step / 2 ? "█" : " "
       }
       lines.append("\(label)│" + cells.joined())
     }
-    lines.append(String(repeating: " ", count: 8) + "└" + String(repeating: "─", count: width))
+    let floor = Format.number(range.low).padding(toLength: 8, withPad: " ", startingAt: 0)
+    lines.append(floor + "└" + String(repeating: "─", count: width))
     lines.append(
       "µSv/h as read ("
         + (bucketSeconds > 60 ? "mean per \(Format.age(bucketSeconds))" : "per-minute mean")

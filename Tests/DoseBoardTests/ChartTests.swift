@@ -1,0 +1,71 @@
+import DoseProtocol
+import Foundation
+import Testing
+
+@testable import DoseBoard
+
+/// Charts ranged to the data: a rate that varies by a few percent must show its variation.
+@Suite struct ChartTests {
+  @Test func theRangeHugsTheDataNotZero() throws {
+    let range = try #require(ChartRange([24.5, 25.0, 25.5]))
+    #expect(range.low > 24 && range.low < 24.5)
+    #expect(range.high > 25.5 && range.high < 26)
+    #expect(range.fraction(24.5) > 0 && range.fraction(25.5) < 1)
+  }
+
+  @Test func flatEmptyAndNegativeSeries() throws {
+    let flat = try #require(ChartRange([2, 2, 2]))
+    #expect(flat.low < 2 && flat.high > 2 && abs(flat.fraction(2) - 0.5) < 1e-9)
+    let zero = try #require(ChartRange([0, 0]))
+    #expect(zero.low == 0 && zero.high > 0)
+    #expect(ChartRange([Double]()) == nil)
+    #expect(ChartRange([Double.nan, .infinity]) == nil)
+    let nearZero = try #require(ChartRange([0.01, 1]))
+    #expect(nearZero.low == 0, "a dose-rate axis does not go below 0 for positive data")
+    let net = try #require(ChartRange([-0.2, 0.3]))
+    #expect(net.low < -0.2)
+  }
+
+  /// The sparkline uses the plot's full height for a 4 % variation.
+  @Test func theSparklineUsesTheHeightForSmallVariations() throws {
+    let start = Date(timeIntervalSince1970: 0)
+    let points = (0..<30).map {
+      TrendPoint(time: start.addingTimeInterval(Double($0) * 60), value: 25 + Double($0 % 2))
+    }
+    let svg = SVGChart.sparkline(points)
+    let ys = svg.matches(of: /[ML][0-9.]+ ([0-9.]+)/).compactMap { Double($0.output.1) }
+    #expect(ys.count == 30)
+    let spread = (ys.max() ?? 0) - (ys.min() ?? 0)
+    #expect(spread > 30, "the two levels are drawn far apart, not on one line (spread \(spread))")
+  }
+
+  @Test func aGapInTheRecordsBreaksTheLine() {
+    let start = Date(timeIntervalSince1970: 0)
+    var points = (0..<10).map {
+      TrendPoint(time: start.addingTimeInterval(Double($0) * 60), value: 1)
+    }
+    points += (30..<40).map {
+      TrendPoint(time: start.addingTimeInterval(Double($0) * 60), value: 2)
+    }
+    let svg = SVGChart.chart(
+      [SVGChart.Series(name: "d", points: points)], start: start,
+      end: start.addingTimeInterval(2400), title: "t")
+    #expect(svg.count(of: "<path") == 2)
+  }
+
+  @Test func trendPointsTakeTheHighestDetectorPerBucket() {
+    let minute = Date(timeIntervalSince1970: 600)
+    let points = [
+      HistoryPoint(
+        detector: "a", minute: minute, counts: 1, liveSeconds: 60, doseMinUSvH: nil,
+        doseMeanUSvH: 1, doseMaxUSvH: nil),
+      HistoryPoint(
+        detector: "b", minute: minute, counts: 1, liveSeconds: 60, doseMinUSvH: nil,
+        doseMeanUSvH: 3, doseMaxUSvH: nil),
+      HistoryPoint(
+        detector: "b", minute: minute.addingTimeInterval(60), counts: 0, liveSeconds: 0,
+        doseMinUSvH: nil, doseMeanUSvH: nil, doseMaxUSvH: nil),
+    ]
+    #expect(TrendPoint.from(points) == [TrendPoint(time: minute, value: 3)])
+  }
+}
