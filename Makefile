@@ -1,12 +1,13 @@
 # dosed — the two commands of the README, plus helpers.
-#   make demo   run the daemon on the simulated demo ward
+#   make demo   run the simulated demo ward: dosed, dosed-notify and the ward board
 #   make test   run the whole test suite
 SWIFT      ?= swift
 DEMO_SCALE ?= 60
 DEMO_CONFIG ?= config/demo-ward.toml
 SUDO       := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: all deps test-deps prometheus-deps alertmanager-deps rules-test build release demo test bench bench-check lint format check-config clean \
+.PHONY: all deps test-deps prometheus-deps alertmanager-deps browser-deps rules-test build release demo test \
+  board-test screenshots bench bench-check lint format check-config clean \
   man install install-files uninstall check-units fuzz-build fuzz fuzz-ci
 
 all: build
@@ -27,12 +28,10 @@ build: deps
 release: deps
 	$(SWIFT) build -c release
 
-# Runs in the foreground; Ctrl-C stops it cleanly. Query it from another terminal:
+# Runs in the foreground and prints the board's address; Ctrl-C stops all three (scripts/demo).
 #   DOSED_SOCKET=/tmp/dosed-demo/dosed.sock .build/debug/dosectl status
 demo: build
-	@echo "demo ward: simulated time runs $(DEMO_SCALE)x real time; socket /tmp/dosed-demo/dosed.sock"
-	@echo "in another terminal: DOSED_SOCKET=/tmp/dosed-demo/dosed.sock .build/debug/dosectl status"
-	.build/debug/dosed --config $(DEMO_CONFIG) --time-scale $(DEMO_SCALE)
+	DEMO_SCALE=$(DEMO_SCALE) DEMO_CONFIG=$(DEMO_CONFIG) scripts/demo
 
 # The tests also need socat, pymodbus (a real Modbus RTU peer), radiacode (an independent
 # encoder for the RadiaCode codec), radioactivedecay (ICRP-107 decay oracle) and glowgreen
@@ -57,14 +56,34 @@ test-deps: deps
 # moves only when a test advances it, so no result depends on how fast the machine is or what
 # runs beside the tests; the suites that run the real binary (and dosed-notify's real peers)
 # wait only to bound a hang.
-test: test-deps prometheus-deps alertmanager-deps
+test: test-deps prometheus-deps alertmanager-deps browser-deps
 	$(SWIFT) build --build-tests
 	$(MAKE) man
 	.build/debug/dosed --check-config --config config/dosed.toml
 	.build/debug/dosed --check-config --config config/demo-ward.toml
 	.build/debug/dosed-notify --check-config --config config/notify.toml
+	.build/debug/dosed-notify --check-config --config config/demo-notify.toml
+	.build/debug/dosed-board --check-config --config config/board.toml
+	.build/debug/dosed-board --check-config --config config/demo-board.toml
 	$(MAKE) rules-test
 	$(SWIFT) test --skip-build
+	$(MAKE) board-test
+
+# The ward board in a real browser (Debian's Chromium, headless, driven by Playwright for
+# Python; no browser download): Tests/browser/test_board.py against the debug build.
+board-test: browser-deps
+	python3 Tests/browser/test_board.py --build .build/debug
+
+# The README's screenshots of the demo ward (1920x1080 and a tablet), into docs/screenshots.
+screenshots: build browser-deps
+	python3 Tests/browser/test_board.py --build .build/debug --screenshots docs/screenshots
+
+browser-deps:
+	@[ -x /usr/bin/chromium ] || { echo "installing chromium (Debian package) for the board test"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
+	@python3 -c "import playwright" 2>/dev/null || { echo "installing playwright (Python)"; \
+	  python3 -m pip install -q "playwright==1.65.3" 2>/dev/null \
+	  || python3 -m pip install -q --break-system-packages "playwright==1.65.3"; }
 
 # The benchmarks (docs/measurement.md §7, and the socket load of issue 7): release build of
 # everything (the socket bench starts the release dosed and dosectl), about two minutes.
@@ -105,6 +124,7 @@ man:
 	$(SWIFT) package generate-manual --configuration debug >/dev/null
 	sed -i 's/^\.Dt DOSED 1$$/.Dt DOSED 8/' $(MAN_OUT)/dosed/dosed.1
 	sed -i 's/^\.Dt DOSED-NOTIFY 1$$/.Dt DOSED-NOTIFY 8/' $(MAN_OUT)/dosed-notify/dosed-notify.1
+	sed -i 's/^\.Dt DOSED-BOARD 1$$/.Dt DOSED-BOARD 8/' $(MAN_OUT)/dosed-board/dosed-board.1
 
 install: deps
 	$(SWIFT) build -c release --static-swift-stdlib
@@ -119,12 +139,15 @@ install-files:
 	  $(DESTDIR)$(FISHCOMPDIR)
 	install -m 0755 $(if $(filter release,$(INSTALL_CONFIG)),-s) $(INSTALL_BIN)/dosed \
 	  $(INSTALL_BIN)/dosectl $(INSTALL_BIN)/dose-emulate $(INSTALL_BIN)/dosed-notify \
-	  $(DESTDIR)$(BINDIR)/
+	  $(INSTALL_BIN)/dosed-board $(DESTDIR)$(BINDIR)/
 	sed 's|/usr/bin/dosed|$(BINDIR)/dosed|g' systemd/dosed.service > $(DESTDIR)$(UNITDIR)/dosed.service
 	chmod 0644 $(DESTDIR)$(UNITDIR)/dosed.service
 	sed 's|/usr/bin/dosed-notify|$(BINDIR)/dosed-notify|g' systemd/dosed-notify.service \
 	  > $(DESTDIR)$(UNITDIR)/dosed-notify.service
 	chmod 0644 $(DESTDIR)$(UNITDIR)/dosed-notify.service
+	sed 's|/usr/bin/dosed-board|$(BINDIR)/dosed-board|g' systemd/dosed-board.service \
+	  > $(DESTDIR)$(UNITDIR)/dosed-board.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/dosed-board.service
 	install -m 0644 systemd/dosed.sysusers $(DESTDIR)$(SYSUSERSDIR)/dosed.conf
 	install -m 0644 systemd/dosed.tmpfiles $(DESTDIR)$(TMPFILESDIR)/dosed.conf
 	install -m 0644 systemd/60-dosed.rules $(DESTDIR)$(UDEVRULESDIR)/60-dosed.rules
@@ -134,20 +157,26 @@ install-files:
 	install -m 0644 config/notify.toml $(DESTDIR)$(SYSCONFDIR)/dosed/notify.toml.example
 	[ -e $(DESTDIR)$(SYSCONFDIR)/dosed/notify.toml ] || \
 	  install -m 0644 config/notify.toml $(DESTDIR)$(SYSCONFDIR)/dosed/notify.toml
+	install -m 0644 config/board.toml $(DESTDIR)$(SYSCONFDIR)/dosed/board.toml.example
+	[ -e $(DESTDIR)$(SYSCONFDIR)/dosed/board.toml ] || \
+	  install -m 0644 config/board.toml $(DESTDIR)$(SYSCONFDIR)/dosed/board.toml
 	install -m 0644 $(MAN_OUT)/dosectl/dosectl.1 $(DESTDIR)$(MANDIR)/man1/dosectl.1
 	install -m 0644 $(MAN_OUT)/dose-emulate/dose-emulate.1 $(DESTDIR)$(MANDIR)/man1/dose-emulate.1
 	install -m 0644 $(MAN_OUT)/dosed/dosed.1 $(DESTDIR)$(MANDIR)/man8/dosed.8
 	install -m 0644 $(MAN_OUT)/dosed-notify/dosed-notify.1 $(DESTDIR)$(MANDIR)/man8/dosed-notify.8
+	install -m 0644 $(MAN_OUT)/dosed-board/dosed-board.1 $(DESTDIR)$(MANDIR)/man8/dosed-board.8
 	$(INSTALL_BIN)/dosectl --generate-completion-script bash > $(DESTDIR)$(BASHCOMPDIR)/dosectl
 	$(INSTALL_BIN)/dosectl --generate-completion-script zsh > $(DESTDIR)$(ZSHCOMPDIR)/_dosectl
 	$(INSTALL_BIN)/dosectl --generate-completion-script fish > $(DESTDIR)$(FISHCOMPDIR)/dosectl.fish
 
-# Removes what install put there, except the configuration in use (dosed.toml, notify.toml) and
-# the records.
+# Removes what install put there, except the configuration in use (dosed.toml, notify.toml,
+# board.toml) and the records.
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/dosed $(DESTDIR)$(BINDIR)/dosectl $(DESTDIR)$(BINDIR)/dose-emulate \
 	  $(DESTDIR)$(BINDIR)/dosed-notify $(DESTDIR)$(UNITDIR)/dosed-notify.service \
 	  $(DESTDIR)$(SYSCONFDIR)/dosed/notify.toml.example $(DESTDIR)$(MANDIR)/man8/dosed-notify.8 \
+	  $(DESTDIR)$(BINDIR)/dosed-board $(DESTDIR)$(UNITDIR)/dosed-board.service \
+	  $(DESTDIR)$(SYSCONFDIR)/dosed/board.toml.example $(DESTDIR)$(MANDIR)/man8/dosed-board.8 \
 	  $(DESTDIR)$(UNITDIR)/dosed.service $(DESTDIR)$(SYSUSERSDIR)/dosed.conf \
 	  $(DESTDIR)$(TMPFILESDIR)/dosed.conf \
 	  $(DESTDIR)$(UDEVRULESDIR)/60-dosed.rules $(DESTDIR)$(SYSCONFDIR)/dosed/dosed.toml.example \
@@ -156,7 +185,8 @@ uninstall:
 	  $(DESTDIR)$(ZSHCOMPDIR)/_dosectl $(DESTDIR)$(FISHCOMPDIR)/dosectl.fish
 
 # The unit gate (issue 8): systemd-analyze verify prints nothing, and the offline security
-# exposure is at most 1.5 for dosed, 2.0 for dosed-notify (issue 17: it may use the network).
+# exposure is at most 1.5 for dosed, 2.0 for dosed-notify (issue 17: it may use the network) and
+# for dosed-board (issue 18: it listens on loopback).
 # Verified on copies pointing at the built binaries (verify checks that ExecStart exists).
 check-units: build
 	@mkdir -p .build/unit-check
@@ -164,15 +194,20 @@ check-units: build
 	  > .build/unit-check/dosed.service
 	sed 's|/usr/bin/dosed-notify|$(CURDIR)/.build/debug/dosed-notify|g' \
 	  systemd/dosed-notify.service > .build/unit-check/dosed-notify.service
+	sed 's|/usr/bin/dosed-board|$(CURDIR)/.build/debug/dosed-board|g' \
+	  systemd/dosed-board.service > .build/unit-check/dosed-board.service
 	@out="$$(systemd-analyze verify --man=no .build/unit-check/dosed.service \
-	  .build/unit-check/dosed-notify.service 2>&1)"; \
+	  .build/unit-check/dosed-notify.service .build/unit-check/dosed-board.service 2>&1)"; \
 	  if [ -n "$$out" ]; then echo "$$out"; exit 1; fi
 	@systemd-analyze security --offline=true --threshold=15 systemd/dosed.service \
 	  > .build/unit-check/security.txt; status=$$?; tail -1 .build/unit-check/security.txt; \
 	  [ $$status -eq 0 ] || exit $$status
 	@systemd-analyze security --offline=true --threshold=20 systemd/dosed-notify.service \
 	  > .build/unit-check/security-notify.txt; status=$$?; \
-	  tail -1 .build/unit-check/security-notify.txt; exit $$status
+	  tail -1 .build/unit-check/security-notify.txt; [ $$status -eq 0 ] || exit $$status
+	@systemd-analyze security --offline=true --threshold=20 systemd/dosed-board.service \
+	  > .build/unit-check/security-board.txt; status=$$?; \
+	  tail -1 .build/unit-check/security-board.txt; exit $$status
 
 # Alertmanager for the dosed-notify tests (Debian package prometheus-alertmanager).
 alertmanager-deps:

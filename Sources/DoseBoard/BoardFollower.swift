@@ -35,6 +35,8 @@ public final class BoardFollower: Service {
   /// watch line says a location changed.
   static let roomsEvery = 30.0
   static let trendsEvery = 60.0
+  /// While a trend has fewer than two points (a ward just started) it is asked for sooner.
+  static let sparseTrendsEvery = 10.0
 
   public init(board: Board, logger: Logger) {
     self.board = board
@@ -144,6 +146,7 @@ public final class BoardFollower: Service {
   private func refreshLoop() async {
     var roomsAt = -Double.infinity
     var trendsAt = -Double.infinity
+    var sparse = true
     let clock = ContinuousClock()
     let started = clock.now
     while !Task.isCancelled {
@@ -162,7 +165,7 @@ public final class BoardFollower: Service {
           }
           board.update { $0.rooms = rooms }
         }
-        if now - trendsAt >= Self.trendsEvery {
+        if now - trendsAt >= (sparse ? Self.sparseTrendsEvery : Self.trendsEvery) {
           trendsAt = now
           var trends: [String: [TrendPoint]] = [:]
           for location in locations {
@@ -172,6 +175,7 @@ public final class BoardFollower: Service {
               trends[location.id] = TrendPoint.from(reply.points)
             }
           }
+          sparse = locations.contains { (trends[$0.id]?.count ?? 0) < 2 }
           board.update { $0.trends = trends }
         }
       }
