@@ -50,6 +50,7 @@ enum Assets {
     .alarm.a-warn{background:var(--warn);color:#000;border-style:dashed}
     .alarm .ack{display:block;font-size:.9rem}
     .last-known{color:var(--muted);font-style:italic}
+    .state .last-known{color:#fff;font-weight:normal}
     .reasons{margin:4px 0;padding-left:18px;color:#333}
     .facts{display:grid;grid-template-columns:max-content 1fr;gap:2px 10px;margin:6px 0}
     .facts dt{font-weight:bold}.facts dd{margin:0}

@@ -17,11 +17,12 @@ struct DoseBenchCommand: ParsableCommand {
   @Option(
     help: ArgumentHelp(
       "Benches to run: detect_step, clearance, waste_survey, throughput, socket, abuse, "
-        + "history, notify, soak "
+        + "history, notify, board, soak "
         + "(comma separated; socket, abuse, history and soak start the dosed and dosectl built "
-        + "beside dosebench, notify also dosed-notify; history writes a year of minutes for 16 detectors, about 1 GB in "
+        + "beside dosebench, notify also dosed-notify, board also dosed-board; history writes a year of minutes for 16 detectors, about 1 GB in "
         + "/tmp; soak, not run by default, takes 30 simulated days at 3600×: 12 minutes)."))
-  var only: String = "detect_step,clearance,waste_survey,throughput,socket,abuse,history,notify"
+  var only: String =
+    "detect_step,clearance,waste_survey,throughput,socket,abuse,history,notify,board"
 
   @Option(help: "Step trials per tube.")
   var trials = 1000
@@ -129,6 +130,16 @@ struct DoseBenchCommand: ParsableCommand {
       notify = result
       if json { emit(result) }
     }
+    var board: BoardBenchResult?
+    if selected.contains("board") {
+      let directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+      let result = try BoardBench(
+        dosed: directory.appendingPathComponent("dosed").path,
+        board: directory.appendingPathComponent("dosed-board").path
+      ).run()
+      board = result
+      if json { emit(result) }
+    }
     if selected.contains("soak") {
       let directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
       var bench = SoakBench(dosed: directory.appendingPathComponent("dosed").path)
@@ -143,6 +154,7 @@ struct DoseBenchCommand: ParsableCommand {
     if let history { failures += BenchTargets.failures(history: history) }
     failures += waste.flatMap(\.failures)
     failures += notify?.failures ?? []
+    failures += board?.failures ?? []
     if !json {
       print(BenchTable.render(steps: steps, clearance: clearance, throughput: throughput))
       if !waste.isEmpty {
@@ -156,6 +168,7 @@ struct DoseBenchCommand: ParsableCommand {
       if let abuse { print(abuse.summary) }
       if let history { print(history.summary) }
       if let notify { print(notify.summary) }
+      if let board { print(board.summary) }
       print(failures.isEmpty ? "targets: all met" : "targets missed:")
       for failure in failures { print("  - \(failure)") }
     }

@@ -307,6 +307,15 @@ def screenshots(build, out):
                     page.wait_for_selector('html[data-monitoring="live"]')
                     time.sleep(1.5)
                     page.screenshot(path=os.path.join(out, f"{label}-{name}.png"))
+            # What the nurses' station shows when dosed stops: the ward unmonitored.
+            page = browser.new_page(viewport={"width": 1920, "height": 1080})
+            page.goto(ward.base + "/")
+            page.wait_for_selector('html[data-monitoring="live"]')
+            ward.dosed.kill()
+            ward.dosed.wait()
+            page.wait_for_selector('html[data-monitoring="lost"]', timeout=15000)
+            time.sleep(1)
+            page.screenshot(path=os.path.join(out, "ward-lost-1920x1080.png"))
             browser.close()
     finally:
         ward.stop()
