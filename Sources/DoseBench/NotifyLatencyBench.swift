@@ -19,8 +19,8 @@ public struct NotifyLatencyBench: Sendable {
   public var dosed: String
   public var notifier: String
   public var trials = 60
-  /// Seconds after dosed's start of the first step: the start-up faults ("no reading yet") have
-  /// come and gone by then.
+  /// Seconds after dosed's start of the first step: every detector has read and the notifier
+  /// has connected by then.
   public var firstStepSeconds = 20.0
   public var staggerSeconds = 0.5
   public var scrapeIntervalSeconds = 15.0

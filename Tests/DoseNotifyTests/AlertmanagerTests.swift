@@ -112,7 +112,9 @@ struct AlertmanagerTests {
     try await Task.sleep(for: .seconds(3))
     let alertmanager = try await AlertmanagerProcess(port: port)
     try await eventually("the two still firing arrive") {
-      let ids = try await alertmanager.alerts().compactMap {
+      // A slow answer on a loaded machine is asked again, not a failure.
+      guard let alerts = try? await alertmanager.alerts() else { return false }
+      let ids = alerts.compactMap {
         ($0["labels"] as? [String: String])?["alarm_id"]
       }
       return Set(ids) == ["dose:room-1:alarm", "fault:r2"]

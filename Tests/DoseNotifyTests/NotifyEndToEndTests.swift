@@ -77,7 +77,7 @@ import Testing
     let ward = try Ward("e2e-fault")
     let dosed = try ward.startDosed()
     let notifier = try ward.startNotifier()
-    // dosed's own start-up fault ("no reading yet") comes first; this is the unplugging.
+    // The unplugging (a detector that has not read yet raises no fault alarm).
     func unplugged(_ run: Recorder.Invocation) -> Bool {
       run.environment["DOSED_MESSAGE"]?.contains("disconnect") == true
     }
@@ -132,6 +132,18 @@ import Testing
     #expect(
       events.firstIndex(of: "unmonitored unmonitored")! < events.firstIndex(
         of: "monitored unmonitored")!)
+    // Neither start raised an alarm of its own: a detector that has not read yet is not a
+    // fault until its staleness limit has passed, so a restart does not set off the beacon.
+    // The chain test is told after everything the notifier saw before it (one ordered queue).
+    _ = try await requestDosed(
+      ward.socket, AlarmTestRequest(id: .number(1), location: "store", note: "barrier"))
+    try await eventually("the chain test is delivered") {
+      ward.recorder.events().contains("test test:store")
+    }
+    #expect(
+      !ward.recorder.invocations().contains {
+        $0.environment["DOSED_MESSAGE"]?.contains("no reading yet") == true
+      }, "\(ward.recorder.events())")
     notifier.terminate()
     dosed.terminate()
   }
