@@ -4,7 +4,7 @@ import Foundation
 /// An active alarm as the notifier needs it, decoded leniently from dosed's `status` or
 /// `alarms` reply: unknown fields are ignored, and fields a daemon may not send yet (`alarm_id`,
 /// `test`) are optional, so the notifier works with the daemon as it is and as it grows.
-public struct AlarmView: Sendable, Hashable, Decodable {
+public struct AlarmView: Sendable, Hashable, Codable {
   public var kind: String
   public var level: String
   public var location: String?
@@ -51,6 +51,20 @@ public struct AlarmView: Sendable, Hashable, Decodable {
     id =
       try container.decodeIfPresent(String.self, forKey: .alarmID)
       ?? Self.derivedID(kind: kind, level: level, location: location, detector: detector)
+  }
+
+  /// The same keys as dosed's, for the notifier's memory (`state_file`).
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.container(keyedBy: CodingKeys.self)
+    try container.encode(id, forKey: .alarmID)
+    try container.encode(kind, forKey: .kind)
+    try container.encode(level, forKey: .level)
+    try container.encodeIfPresent(location, forKey: .location)
+    try container.encodeIfPresent(detector, forKey: .detector)
+    try container.encode(message, forKey: .message)
+    try container.encode(since, forKey: .since)
+    try container.encode(test, forKey: .test)
+    try container.encodeIfPresent(acknowledged, forKey: .acknowledged)
   }
 
   /// The id dosed gives (docs/protocol.md, "Alarms"), for a daemon that does not send it.

@@ -20,7 +20,14 @@ public struct NotifierCore: Sendable {
   private let firstTier: [ActionConfig]
   private let actionsByName: [String: ActionConfig]
 
-  public init(config: NotifyConfig, now: Double) {
+  /// What an earlier run had told and not yet cleared, until the first snapshot.
+  private var toldBefore: NotifierMemory?
+
+  /// `memory`: what an earlier run of the notifier had told (its `state_file`). Its alarms that
+  /// dosed no longer lists are told as cleared at the first snapshot, to the first tier and to
+  /// the escalation actions that heard them; those still active are told again (at least once:
+  /// an action's queue did not outlive the earlier run). Its `unmonitored` ends with `monitored`.
+  public init(config: NotifyConfig, now: Double, memory: NotifierMemory? = nil) {
     self.config = config
     health = LinkHealth(
       unreachableAfter: config.unmonitoredAfterSeconds, staleAfter: config.staleAfterSeconds,
@@ -28,6 +35,26 @@ public struct NotifierCore: Sendable {
     escalator = Escalator(tiers: config.escalation)
     firstTier = config.firstTierActions
     actionsByName = Dictionary(config.actions.map { ($0.name, $0) }) { first, _ in first }
+    toldBefore = memory
+    unmonitored = memory?.unmonitored
+    if let unmonitored {
+      escalator.start(unmonitored.occurrence, now: now)
+      for action in memory?.escalated[unmonitored.id] ?? [] {
+        escalator.markNotified(unmonitored.occurrence, action: action)
+      }
+    }
+  }
+
+  /// What has been told and is still open, for the next run (`state_file`).
+  public var memory: NotifierMemory {
+    var escalated: [String: [String]] = [:]
+    for alarm in Array(book.active.values) + (unmonitored.map { [$0] } ?? []) {
+      let names = escalator.notified(alarm.occurrence)
+      if !names.isEmpty { escalated[alarm.id] = names.sorted() }
+    }
+    return NotifierMemory(
+      told: book.active.values.sorted { $0.id < $1.id }, escalated: escalated,
+      unmonitored: unmonitored)
   }
 
   /// Whether dosed is being watched (false while starting).
@@ -41,6 +68,10 @@ public struct NotifierCore: Sendable {
     health.snapshot(time: snapshot.time, uptime: snapshot.uptimeSeconds, now: now)
     var deliveries = transition(now: now, wall: wall)
     let change = book.apply(snapshot.alarms)
+    if let before = toldBefore {
+      toldBefore = nil
+      deliveries += clearedWhileAway(before, wall: wall)
+    }
     for alarm in change.cleared {
       deliveries += end(alarm, wall: wall)
     }
@@ -110,6 +141,23 @@ public struct NotifierCore: Sendable {
     return route(event, occurrence: alarm.occurrence)
   }
 
+  /// An earlier run's alarms that are over: told as cleared to the first tier and to the
+  /// escalation actions that heard them.
+  private func clearedWhileAway(_ before: NotifierMemory, wall: Date) -> [Delivery] {
+    var deliveries: [Delivery] = []
+    for alarm in before.told where book.active[alarm.id]?.since != alarm.since {
+      let event = NotifyEvent(event: .clear, time: wall, ward: config.ward, alarm: alarm)
+      deliveries += firstTier.filter { $0.events.contains(.clear) }.map {
+        Delivery(action: $0.name, event: event)
+      }
+      for name in before.escalated[alarm.id] ?? [] {
+        guard let action = actionsByName[name], action.events.contains(.clear) else { continue }
+        deliveries.append(Delivery(action: name, event: event))
+      }
+    }
+    return deliveries
+  }
+
   private mutating func end(_ alarm: AlarmView, wall: Date) -> [Delivery] {
     let event = NotifyEvent(event: .clear, time: wall, ward: config.ward, alarm: alarm)
     let deliveries = route(event, occurrence: alarm.occurrence)
@@ -143,7 +191,10 @@ public struct NotifierCore: Sendable {
   // MARK: Unmonitored
 
   private mutating func transition(now: Double, wall: Date) -> [Delivery] {
-    switch health.evaluate(now: now) {
+    var change = health.evaluate(now: now)
+    // An earlier run's `unmonitored` ends when this run first reaches a live dosed.
+    if change == nil, unmonitored != nil, health.state == .monitored { change = .monitored }
+    switch change {
     case nil:
       return []
     case .unmonitored(let reason):

@@ -5,7 +5,8 @@ import TOMLKit
 /// unknown keys and tables are errors (a misspelt `after_s` must not silently mean "never").
 public enum NotifyConfigLoader {
   static let rootKeys = [
-    "socket", "ward", "unmonitored_after_s", "stale_after_s", "action", "escalation",
+    "socket", "ward", "unmonitored_after_s", "stale_after_s", "state_file", "action",
+    "escalation",
   ]
   static let actionKeys = [
     "name", "kind", "command", "events", "url", "timeout_s", "retry_max_s", "give_up_s", "resend_s",
@@ -28,9 +29,13 @@ public enum NotifyConfigLoader {
     return config
   }
 
-  public static func parse(_ text: String, file: String, hostName: String = defaultWard())
-    throws -> NotifyConfig
-  {
+  /// `stateDirectory`: where `state_file` goes when the file names none (systemd's
+  /// `$STATE_DIRECTORY` under the shipped unit; none elsewhere, so a test or a hand-run notifier
+  /// never writes into an installed one's state).
+  public static func parse(
+    _ text: String, file: String, hostName: String = defaultWard(),
+    stateDirectory: String? = defaultStateDirectory()
+  ) throws -> NotifyConfig {
     let lines = NotifyTOMLLines(text)
     // toml++ as bundled asserts (and aborts the process) on some malformed headers; this file
     // has only two kinds of table, so anything else is refused before it reaches the parser.
@@ -55,9 +60,19 @@ public enum NotifyConfigLoader {
       ])
     }
     var reader = Reader(file: file, lines: lines)
-    let config = reader.read(root, ward: hostName)
+    var config = reader.read(root, ward: hostName)
+    if root["state_file"] == nil, let stateDirectory {
+      config.stateFile = stateDirectory + "/told.json"
+    }
     if !reader.errors.isEmpty { throw NotifyConfigErrors(errors: reader.errors) }
     return config
+  }
+
+  /// systemd's `$STATE_DIRECTORY` (`StateDirectory=dosed-notify`): its first entry.
+  public static func defaultStateDirectory() -> String? {
+    guard let value = ProcessInfo.processInfo.environment["STATE_DIRECTORY"] else { return nil }
+    let first = value.split(separator: ":").first.map(String.init) ?? ""
+    return first.hasPrefix("/") ? first : nil
   }
 
   /// The host name, for the `ward` label when the file names none.
@@ -98,6 +113,15 @@ private struct Reader {
     }
     if let name = string(root, "ward", .root) {
       if name.isEmpty { fail(.root, "ward", "ward must not be empty") } else { config.ward = name }
+    }
+    if let path = string(root, "state_file", .root) {
+      if path.isEmpty {
+        config.stateFile = nil
+      } else if path.hasPrefix("/") {
+        config.stateFile = path
+      } else {
+        fail(.root, "state_file", "state_file must be an absolute path or \"\", not '\(path)'")
+      }
     }
     if let value = seconds(root, "unmonitored_after_s", .root, positive: true) {
       config.unmonitoredAfterSeconds = value

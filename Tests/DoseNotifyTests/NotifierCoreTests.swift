@@ -151,6 +151,54 @@ import Testing
     #expect(summary(after) == ["beacon clear test:room-1"])
   }
 
+  /// A restart of the notifier: what the last run told comes back from its memory. An alarm
+  /// that cleared meanwhile is told as cleared (to the pager it was escalated to as well); one
+  /// still active is told again; the last run's `unmonitored` ends with `monitored`.
+  @Test func aRestartTellsWhatClearedWhileTheNotifierWasAway() throws {
+    var first = NotifierCore(config: Self.config(escalateAfter: 300, watchdog: false), now: 0)
+    _ = first.snapshot(
+      Self.snapshot(
+        [Self.alarm("fault:r1", kind: "fault"), Self.alarm("dose:room-1:alarm")], at: 1),
+      now: 1, wall: Self.t0)
+    #expect(summary(first.tick(now: 301, wall: Self.t0)).count == 2)
+    let memory = first.memory
+    #expect(memory.told.map(\.id) == ["dose:room-1:alarm", "fault:r1"])
+    #expect(memory.escalated == ["dose:room-1:alarm": ["pager"], "fault:r1": ["pager"]])
+    // Through the file, as the service keeps it.
+    let directory = try ScratchDirectory("memory")
+    try memory.save(path: directory.path + "/told.json")
+    let loaded = try #require(try NotifierMemory.load(path: directory.path + "/told.json"))
+    #expect(loaded == memory)
+
+    var second = NotifierCore(
+      config: Self.config(escalateAfter: 300, watchdog: false), now: 0, memory: loaded)
+    let back = second.snapshot(
+      Self.snapshot([Self.alarm("fault:r1", kind: "fault")], at: 500), now: 1, wall: Self.t0)
+    #expect(
+      summary(back) == [
+        "beacon clear dose:room-1:alarm", "pager clear dose:room-1:alarm", "beacon fault fault:r1",
+      ])
+    // Told once: the next snapshot is quiet.
+    #expect(
+      second.snapshot(
+        Self.snapshot([Self.alarm("fault:r1", kind: "fault")], at: 501), now: 2, wall: Self.t0
+      ).isEmpty)
+
+    // The last run had lost dosed: this one says when it is back.
+    var lost = NotifierCore(config: Self.config(escalateAfter: 300), now: 0)
+    _ = lost.snapshot(Self.snapshot([], at: 0), now: 0, wall: Self.t0)
+    _ = lost.failed("connection refused", now: 1, wall: Self.t0)
+    #expect(!summary(lost.failed("connection refused", now: 4, wall: Self.t0)).isEmpty)
+    #expect(lost.memory.unmonitored != nil)
+    var restarted = NotifierCore(
+      config: Self.config(escalateAfter: 300), now: 0, memory: lost.memory)
+    #expect(
+      summary(restarted.snapshot(Self.snapshot([], at: 600), now: 1, wall: Self.t0)) == [
+        "beacon monitored unmonitored", "quiet monitored unmonitored",
+      ])
+    #expect(try NotifierMemory.load(path: directory.path + "/none.json") == nil)
+  }
+
   @Test func unreachableDosedIsUnmonitoredThenMonitored() {
     var core = NotifierCore(config: Self.config(escalateAfter: 300), now: 0)
     _ = core.snapshot(Self.snapshot([], at: 0), now: 0, wall: Self.t0)

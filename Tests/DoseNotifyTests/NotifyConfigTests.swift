@@ -104,6 +104,24 @@ import Testing
     #expect(found.contains { $0.message.contains(message) && $0.line == 4 }, "\(found)")
   }
 
+  @Test func theStateFileIsAnAbsolutePathOrNone() throws {
+    let action = "[[action]]\nname = \"b\"\nkind = \"exec\"\ncommand = [\"/bin/true\"]\n"
+    let parse = { (line: String) in
+      try NotifyConfigLoader.parse(
+        line + "\n" + action, file: "notify.toml", hostName: "h",
+        stateDirectory: "/var/lib/dosed-notify")
+    }
+    // Under systemd: its state directory; run by hand: in memory only.
+    #expect(try parse("").stateFile == "/var/lib/dosed-notify/told.json")
+    #expect(
+      try NotifyConfigLoader.parse(action, file: "n.toml", hostName: "h", stateDirectory: nil)
+        .stateFile == nil)
+    #expect(try parse("state_file = \"/srv/told.json\"").stateFile == "/srv/told.json")
+    #expect(try parse("state_file = \"\"").stateFile == nil)
+    let found = errors("state_file = \"told.json\"\n" + action)
+    #expect(found.contains { $0.message.contains("absolute path") && $0.line == 1 }, "\(found)")
+  }
+
   @Test func escalationIsChecked() {
     let base = "[[action]]\nname = \"a\"\nkind = \"exec\"\ncommand = [\"/bin/true\"]\n"
     let unknown = errors(base + "[[escalation]]\nafter_s = 60\nactions = [\"pager\"]\n")

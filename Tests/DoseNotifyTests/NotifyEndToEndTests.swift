@@ -50,6 +50,7 @@ import Testing
         """
         socket = "\(socket)"
         ward = "test-ward"
+        state_file = "\(directory.path)/told.json"
         [[action]]
         name = "recorder"
         kind = "exec"
@@ -101,6 +102,31 @@ import Testing
     #expect(runs.filter { $0.environment["DOSED_EVENT"] == "fault" }.count == 1)
     notifier.terminate()
     #expect(notifier.process.terminationStatus == 0)
+    dosed.terminate()
+  }
+
+  /// The notifier stopped (`kill -9`) while a fault is active, and the fault clears before it
+  /// is back: the restarted notifier tells the clear, from what it kept in its `state_file`.
+  @Test func aClearWhileTheNotifierIsStoppedIsToldWhenItReturns() async throws {
+    let ward = try Ward("e2e-away")
+    let dosed = try ward.startDosed()
+    var notifier = try ward.startNotifier()
+    try await eventually("the fault is delivered") {
+      ward.recorder.events().contains("fault fault:store-1")
+    }
+    notifier.kill9()
+    try await eventually("dosed has cleared the fault", seconds: 60) {
+      guard let reply = try? await requestDosed(ward.socket, Request(id: .number(1), cmd: "status"))
+      else { return false }
+      let status = try WireCoding.decoder().decode(StatusReply.self, from: reply)
+      return !status.alarms.contains { $0.alarmID == "fault:store-1" }
+    }
+    #expect(!ward.recorder.events().contains("clear fault:store-1"))
+    notifier = try ward.startNotifier()
+    try await eventually("the restarted notifier tells the clear") {
+      ward.recorder.events().contains("clear fault:store-1")
+    }
+    notifier.terminate()
     dosed.terminate()
   }
 
