@@ -80,13 +80,16 @@ let package = Package(
       dependencies: [
         "DoseProtocol", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
+    // The follower of dosed's socket shared by its clients (dosed-notify, dosed-board): the watch
+    // and status threads with reconnect, and the liveness rule. The wire and Foundation only.
+    .target(name: "DoseFollow", dependencies: ["DoseProtocol"]),
     // dosed-notify: follows dosed's socket and delivers alarms to programs and to
     // Alertmanager, with escalation. A client of the wire only: never DoseDaemon, so the safety
     // daemon keeps IPAddressDeny=any and the notifier can be restarted on its own.
     .target(
       name: "DoseNotify",
       dependencies: [
-        "DoseProtocol",
+        "DoseFollow", "DoseProtocol",
         .product(name: "Logging", package: "swift-log"),
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOPosix", package: "swift-nio"),

@@ -1,3 +1,4 @@
+import DoseFollow
 import DoseProtocol
 import Foundation
 import Logging
@@ -33,7 +34,7 @@ public final class NotifierService: Service {
   }
 
   public func run() async throws {
-    let link = DosedLink(socket: config.socket)
+    let link = DosedLink(socket: config.socket, name: "dosed-notify", decode: SnapshotView.decode)
     let actions = Self.makeActions(config, logger: logger)
     logger.info(
       Logger.Message(
@@ -64,7 +65,8 @@ public final class NotifierService: Service {
   }
 
   private static func follow(
-    link: DosedLink, config: NotifyConfig, actions: [String: any NotifyAction], logger: Logger
+    link: DosedLink<SnapshotView>, config: NotifyConfig, actions: [String: any NotifyAction],
+    logger: Logger
   ) async {
     let clock = ContinuousClock()
     let started = clock.now
@@ -87,8 +89,10 @@ public final class NotifierService: Service {
           if reason != lastFailure { logger.warning("dosed: \(reason)") }
           lastFailure = reason
           deliveries = core.failed(reason, now: now(), wall: Date())
-        case .watch(let line):
-          if line.event == "alarm_ack", let id = line.alarmID, let ack = line.acknowledged {
+        case .watch(let raw):
+          if raw.event == "alarm_ack", let line = WatchLine.decode(raw.data),
+            let id = line.alarmID, let ack = line.acknowledged
+          {
             deliveries = core.watchAcknowledgement(id: id, by: ack)
           } else {
             deliveries = []

@@ -5,51 +5,66 @@ import Synchronization
 /// dosed's socket, read on two threads of its own (the client is blocking; the async pool must
 /// never wait on a socket): one follows `watch`, one asks `status` every second and whenever
 /// the watch stream says something other than a reading. Both reconnect with backoff. What
-/// they learn arrives in `inputs`, in order, with the ticks of the notifier's timers.
-final class DosedLink: Sendable {
-  enum Input: Sendable {
-    case snapshot(SnapshotView)
+/// they learn arrives in `inputs`, in order, with the ticks of the follower's timers.
+///
+/// Shared by dosed-notify and dosed-board: each decodes the `status` line into its own view
+/// (`decode`; nil means "not a usable status reply", which counts as a failure and reconnects),
+/// and gets every watch line as it came with its class and event read.
+public final class DosedLink<Snapshot: Sendable>: Sendable {
+  public enum Input: Sendable {
+    case snapshot(Snapshot)
     case failed(String)
-    case watch(WatchLine)
+    case watch(DosedEventLine)
     case tick
   }
 
-  let socket: String
-  let inputs: AsyncStream<Input>
+  public let socket: String
+  public let inputs: AsyncStream<Input>
   private let continuation: AsyncStream<Input>.Continuation
+  private let name: String
+  private let decode: @Sendable (Data) -> Snapshot?
   private let stopped = Mutex(false)
   private let trigger = DispatchSemaphore(value: 0)
   /// `status` every second while healthy: with the watch stream's nudges this bounds how late a
   /// raised alarm is seen, and the freshness rule needs a steady look at `time`.
-  static let pollInterval = 1.0
+  public static var pollInterval: Double { 1.0 }
   /// A reply slower than this counts as no reply (dosed answers status from its snapshot).
-  static let replyTimeout = 3.0
+  public static var replyTimeout: Double { 3.0 }
 
-  init(socket: String) {
+  /// `name` is the request id the follower's lines carry (`NAME` for status, `NAME-watch`), so
+  /// dosed's logs tell the followers apart.
+  public init(socket: String, name: String, decode: @escaping @Sendable (Data) -> Snapshot?) {
     self.socket = socket
+    self.name = name
+    self.decode = decode
     (inputs, continuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(10_000))
   }
 
-  func start() {
+  public func start() {
     Thread { [self] in pollLoop() }.start()
     Thread { [self] in watchLoop() }.start()
   }
 
-  func stop() {
+  public func stop() {
     stopped.withLock { $0 = true }
     trigger.signal()
     continuation.finish()
   }
 
-  func tick() {
+  public func tick() {
     continuation.yield(.tick)
+  }
+
+  /// Asks for a `status` now (several nudges while waiting are one poll).
+  public func nudge() {
+    trigger.signal()
   }
 
   private var isStopped: Bool { stopped.withLock { $0 } }
 
   /// Backoff between reconnects: 0.25 s doubling to 2 s. A local socket is cheap to try, and
   /// dosed restarted by systemd (RestartSec=2s) should be found again within a poll or two.
-  static func backoff(failures: Int) -> Double {
+  public static func backoff(failures: Int) -> Double {
     min(2, 0.25 * pow(2, Double(max(0, failures - 1))))
   }
 
@@ -60,8 +75,8 @@ final class DosedLink: Sendable {
       do {
         let connected = try client ?? DoseClient(path: socket, timeout: Self.replyTimeout)
         client = connected
-        let line = try connected.request("status", id: .string("dosed-notify"))
-        guard let snapshot = SnapshotView.decode(line) else {
+        let line = try connected.request("status", id: .string(name))
+        guard let snapshot = decode(line) else {
           throw DoseClient.Failure.protocolViolation(
             "unexpected reply to status: \(String(decoding: line.prefix(200), as: UTF8.self))")
         }
@@ -84,7 +99,7 @@ final class DosedLink: Sendable {
     while !isStopped {
       do {
         let client = try DoseClient(path: socket, timeout: Self.replyTimeout)
-        try client.send(Request(id: .string("dosed-notify-watch"), cmd: "watch"))
+        try client.send(Request(id: .string("\(name)-watch"), cmd: "watch"))
         // Short reads, so that `stop` is noticed; a quiet ward is not a lost one.
         client.setTimeout(0.5)
         // Whatever happened while it was not watching is in the next status.
@@ -98,9 +113,9 @@ final class DosedLink: Sendable {
           }
           guard let line else { throw DoseClient.Failure.closed }
           failures = 0
-          guard let watch = WatchLine.decode(line) else { continue }
+          guard let watch = DosedEventLine(line) else { continue }
           continuation.yield(.watch(watch))
-          if watch.mayChangeAlarms { trigger.signal() }
+          if watch.mayChangeState { trigger.signal() }
           if watch.class == "error" { throw DoseClient.Failure.closed }
         }
       } catch {
@@ -111,4 +126,28 @@ final class DosedLink: Sendable {
       }
     }
   }
+}
+
+/// A line of the `watch` stream as dosed sent it, with its `class` and `event` read: each
+/// follower decodes the rest for itself.
+public struct DosedEventLine: Sendable, Hashable {
+  public var data: Data
+  public var `class`: String
+  public var event: String?
+
+  /// Nil for a line without a `class` (not a protocol line).
+  public init?(_ data: Data) {
+    struct Peek: Decodable {
+      var `class`: String
+      var event: String?
+    }
+    guard let peek = try? WireCoding.decoder().decode(Peek.self, from: data) else { return nil }
+    self.data = data
+    self.class = peek.class
+    event = peek.event
+  }
+
+  /// Whether the line may mean a state or an alarm changed (anything but a reading, including
+  /// kinds this follower does not know yet): the link then asks for `status` at once.
+  public var mayChangeState: Bool { `class` != "event" || event != "reading" }
 }
