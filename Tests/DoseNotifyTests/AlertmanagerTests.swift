@@ -30,10 +30,22 @@ final class AlertmanagerProcess: Sendable {
   func stop() { child.terminate() }
 
   /// `GET /api/v2/alerts`: the alerts it holds, each as decoded JSON.
+  /// Asked up to three times: a connection that a loaded machine's Alertmanager drops now and
+  /// then is not what the tests are about (the notifier's own posts retry the same way).
   func alerts() async throws -> [[String: Any]] {
     let client = HTTPClient(baseURL: URL(string: "http://127.0.0.1:\(port)")!)
-    let response = try await client.request(.GET, "/api/v2/alerts", timeout: 5)
-    return try #require(JSONSerialization.jsonObject(with: Data(response.body)) as? [[String: Any]])
+    var attempt = 1
+    while true {
+      do {
+        let response = try await client.request(.GET, "/api/v2/alerts", timeout: 5)
+        return try #require(
+          JSONSerialization.jsonObject(with: Data(response.body)) as? [[String: Any]])
+      } catch  where attempt < 3 {
+        print("GET /api/v2/alerts, attempt \(attempt): \(error)")
+        attempt += 1
+        try await Task.sleep(for: .milliseconds(100))
+      }
+    }
   }
 
   func alert(_ alarmID: String) async throws -> [String: Any]? {
