@@ -29,30 +29,7 @@ public struct AlertmanagerOutageBench: Sendable {
   }
 
   func ward() -> String {
-    let source: (Int) -> String = { index in
-      """
-        seed = \(2000 + index)
-        [[detector.simulated.source]]
-        dose_rate_usv_h = 4.9
-        half_life_h = 1.0e6
-        start_h = \(stepSeconds[index] / 3600)
-      """
-    }
-    var text = BenchWard.simulatedDetectors(
-      stepSeconds.count, background: { _ in 0.1 }, extra: source)
-    for index in stepSeconds.indices {
-      text += """
-        [[location]]
-        id = "l\(index)"
-        kind = "isolation_room"
-        detectors = ["d\(index)"]
-        warn_usv_h = 2.0
-        alarm_usv_h = 2.5
-        state = "clear"
-
-        """
-    }
-    return text
+    BenchWard.steppingRooms(stepSeconds.count, seedBase: 2000, stepSeconds: { stepSeconds[$0] })
   }
 
   public func run() throws -> AlertmanagerOutageResult {
@@ -73,16 +50,18 @@ public struct AlertmanagerOutageBench: Sendable {
     events = ["alarm", "clear"]
     """.write(toFile: config, atomically: true, encoding: .utf8)
     try SocketBench(dosed: dosed, dosectl: "").waitReady(daemon.socket)
-    let notify = try Self.start(notifier, ["--config", config])
+    let notifyLog = daemon.directory + "/notify.log"
+    let notify = try Self.start(notifier, ["--config", config], log: notifyLog)
     defer { Self.stop(notify) }
 
-    // The three alarms, raised while nothing listens on the port.
+    // The three alarms, raised while nothing listens on the port (each room passes through
+    // `warn` on its way: those occurrences end, and only the alarms active now must arrive).
     let client = try DoseClient(path: daemon.socket, timeout: 5)
     var raised = Set<String>()
     while Date().timeIntervalSince(started) < outageSeconds {
       let status = try WireCoding.decoder().decode(
         StatusReply.self, from: try client.request("status"))
-      raised.formUnion(status.alarms.compactMap(\.alarmID).filter { $0.hasPrefix("dose:l") })
+      raised = Set(status.alarms.compactMap(\.alarmID).filter { $0.hasPrefix("dose:l") })
       Thread.sleep(forTimeInterval: 0.5)
     }
     let storage = daemon.directory + "/alertmanager"
@@ -109,17 +88,26 @@ public struct AlertmanagerOutageBench: Sendable {
       }
       Thread.sleep(forTimeInterval: 0.25)
     }
+    // The notifier's own account of its posts, for the report.
+    let log = (try? String(contentsOfFile: notifyLog, encoding: .utf8)) ?? ""
+    let failedPosts = log.split(separator: "\n").filter { $0.contains("alerts failed") }
     return AlertmanagerOutageResult(
       outageSeconds: back.timeIntervalSince(started), raisedDuringOutage: raised.count,
-      arrived: arrived.count, allArrivedAfterSeconds: allArrivedAfter ?? .nan)
+      arrived: arrived.count, allArrivedAfterSeconds: allArrivedAfter ?? .nan,
+      failedPosts: failedPosts.count, lastFailure: failedPosts.last.map(String.init))
   }
 
-  static func start(_ path: String, _ arguments: [String]) throws -> Process {
+  static func start(_ path: String, _ arguments: [String], log: String? = nil) throws -> Process {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: path)
     process.arguments = arguments
     process.standardOutput = FileHandle.nullDevice
-    process.standardError = FileHandle.nullDevice
+    if let log {
+      FileManager.default.createFile(atPath: log, contents: nil)
+      process.standardError = FileHandle(forWritingAtPath: log)
+    } else {
+      process.standardError = FileHandle.nullDevice
+    }
     try process.run()
     return process
   }
@@ -189,6 +177,9 @@ public struct AlertmanagerOutageResult: Codable, Sendable {
   public var raisedDuringOutage: Int
   public var arrived: Int
   public var allArrivedAfterSeconds: Double
+  /// Posts the notifier logged as failed, and the last of them.
+  public var failedPosts: Int
+  public var lastFailure: String?
 
   public var failures: [String] {
     var failures: [String] = []
@@ -208,6 +199,7 @@ public struct AlertmanagerOutageResult: Codable, Sendable {
     return "notify_outage: Alertmanager down \(f(outageSeconds)) s while \(raisedDuringOutage) "
       + "rooms went into alarm; \(arrived)/\(raisedDuringOutage) alerts active in Alertmanager "
       + "\(f(allArrivedAfterSeconds)) s after it came back (release dosed and dosed-notify; "
-      + "the notifier's retries back off to retry_max_s)\n"
+      + "the notifier's retries back off to retry_max_s); \(failedPosts) failed posts"
+      + (lastFailure.map { ", the last: \($0)" } ?? "") + "\n"
   }
 }

@@ -41,30 +41,7 @@ public struct NotifyLatencyBench: Sendable {
   func stepSeconds(_ index: Int) -> Double { firstStepSeconds + staggerSeconds * Double(index) }
 
   func ward() -> String {
-    // A source that does not decay (T½ 10⁶ h) switched on at the step.
-    func source(_ index: Int) -> String {
-      """
-        seed = \(1000 + index)
-        [[detector.simulated.source]]
-        dose_rate_usv_h = 4.9
-        half_life_h = 1.0e6
-        start_h = \(stepSeconds(index) / 3600)
-      """
-    }
-    var text = BenchWard.simulatedDetectors(trials, background: { _ in 0.1 }, extra: source)
-    for index in 0..<trials {
-      text += """
-        [[location]]
-        id = "l\(index)"
-        kind = "isolation_room"
-        detectors = ["d\(index)"]
-        warn_usv_h = 2.0
-        alarm_usv_h = 2.5
-        state = "clear"
-
-        """
-    }
-    return text
+    BenchWard.steppingRooms(trials, seedBase: 1000, stepSeconds: stepSeconds)
   }
 
   public func run() throws -> NotifyLatencyResult {
