@@ -94,16 +94,49 @@ public struct SnapshotView: Sendable, Hashable, Decodable {
   public var time: Date
   public var uptimeSeconds: Double?
   public var alarms: [AlarmView]
+  /// The ward's locations and the detectors each reads (a `status` reply's; none in an
+  /// `alarms` reply): a detector's fault shows at the doors of the rooms it watches.
+  public var locations: [LocationView]
+
+  /// A location as the notifier needs it.
+  public struct LocationView: Sendable, Hashable, Decodable {
+    public var id: String
+    public var detectors: [String]
+
+    public init(id: String, detectors: [String]) {
+      self.id = id
+      self.detectors = detectors
+    }
+
+    enum CodingKeys: String, CodingKey { case id, detectors }
+
+    public init(from decoder: any Decoder) throws {
+      let container = try decoder.container(keyedBy: CodingKeys.self)
+      id = try container.decode(String.self, forKey: .id)
+      detectors = (try? container.decodeIfPresent([String].self, forKey: .detectors)) ?? []
+    }
+  }
 
   enum CodingKeys: String, CodingKey {
-    case time, alarms
+    case time, alarms, locations
     case uptimeSeconds = "uptime_s"
   }
 
-  public init(time: Date, uptimeSeconds: Double?, alarms: [AlarmView]) {
+  public init(
+    time: Date, uptimeSeconds: Double?, alarms: [AlarmView], locations: [LocationView] = []
+  ) {
     self.time = time
     self.uptimeSeconds = uptimeSeconds
     self.alarms = alarms
+    self.locations = locations
+  }
+
+  public init(from decoder: any Decoder) throws {
+    let container = try decoder.container(keyedBy: CodingKeys.self)
+    time = try container.decode(Date.self, forKey: .time)
+    uptimeSeconds = try container.decodeIfPresent(Double.self, forKey: .uptimeSeconds)
+    alarms = try container.decode([AlarmView].self, forKey: .alarms)
+    locations = (try? container.decodeIfPresent([LocationView].self, forKey: .locations)) ?? []
   }
 
   /// Decodes a reply line; nil for an error reply or something else.

@@ -74,9 +74,18 @@ public struct HTTPClient: Sendable {
     let received = ReceivedResponse()
     do {
       return try await channel.executeThenClose { inbound, outbound in
-        try await outbound.write(.head(head))
-        if let body { try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: body)))) }
-        try await outbound.write(.end(nil))
+        // One write: a server may answer as soon as the head is in (a GET) and close
+        // (`Connection: close`); a separate `.end` written after that close would throw before
+        // the reply, already received, was read. A failed write still reads what came.
+        var parts: [HTTPClientRequestPart] = [.head(head)]
+        if let body { parts.append(.body(.byteBuffer(ByteBuffer(bytes: body)))) }
+        parts.append(.end(nil))
+        var writeError: (any Error)?
+        do {
+          try await outbound.write(contentsOf: parts)
+        } catch {
+          writeError = error
+        }
         var status: Int?
         var collected: [UInt8] = []
         for try await part in inbound {
@@ -95,6 +104,7 @@ public struct HTTPClient: Sendable {
             return response
           }
         }
+        if let writeError { throw writeError }
         throw Failure(description: "\(host):\(port) closed the connection before a full reply")
       }
     } catch let failure as Failure {

@@ -143,7 +143,7 @@ public final class NotifierService: Service {
             stringLiteral:
               "\(event.event.rawValue)\(event.test ? " (test)" : "") \(event.alarmID)"
               + (event.escalation.map { " escalation tier \($0)" } ?? "")
-              + ": \(event.message)"))
+              + ": \(DisplayText.escaped(event.message))"))
       }
       await actions[delivery.action]?.enqueue(delivery.event)
     }

@@ -195,6 +195,19 @@ private struct Reader {
         }
       }
       if events.isEmpty { fail(section, "events", "action '\(name)': events is empty") }
+      // Alertmanager keeps an alert until it is resolved or expires: one that never hears the
+      // end would fire on, re-posted every resend_s, after the alarm is long gone.
+      let endings: [(NotifyEventKind, Set<NotifyEventKind>)] = [
+        (.clear, [.alarm, .fault, .test]), (.monitored, [.unmonitored]),
+      ]
+      for (end, starts) in endings
+      where action.kind == .alertmanager && !set.isDisjoint(with: starts) && !set.contains(end) {
+        fail(
+          section, "events",
+          "action '\(name)': an alertmanager action that hears "
+            + starts.intersection(set).map(\.rawValue).sorted().joined(separator: ", ")
+            + " must hear \(end.rawValue) too, or its alerts fire on after the alarm ends")
+      }
       action.events = set
     }
     if let value = seconds(table, "timeout_s", section, positive: true) {
@@ -312,7 +325,17 @@ private struct Reader {
     return strings
   }
 
-  /// A finite number of seconds, ≥ 0 (or > 0 when `positive`); integers or floats.
+  /// Upper limits, so that no value the check accepts can trap a conversion at run time
+  /// (`timeout_s = 1e16` would overflow a nanosecond count) or quietly switch a safeguard off
+  /// (an `unmonitored_after_s` of a day is no watchdog). Project choices, documented in
+  /// config/notify.toml.
+  static let maxSeconds: [String: Double] = [
+    "unmonitored_after_s": 300, "stale_after_s": 300, "timeout_s": 3600, "retry_max_s": 3600,
+    "resend_s": 3600, "give_up_s": 7 * 86400, "after_s": 7 * 86400,
+  ]
+
+  /// A finite number of seconds, ≥ 0 (or > 0 when `positive`) and at most its key's limit;
+  /// integers or floats.
   mutating func seconds(
     _ table: TOMLTable, _ key: String, _ section: NotifyTOMLLines.Section, positive: Bool
   ) -> Double? {
@@ -324,6 +347,11 @@ private struct Reader {
     guard number.isFinite, positive ? number > 0 : number >= 0 else {
       fail(
         section, key, "\(key) must be \(positive ? "greater than 0" : "0 or more"), not \(number)")
+      return nil
+    }
+    let limit = Self.maxSeconds[key] ?? 7 * 86400
+    guard number <= limit else {
+      fail(section, key, "\(key) must be at most \(Int(limit)) s, not \(number)")
       return nil
     }
     return number

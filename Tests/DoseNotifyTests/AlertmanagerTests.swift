@@ -111,6 +111,27 @@ struct AlertmanagerTests {
     #expect(try await alertmanager.alert("test:room-1") != nil)
   }
 
+  /// A clear told after a restart of the notifier (the new run never posted the alert)
+  /// resolves the alert the earlier run posted.
+  @Test func aClearFromALaterRunResolvesTheAlert() async throws {
+    let alertmanager = try await AlertmanagerProcess()
+    let earlier = AlertmanagerAction(
+      config: Self.action(port: alertmanager.port), logger: testLogger)
+    let earlierRun = Task { await earlier.run() }
+    await earlier.enqueue(Self.event(.alarm, id: "dose:room-1:alarm"))
+    try await eventually("the alert fires") {
+      try await alertmanager.alert("dose:room-1:alarm") != nil
+    }
+    earlierRun.cancel()
+    let later = AlertmanagerAction(config: Self.action(port: alertmanager.port), logger: testLogger)
+    let laterRun = Task { await later.run() }
+    defer { laterRun.cancel() }
+    await later.enqueue(Self.event(.clear, id: "dose:room-1:alarm"))
+    try await eventually("the alert is resolved") {
+      try await alertmanager.alert("dose:room-1:alarm") == nil
+    }
+  }
+
   @Test func alarmsRaisedWhileAlertmanagerIsDownArriveWhenItReturns() async throws {
     let port = freePort()
     let action = AlertmanagerAction(config: Self.action(port: port), logger: testLogger)
