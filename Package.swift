@@ -174,6 +174,7 @@ let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
     ]
   ),
   ("FuzzConfig", ["DoseDaemon"]),
+  ("FuzzNotifyConfig", ["DoseNotify"]),
   ("FuzzQuantities", ["DoseProtocol"]),
 ]
 for target in fuzzTargets {

@@ -22,4 +22,36 @@ public enum BenchWard {
     }
     return text
   }
+
+  /// Isolation rooms `l0`, `l1` … each watched by its own SBM-20 `d0`, `d1` … at 0.1 µSv/h,
+  /// into which a source that does not decay (T½ 10⁶ h) of 4.9 µSv/h is switched on at
+  /// `stepSeconds(index)` seconds after dosed's start: 0.1 → 5 µSv/h across a 2.5 µSv/h alarm
+  /// level (warn 2.0).
+  public static func steppingRooms(
+    _ count: Int, seedBase: Int, stepSeconds: (Int) -> Double
+  ) -> String {
+    let source: (Int) -> String = { index in
+      """
+        seed = \(seedBase + index)
+        [[detector.simulated.source]]
+        dose_rate_usv_h = 4.9
+        half_life_h = 1.0e6
+        start_h = \(stepSeconds(index) / 3600)
+      """
+    }
+    var text = simulatedDetectors(count, background: { _ in 0.1 }, extra: source)
+    for index in 0..<count {
+      text += """
+        [[location]]
+        id = "l\(index)"
+        kind = "isolation_room"
+        detectors = ["d\(index)"]
+        warn_usv_h = 2.0
+        alarm_usv_h = 2.5
+        state = "clear"
+
+        """
+    }
+    return text
+  }
 }

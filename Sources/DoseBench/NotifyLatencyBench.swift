@@ -19,8 +19,8 @@ public struct NotifyLatencyBench: Sendable {
   public var dosed: String
   public var notifier: String
   public var trials = 60
-  /// Seconds after dosed's start of the first step: the start-up faults ("no reading yet") have
-  /// come and gone by then.
+  /// Seconds after dosed's start of the first step: every detector has read and the notifier
+  /// has connected by then.
   public var firstStepSeconds = 20.0
   public var staggerSeconds = 0.5
   public var scrapeIntervalSeconds = 15.0
@@ -41,30 +41,7 @@ public struct NotifyLatencyBench: Sendable {
   func stepSeconds(_ index: Int) -> Double { firstStepSeconds + staggerSeconds * Double(index) }
 
   func ward() -> String {
-    // A source that does not decay (T½ 10⁶ h) switched on at the step.
-    func source(_ index: Int) -> String {
-      """
-        seed = \(1000 + index)
-        [[detector.simulated.source]]
-        dose_rate_usv_h = 4.9
-        half_life_h = 1.0e6
-        start_h = \(stepSeconds(index) / 3600)
-      """
-    }
-    var text = BenchWard.simulatedDetectors(trials, background: { _ in 0.1 }, extra: source)
-    for index in 0..<trials {
-      text += """
-        [[location]]
-        id = "l\(index)"
-        kind = "isolation_room"
-        detectors = ["d\(index)"]
-        warn_usv_h = 2.0
-        alarm_usv_h = 2.5
-        state = "clear"
-
-        """
-    }
-    return text
+    BenchWard.steppingRooms(trials, seedBase: 1000, stepSeconds: stepSeconds)
   }
 
   public func run() throws -> NotifyLatencyResult {

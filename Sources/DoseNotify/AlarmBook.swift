@@ -46,7 +46,11 @@ struct AlarmBook: Sendable {
 
   /// An acknowledgement seen on the watch stream, before (or instead of) the next status.
   mutating func acknowledge(id: String, by ack: AcknowledgementStatus) -> AlarmView? {
-    guard var alarm = active[id], alarm.acknowledged == nil else { return nil }
+    // Only for the occurrence it was given to: a late line about one that cleared and came
+    // back must not silence the new one (and stop its escalation).
+    guard var alarm = active[id], alarm.acknowledged == nil, ack.at >= alarm.since else {
+      return nil
+    }
     alarm.acknowledged = ack
     active[id] = alarm
     return alarm

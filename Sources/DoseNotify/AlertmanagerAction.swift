@@ -50,7 +50,9 @@ public actor AlertmanagerAction: NotifyAction {
     case .ack:
       firing[key]?.acknowledge(event)
     case .clear, .monitored:
-      guard var alert = firing.removeValue(forKey: key) else { return }
+      // An alert this run never posted (a clear told after a restart of the notifier) is
+      // resolved too: the same labels name the same alert in Alertmanager.
+      var alert = firing.removeValue(forKey: key) ?? AlertmanagerAlert(event: event)
       alert.endsAt = event.time
       resolved.append(alert)
       if resolved.count > Self.resolvedCapacity {

@@ -4,7 +4,7 @@ import Foundation
 /// An active alarm as the notifier needs it, decoded leniently from dosed's `status` or
 /// `alarms` reply: unknown fields are ignored, and fields a daemon may not send yet (`alarm_id`,
 /// `test`) are optional, so the notifier works with the daemon as it is and as it grows.
-public struct AlarmView: Sendable, Hashable, Decodable {
+public struct AlarmView: Sendable, Hashable, Codable {
   public var kind: String
   public var level: String
   public var location: String?
@@ -53,6 +53,20 @@ public struct AlarmView: Sendable, Hashable, Decodable {
       ?? Self.derivedID(kind: kind, level: level, location: location, detector: detector)
   }
 
+  /// The same keys as dosed's, for the notifier's memory (`state_file`).
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.container(keyedBy: CodingKeys.self)
+    try container.encode(id, forKey: .alarmID)
+    try container.encode(kind, forKey: .kind)
+    try container.encode(level, forKey: .level)
+    try container.encodeIfPresent(location, forKey: .location)
+    try container.encodeIfPresent(detector, forKey: .detector)
+    try container.encode(message, forKey: .message)
+    try container.encode(since, forKey: .since)
+    try container.encode(test, forKey: .test)
+    try container.encodeIfPresent(acknowledged, forKey: .acknowledged)
+  }
+
   /// The id dosed gives (docs/protocol.md, "Alarms"), for a daemon that does not send it.
   static func derivedID(kind: String, level: String, location: String?, detector: String?)
     -> String
@@ -80,16 +94,49 @@ public struct SnapshotView: Sendable, Hashable, Decodable {
   public var time: Date
   public var uptimeSeconds: Double?
   public var alarms: [AlarmView]
+  /// The ward's locations and the detectors each reads (a `status` reply's; none in an
+  /// `alarms` reply): a detector's fault shows at the doors of the rooms it watches.
+  public var locations: [LocationView]
+
+  /// A location as the notifier needs it.
+  public struct LocationView: Sendable, Hashable, Decodable {
+    public var id: String
+    public var detectors: [String]
+
+    public init(id: String, detectors: [String]) {
+      self.id = id
+      self.detectors = detectors
+    }
+
+    enum CodingKeys: String, CodingKey { case id, detectors }
+
+    public init(from decoder: any Decoder) throws {
+      let container = try decoder.container(keyedBy: CodingKeys.self)
+      id = try container.decode(String.self, forKey: .id)
+      detectors = (try? container.decodeIfPresent([String].self, forKey: .detectors)) ?? []
+    }
+  }
 
   enum CodingKeys: String, CodingKey {
-    case time, alarms
+    case time, alarms, locations
     case uptimeSeconds = "uptime_s"
   }
 
-  public init(time: Date, uptimeSeconds: Double?, alarms: [AlarmView]) {
+  public init(
+    time: Date, uptimeSeconds: Double?, alarms: [AlarmView], locations: [LocationView] = []
+  ) {
     self.time = time
     self.uptimeSeconds = uptimeSeconds
     self.alarms = alarms
+    self.locations = locations
+  }
+
+  public init(from decoder: any Decoder) throws {
+    let container = try decoder.container(keyedBy: CodingKeys.self)
+    time = try container.decode(Date.self, forKey: .time)
+    uptimeSeconds = try container.decodeIfPresent(Double.self, forKey: .uptimeSeconds)
+    alarms = try container.decode([AlarmView].self, forKey: .alarms)
+    locations = (try? container.decodeIfPresent([LocationView].self, forKey: .locations)) ?? []
   }
 
   /// Decodes a reply line; nil for an error reply or something else.

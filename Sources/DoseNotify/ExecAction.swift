@@ -1,3 +1,4 @@
+import DoseProtocol
 import Foundation
 import Logging
 
@@ -62,7 +63,9 @@ public actor ExecAction: NotifyAction {
       let result = try await ProcessRunner.run(
         config.command, environment: environment, input: event.jsonLine(),
         timeout: config.timeoutSeconds)
-      let stderr = result.stderr.trimmingCharacters(in: .whitespacesAndNewlines)
+      // Escaped: a program's stderr must not forge journal lines (a newline, a terminal code).
+      let stderr = DisplayText.escaped(
+        result.stderr.trimmingCharacters(in: .whitespacesAndNewlines))
       if result.succeeded {
         queue.succeeded()
         logger.info(

@@ -2,6 +2,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import Synchronization
 
 /// A one-request-per-connection HTTP/1.1 client over SwiftNIO, enough for Alertmanager's API on
 /// a trusted network (plain http; no redirects, no TLS). Each request opens a connection, sends
@@ -53,7 +54,9 @@ public struct HTTPClient: Sendable {
       throw Failure(description: "cannot connect to \(host):\(port): \(error)")
     }
     // The deadline closes the channel, which ends the read below with an error.
+    let expired = ReceivedResponse()
     let deadline = channel.channel.eventLoop.scheduleTask(in: timeAmount) {
+      expired.timedOut = true
       channel.channel.close(promise: nil)
     }
     defer { deadline.cancel() }
@@ -71,9 +74,18 @@ public struct HTTPClient: Sendable {
     let received = ReceivedResponse()
     do {
       return try await channel.executeThenClose { inbound, outbound in
-        try await outbound.write(.head(head))
-        if let body { try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: body)))) }
-        try await outbound.write(.end(nil))
+        // One write: a server may answer as soon as the head is in (a GET) and close
+        // (`Connection: close`); a separate `.end` written after that close would throw before
+        // the reply, already received, was read. A failed write still reads what came.
+        var parts: [HTTPClientRequestPart] = [.head(head)]
+        if let body { parts.append(.body(.byteBuffer(ByteBuffer(bytes: body)))) }
+        parts.append(.end(nil))
+        var writeError: (any Error)?
+        do {
+          try await outbound.write(contentsOf: parts)
+        } catch {
+          writeError = error
+        }
         var status: Int?
         var collected: [UInt8] = []
         for try await part in inbound {
@@ -92,19 +104,35 @@ public struct HTTPClient: Sendable {
             return response
           }
         }
+        if let writeError { throw writeError }
         throw Failure(description: "\(host):\(port) closed the connection before a full reply")
       }
     } catch let failure as Failure {
       throw failure
     } catch {
       if let response = received.response { return response }
+      // A closed channel is what the deadline leaves; say so rather than "I/O on closed channel".
+      if expired.timedOut {
+        throw Failure(
+          description: "\(method) \(path) to \(host):\(port): no reply within \(timeout) s")
+      }
       throw Failure(description: "\(method) \(path) to \(host):\(port): \(error)")
     }
   }
 }
 
-/// The reply once it is complete, kept outside the channel's closure.
-private final class ReceivedResponse: @unchecked Sendable {
-  // Written once inside `executeThenClose`, read after it returns or throws: never at once.
-  var response: HTTPClient.Response?
+/// The reply once it is complete, and whether the deadline closed the channel, kept outside
+/// the channel's closure.
+private final class ReceivedResponse: Sendable {
+  private let state = Mutex<(response: HTTPClient.Response?, timedOut: Bool)>((nil, false))
+
+  var response: HTTPClient.Response? {
+    get { state.withLock { $0.response } }
+    set { state.withLock { $0.response = newValue } }
+  }
+
+  var timedOut: Bool {
+    get { state.withLock { $0.timedOut } }
+    set { state.withLock { $0.timedOut = newValue } }
+  }
 }

@@ -20,7 +20,16 @@ public struct NotifierCore: Sendable {
   private let firstTier: [ActionConfig]
   private let actionsByName: [String: ActionConfig]
 
-  public init(config: NotifyConfig, now: Double) {
+  /// The ward's locations and their detectors, from the last `status`.
+  private var locations: [SnapshotView.LocationView] = []
+  /// What an earlier run had told and not yet cleared, until the first snapshot.
+  private var toldBefore: NotifierMemory?
+
+  /// `memory`: what an earlier run of the notifier had told (its `state_file`). Its alarms that
+  /// dosed no longer lists are told as cleared at the first snapshot, to the first tier and to
+  /// the escalation actions that heard them; those still active are told again (at least once:
+  /// an action's queue did not outlive the earlier run). Its `unmonitored` ends with `monitored`.
+  public init(config: NotifyConfig, now: Double, memory: NotifierMemory? = nil) {
     self.config = config
     health = LinkHealth(
       unreachableAfter: config.unmonitoredAfterSeconds, staleAfter: config.staleAfterSeconds,
@@ -28,6 +37,31 @@ public struct NotifierCore: Sendable {
     escalator = Escalator(tiers: config.escalation)
     firstTier = config.firstTierActions
     actionsByName = Dictionary(config.actions.map { ($0.name, $0) }) { first, _ in first }
+    toldBefore = memory
+    unmonitored = memory?.unmonitored
+    if let unmonitored {
+      escalator.start(unmonitored.occurrence, now: now)
+      for action in memory?.escalated[unmonitored.id] ?? [] {
+        escalator.markNotified(unmonitored.occurrence, action: action)
+      }
+    }
+  }
+
+  /// What has been told and is still open, for the next run (`state_file`).
+  public var memory: NotifierMemory {
+    var escalated: [String: [String]] = [:]
+    for alarm in Array(book.active.values) + (unmonitored.map { [$0] } ?? []) {
+      let names = escalator.notified(alarm.occurrence)
+      if !names.isEmpty { escalated[alarm.id] = names.sorted() }
+    }
+    // Until dosed first answers, the earlier run's list is still owed its clears: kept.
+    var told = Array(book.active.values)
+    for alarm in toldBefore?.told ?? [] where book.active[alarm.id] == nil {
+      told.append(alarm)
+      escalated[alarm.id] = toldBefore?.escalated[alarm.id]
+    }
+    return NotifierMemory(
+      told: told.sorted { $0.id < $1.id }, escalated: escalated, unmonitored: unmonitored)
   }
 
   /// Whether dosed is being watched (false while starting).
@@ -38,14 +72,30 @@ public struct NotifierCore: Sendable {
 
   /// A `status` (or `alarms`) reply arrived.
   public mutating func snapshot(_ snapshot: SnapshotView, now: Double, wall: Date) -> [Delivery] {
+    if !snapshot.locations.isEmpty { locations = snapshot.locations }
+    // In two steps: `stamped(apply(…))` would read the state from before `apply`.
+    let deliveries = apply(snapshot, now: now, wall: wall)
+    return stamped(deliveries)
+  }
+
+  private mutating func apply(_ snapshot: SnapshotView, now: Double, wall: Date) -> [Delivery] {
     health.snapshot(time: snapshot.time, uptime: snapshot.uptimeSeconds, now: now)
     var deliveries = transition(now: now, wall: wall)
     let change = book.apply(snapshot.alarms)
+    let before = toldBefore
+    toldBefore = nil
+    if let before { deliveries += clearedWhileAway(before, wall: wall) }
     for alarm in change.cleared {
       deliveries += end(alarm, wall: wall)
     }
     for alarm in change.raised {
       deliveries += raise(alarm, now: now, wall: wall)
+      // An escalation action the earlier run paged for this occurrence hears its ack and clear.
+      if before?.told.contains(where: { $0.occurrence == alarm.occurrence }) == true {
+        for name in before?.escalated[alarm.id] ?? [] {
+          escalator.markNotified(alarm.occurrence, action: name)
+        }
+      }
     }
     for alarm in change.acknowledged {
       deliveries += acknowledged(alarm)
@@ -58,17 +108,24 @@ public struct NotifierCore: Sendable {
     -> [Delivery]
   {
     guard let alarm = book.acknowledge(id: id, by: ack) else { return [] }
-    return acknowledged(alarm)
+    let deliveries = acknowledged(alarm)
+    return stamped(deliveries)
   }
 
   /// dosed could not be reached or did not answer.
   public mutating func failed(_ reason: String, now: Double, wall: Date) -> [Delivery] {
     health.failed(reason, now: now)
-    return transition(now: now, wall: wall)
+    let deliveries = transition(now: now, wall: wall)
+    return stamped(deliveries)
   }
 
   /// Time passed: unmonitored and escalation deadlines.
   public mutating func tick(now: Double, wall: Date) -> [Delivery] {
+    let deliveries = timers(now: now, wall: wall)
+    return stamped(deliveries)
+  }
+
+  private mutating func timers(now: Double, wall: Date) -> [Delivery] {
     var deliveries = transition(now: now, wall: wall)
     for due in escalator.due(now: now) {
       guard let alarm = alarm(for: due.occurrence) else { continue }
@@ -83,6 +140,43 @@ public struct NotifierCore: Sendable {
       }
     }
     return deliveries
+  }
+
+  // MARK: Door states
+
+  /// Each delivery told what every door should show now (`NotifyEvent.active`).
+  private func stamped(_ deliveries: [Delivery]) -> [Delivery] {
+    guard !deliveries.isEmpty else { return deliveries }
+    let states = doorStates()
+    return deliveries.map { delivery in
+      var delivery = delivery
+      delivery.event.active = states
+      return delivery
+    }
+  }
+
+  /// The ward location by location: the most urgent of its active alarms (an unacknowledged
+  /// alarm over a test over a warning over an acknowledged one), a detector's fault at every
+  /// location it watches, and `unmonitored` everywhere while the ward is unwatched.
+  func doorStates() -> [String: String] {
+    if unmonitored != nil {
+      return Dictionary(locations.map { ($0.id, "unmonitored") }) { first, _ in first }
+    }
+    let rank = ["ack": 1, "warn": 2, "test": 3, "alarm": 4]
+    var states: [String: String] = [:]
+    for alarm in book.active.values {
+      let state =
+        alarm.acknowledged != nil
+        ? "ack" : alarm.test ? "test" : alarm.level == "warn" ? "warn" : "alarm"
+      var places = alarm.location.map { [$0] } ?? []
+      if places.isEmpty, let detector = alarm.detector {
+        places = locations.filter { $0.detectors.contains(detector) }.map(\.id)
+      }
+      for place in places where rank[state, default: 0] > rank[states[place] ?? "", default: 0] {
+        states[place] = state
+      }
+    }
+    return states
   }
 
   // MARK: Events
@@ -108,6 +202,23 @@ public struct NotifierCore: Sendable {
     let event = NotifyEvent(
       event: .ack, time: alarm.acknowledged?.at ?? alarm.since, ward: config.ward, alarm: alarm)
     return route(event, occurrence: alarm.occurrence)
+  }
+
+  /// An earlier run's alarms that are over: told as cleared to the first tier and to the
+  /// escalation actions that heard them.
+  private func clearedWhileAway(_ before: NotifierMemory, wall: Date) -> [Delivery] {
+    var deliveries: [Delivery] = []
+    for alarm in before.told where book.active[alarm.id]?.since != alarm.since {
+      let event = NotifyEvent(event: .clear, time: wall, ward: config.ward, alarm: alarm)
+      deliveries += firstTier.filter { $0.events.contains(.clear) }.map {
+        Delivery(action: $0.name, event: event)
+      }
+      for name in before.escalated[alarm.id] ?? [] {
+        guard let action = actionsByName[name], action.events.contains(.clear) else { continue }
+        deliveries.append(Delivery(action: name, event: event))
+      }
+    }
+    return deliveries
   }
 
   private mutating func end(_ alarm: AlarmView, wall: Date) -> [Delivery] {
@@ -143,13 +254,20 @@ public struct NotifierCore: Sendable {
   // MARK: Unmonitored
 
   private mutating func transition(now: Double, wall: Date) -> [Delivery] {
-    switch health.evaluate(now: now) {
+    var change = health.evaluate(now: now)
+    // An earlier run's `unmonitored` ends when this run first reaches a live dosed.
+    if change == nil, unmonitored != nil, health.state == .monitored { change = .monitored }
+    switch change {
     case nil:
       return []
     case .unmonitored(let reason):
-      let alarm = AlarmView(
-        id: "unmonitored", kind: "unmonitored", level: "alarm", location: nil, detector: nil,
-        message: "the ward is not monitored: \(reason)", since: wall)
+      // An earlier run's `unmonitored` goes on as the same occurrence (its escalations too).
+      var alarm =
+        unmonitored
+        ?? AlarmView(
+          id: "unmonitored", kind: "unmonitored", level: "alarm", location: nil, detector: nil,
+          message: "", since: wall)
+      alarm.message = "the ward is not monitored: \(reason)"
       unmonitored = alarm
       escalator.start(alarm.occurrence, now: now)
       return route(

@@ -40,7 +40,9 @@ public final class NotifierService: Service {
       Logger.Message(
         stringLiteral:
           "dosed-notify \(ProtocolInfo.softwareVersion) following \(config.socket) for ward "
-          + "\(config.ward); actions: \(config.actions.map(\.name).joined(separator: ", "))"))
+          + "\(config.ward); actions: \(config.actions.map(\.name).joined(separator: ", ")); "
+          + (config.stateFile.map { "what is told is kept in \($0)" }
+            ?? "what is told is kept in memory only (no state_file)")))
     link.start()
     await cancelWhenGracefulShutdown {
       await withDiscardingTaskGroup { group in
@@ -72,7 +74,9 @@ public final class NotifierService: Service {
       let elapsed = started.duration(to: clock.now).components
       return Double(elapsed.seconds) + Double(elapsed.attoseconds) * 1e-18
     }
-    var core = NotifierCore(config: config, now: now())
+    var core = NotifierCore(
+      config: config, now: now(), memory: loadMemory(config.stateFile, logger: logger))
+    var saved = core.memory
     var lastFailure = ""
     await withTaskCancellationHandler {
       for await input in link.inputs {
@@ -97,9 +101,29 @@ public final class NotifierService: Service {
           deliveries = core.tick(now: now(), wall: Date())
         }
         await deliver(deliveries, actions: actions, logger: logger)
+        if let path = config.stateFile, core.memory != saved {
+          saved = core.memory
+          do {
+            try saved.save(path: path)
+          } catch {
+            logger.error("cannot keep what was told in \(path): \(error)")
+          }
+        }
       }
     } onCancel: {
       link.stop()
+    }
+  }
+
+  /// The earlier run's memory; a missing file is a first start, an unreadable one is logged
+  /// and forgotten (alarms still active are told again either way).
+  private static func loadMemory(_ path: String?, logger: Logger) -> NotifierMemory? {
+    guard let path else { return nil }
+    do {
+      return try NotifierMemory.load(path: path)
+    } catch {
+      logger.error("cannot read what an earlier run told from \(path), starting afresh: \(error)")
+      return nil
     }
   }
 
@@ -119,7 +143,7 @@ public final class NotifierService: Service {
             stringLiteral:
               "\(event.event.rawValue)\(event.test ? " (test)" : "") \(event.alarmID)"
               + (event.escalation.map { " escalation tier \($0)" } ?? "")
-              + ": \(event.message)"))
+              + ": \(DisplayText.escaped(event.message))"))
       }
       await actions[delivery.action]?.enqueue(delivery.event)
     }

@@ -15,6 +15,11 @@ public struct NotifyConfig: Sendable, Equatable {
   /// its engine is stuck, and nothing it says is current. The engine refreshes every 0.25 s
   /// (docs/protocol.md, "Freshness"), so 5 s is twenty missed refreshes.
   public var staleAfterSeconds: Double = 5
+  /// What the notifier has told, kept across its restarts, so that an alarm that cleared while
+  /// it was stopped is still told as cleared (a beacon is switched off). Default `told.json` in
+  /// systemd's `$STATE_DIRECTORY` (the unit's `StateDirectory=dosed-notify`); nil (no state
+  /// directory, or `state_file = ""`) keeps it in memory only.
+  public var stateFile: String?
   public var actions: [ActionConfig] = []
   public var escalation: [EscalationTier] = []
 

@@ -5,7 +5,8 @@ import TOMLKit
 /// unknown keys and tables are errors (a misspelt `after_s` must not silently mean "never").
 public enum NotifyConfigLoader {
   static let rootKeys = [
-    "socket", "ward", "unmonitored_after_s", "stale_after_s", "action", "escalation",
+    "socket", "ward", "unmonitored_after_s", "stale_after_s", "state_file", "action",
+    "escalation",
   ]
   static let actionKeys = [
     "name", "kind", "command", "events", "url", "timeout_s", "retry_max_s", "give_up_s", "resend_s",
@@ -28,9 +29,13 @@ public enum NotifyConfigLoader {
     return config
   }
 
-  public static func parse(_ text: String, file: String, hostName: String = defaultWard())
-    throws -> NotifyConfig
-  {
+  /// `stateDirectory`: where `state_file` goes when the file names none (systemd's
+  /// `$STATE_DIRECTORY` under the shipped unit; none elsewhere, so a test or a hand-run notifier
+  /// never writes into an installed one's state).
+  public static func parse(
+    _ text: String, file: String, hostName: String = defaultWard(),
+    stateDirectory: String? = defaultStateDirectory()
+  ) throws -> NotifyConfig {
     let lines = NotifyTOMLLines(text)
     // toml++ as bundled asserts (and aborts the process) on some malformed headers; this file
     // has only two kinds of table, so anything else is refused before it reaches the parser.
@@ -55,9 +60,19 @@ public enum NotifyConfigLoader {
       ])
     }
     var reader = Reader(file: file, lines: lines)
-    let config = reader.read(root, ward: hostName)
+    var config = reader.read(root, ward: hostName)
+    if root["state_file"] == nil, let stateDirectory {
+      config.stateFile = stateDirectory + "/told.json"
+    }
     if !reader.errors.isEmpty { throw NotifyConfigErrors(errors: reader.errors) }
     return config
+  }
+
+  /// systemd's `$STATE_DIRECTORY` (`StateDirectory=dosed-notify`): its first entry.
+  public static func defaultStateDirectory() -> String? {
+    guard let value = ProcessInfo.processInfo.environment["STATE_DIRECTORY"] else { return nil }
+    let first = value.split(separator: ":").first.map(String.init) ?? ""
+    return first.hasPrefix("/") ? first : nil
   }
 
   /// The host name, for the `ward` label when the file names none.
@@ -98,6 +113,15 @@ private struct Reader {
     }
     if let name = string(root, "ward", .root) {
       if name.isEmpty { fail(.root, "ward", "ward must not be empty") } else { config.ward = name }
+    }
+    if let path = string(root, "state_file", .root) {
+      if path.isEmpty {
+        config.stateFile = nil
+      } else if path.hasPrefix("/") {
+        config.stateFile = path
+      } else {
+        fail(.root, "state_file", "state_file must be an absolute path or \"\", not '\(path)'")
+      }
     }
     if let value = seconds(root, "unmonitored_after_s", .root, positive: true) {
       config.unmonitoredAfterSeconds = value
@@ -171,6 +195,19 @@ private struct Reader {
         }
       }
       if events.isEmpty { fail(section, "events", "action '\(name)': events is empty") }
+      // Alertmanager keeps an alert until it is resolved or expires: one that never hears the
+      // end would fire on, re-posted every resend_s, after the alarm is long gone.
+      let endings: [(NotifyEventKind, Set<NotifyEventKind>)] = [
+        (.clear, [.alarm, .fault, .test]), (.monitored, [.unmonitored]),
+      ]
+      for (end, starts) in endings
+      where action.kind == .alertmanager && !set.isDisjoint(with: starts) && !set.contains(end) {
+        fail(
+          section, "events",
+          "action '\(name)': an alertmanager action that hears "
+            + starts.intersection(set).map(\.rawValue).sorted().joined(separator: ", ")
+            + " must hear \(end.rawValue) too, or its alerts fire on after the alarm ends")
+      }
       action.events = set
     }
     if let value = seconds(table, "timeout_s", section, positive: true) {
@@ -288,7 +325,17 @@ private struct Reader {
     return strings
   }
 
-  /// A finite number of seconds, ≥ 0 (or > 0 when `positive`); integers or floats.
+  /// Upper limits, so that no value the check accepts can trap a conversion at run time
+  /// (`timeout_s = 1e16` would overflow a nanosecond count) or quietly switch a safeguard off
+  /// (an `unmonitored_after_s` of a day is no watchdog). Project choices, documented in
+  /// config/notify.toml.
+  static let maxSeconds: [String: Double] = [
+    "unmonitored_after_s": 300, "stale_after_s": 300, "timeout_s": 3600, "retry_max_s": 3600,
+    "resend_s": 3600, "give_up_s": 7 * 86400, "after_s": 7 * 86400,
+  ]
+
+  /// A finite number of seconds, ≥ 0 (or > 0 when `positive`) and at most its key's limit;
+  /// integers or floats.
   mutating func seconds(
     _ table: TOMLTable, _ key: String, _ section: NotifyTOMLLines.Section, positive: Bool
   ) -> Double? {
@@ -300,6 +347,11 @@ private struct Reader {
     guard number.isFinite, positive ? number > 0 : number >= 0 else {
       fail(
         section, key, "\(key) must be \(positive ? "greater than 0" : "0 or more"), not \(number)")
+      return nil
+    }
+    let limit = Self.maxSeconds[key] ?? 7 * 86400
+    guard number <= limit else {
+      fail(section, key, "\(key) must be at most \(Int(limit)) s, not \(number)")
       return nil
     }
     return number

@@ -44,10 +44,16 @@ public struct NotifyEvent: Sendable, Hashable, Codable {
   public var escalation: Int?
   /// Deliveries this action dropped (queue full or given up) since it last delivered one.
   public var dropped: Int?
+  /// The ward after this event, location by location: what a door beacon should show now
+  /// (`alarm`, `test`, `warn`, `ack`: all acknowledged; `unmonitored` everywhere while the ward
+  /// is unwatched). Locations with nothing active are left out. A program that sets every
+  /// beacon from this on every event cannot be misled by an event about another alarm (a
+  /// `monitored`, a detector's fault clearing, a test ending while a real alarm goes on).
+  public var active: [String: String] = [:]
 
   enum CodingKeys: String, CodingKey {
     case event, time, ward, kind, level, location, detector, message, since, test
-    case acknowledged, escalation, dropped
+    case acknowledged, escalation, dropped, active
     case alarmID = "alarm_id"
   }
 
@@ -94,6 +100,9 @@ public struct NotifyEvent: Sendable, Hashable, Codable {
     }
     env["DOSED_ESCALATION"] = escalation.map(String.init)
     env["DOSED_DROPPED"] = dropped.map(String.init)
+    // "room-1=alarm room-3=ack", sorted; empty when nothing is active.
+    env["DOSED_ACTIVE"] = active.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+      .joined(separator: " ")
     return env
   }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
   import Glibc
@@ -59,17 +60,39 @@ public enum ProcessRunner {
       if ContinuousClock.now >= deadline || Task.isCancelled {
         // The whole group: a script's own children (a `sleep`, a `curl`) go too.
         kill(-child.pid, SIGKILL)
-        while waitpid(child.pid, &status, 0) < 0 && errno == EINTR {}
+        // Reaped without blocking the pool: a child in uninterruptible sleep (a wedged USB
+        // device) may not die at once, and a blocking waitpid would hold a pool thread.
+        for _ in 0..<250 where !Task.isCancelled {
+          let reaped = waitpid(child.pid, &status, WNOHANG)
+          if reaped == child.pid || (reaped < 0 && errno != EINTR) {
+            return decode(status: status, timedOut: true, stderr: collected)
+          }
+          try? await Task.sleep(for: .milliseconds(20))
+        }
+        Self.reapLater(child.pid)
         return decode(status: status, timedOut: true, stderr: collected)
       }
       try? await Task.sleep(for: .milliseconds(20))
     }
   }
 
+  /// One spawn at a time in this process: pipes are made and marked close-on-exec, and the
+  /// child started, before another action's child can be started and inherit them.
+  private static let spawnLock = Mutex(())
+
   private struct Child {
     var pid: pid_t
     var stdin: Int32
     var stderr: Int32
+  }
+
+  /// Waits for a killed child on a thread of its own (never the concurrency pool), so that it
+  /// does not stay a zombie once it does die.
+  private static func reapLater(_ pid: pid_t) {
+    Thread {
+      var status: Int32 = 0
+      while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+    }.start()
   }
 
   /// ETXTBSY: another thread of this process was forking while the program file was still open
@@ -81,7 +104,7 @@ public enum ProcessRunner {
     var attempt = 1
     while true {
       do {
-        return try spawn(argv, environment: environment)
+        return try spawnLock.withLock { _ in try spawn(argv, environment: environment) }
       } catch let error as SpawnError where error.code == ETXTBSY && attempt < 10 {
         attempt += 1
         try? await Task.sleep(for: .milliseconds(20 * attempt))
@@ -102,6 +125,8 @@ public enum ProcessRunner {
       throw SpawnError(description: "pipe: \(errnoText())")
     }
     // Our ends must not leak into other children; the dup2 below clears it on the child's.
+    // (pipe2 is hidden from Swift's Glibc module; `spawnLock` keeps another action's spawn out
+    // of the moment between pipe and fcntl.)
     for fd in [input[0], input[1], errors[0], errors[1]] {
       _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
     }

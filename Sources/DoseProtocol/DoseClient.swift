@@ -42,7 +42,8 @@ public final class DoseClient {
   /// Connects to `path` and reads the greeting. Reads give up after `timeout` seconds (nil =
   /// wait forever, as `watch` does between events).
   public init(path: String, timeout: Double? = 10) throws(Failure) {
-    let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+    // Close-on-exec: a program the notifier runs must not inherit its connections to dosed.
+    let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
     guard fd >= 0 else { throw .unreachable(path: path, reason: Self.errnoText()) }
     var address = sockaddr_un()
     address.sun_family = sa_family_t(AF_UNIX)

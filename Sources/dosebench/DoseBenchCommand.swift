@@ -17,10 +17,12 @@ struct DoseBenchCommand: ParsableCommand {
   @Option(
     help: ArgumentHelp(
       "Benches to run: detect_step, clearance, waste_survey, throughput, socket, abuse, "
-        + "history, notify, board, soak "
+        + "history, notify, notify_outage, board, soak "
         + "(comma separated; socket, abuse, history and soak start the dosed and dosectl built "
         + "beside dosebench, notify also dosed-notify, board also dosed-board; history writes a year of minutes for 16 detectors, about 1 GB in "
-        + "/tmp; soak, not run by default, takes 30 simulated days at 3600×: 12 minutes)."))
+        + "/tmp; soak, not run by default, takes 30 simulated days at 3600×: 12 minutes; "
+        + "notify_outage, not run by default, keeps Alertmanager down 60 s while three rooms "
+        + "alarm)."))
   var only: String =
     "detect_step,clearance,waste_survey,throughput,socket,abuse,history,notify,board"
 
@@ -130,6 +132,16 @@ struct DoseBenchCommand: ParsableCommand {
       notify = result
       if json { emit(result) }
     }
+    var outage: AlertmanagerOutageResult?
+    if selected.contains("notify_outage") {
+      let directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+      let result = try AlertmanagerOutageBench(
+        dosed: directory.appendingPathComponent("dosed").path,
+        notifier: directory.appendingPathComponent("dosed-notify").path
+      ).run()
+      outage = result
+      if json { emit(result) }
+    }
     var board: BoardBenchResult?
     if selected.contains("board") {
       let directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
@@ -155,6 +167,7 @@ struct DoseBenchCommand: ParsableCommand {
     failures += waste.flatMap(\.failures)
     failures += notify?.failures ?? []
     failures += board?.failures ?? []
+    failures += outage?.failures ?? []
     if !json {
       print(BenchTable.render(steps: steps, clearance: clearance, throughput: throughput))
       if !waste.isEmpty {
@@ -169,6 +182,7 @@ struct DoseBenchCommand: ParsableCommand {
       if let history { print(history.summary) }
       if let notify { print(notify.summary) }
       if let board { print(board.summary) }
+      if let outage { print(outage.summary) }
       print(failures.isEmpty ? "targets: all met" : "targets missed:")
       for failure in failures { print("  - \(failure)") }
     }

@@ -15,6 +15,8 @@ struct DosedNotify: AsyncParsableCommand {
       Follows dosed's socket (watch, and status every second) and runs the actions of its
       configuration on every alarm raised, acknowledged or cleared, on every detector fault, and
       when dosed cannot be reached or stops advancing (unmonitored) and is back (monitored).
+      What it has told is kept in state_file (default told.json in systemd's
+      $STATE_DIRECTORY), so that after a restart it tells what cleared meanwhile.
       See docs/operations.md, "Alarm delivery".
       """,
     version: ProtocolInfo.softwareVersion)

@@ -112,6 +112,37 @@ import Testing
     #expect(cleared.contains { if case .deleteAlarm(.storage(nil)) = $0 { true } else { false } })
   }
 
+  /// A detector that has not read yet since the start is shown stale and blocks its room, but
+  /// raises no fault alarm until its staleness limit has passed: no alarm at every restart.
+  /// A fault alarm active at the last stop stays raised meanwhile, as the same occurrence.
+  @Test func noFaultAlarmWhileADetectorAwaitsItsFirstReading() throws {
+    var ward = WardModel(config: config, timeScale: 1, at: start)
+    let stale = ward.detectors.monitors["hot"]!.settings.staleAfterSeconds
+    let (early, _) = ward.evaluate(at: now(stale / 2), storage: StorageCondition())
+    #expect(early.detectors.map(\.assessment.state) == [.stale])
+    #expect(early.detectors.first?.assessment.reason == "no reading yet")
+    #expect(early.locations.map(\.state) == [.fault])
+    #expect(early.alarm(.fault(detector: "hot")) == nil)
+    // Still silent past the limit: now it is a fault alarm, recorded.
+    let (late, raised) = ward.evaluate(at: now(stale + 1), storage: StorageCondition())
+    #expect(late.alarm(.fault(detector: "hot")) != nil)
+    #expect(Self.records(raised, .alarm).map(\.detector) == ["hot"])
+
+    // After a restart with the fault alarm still active: it stays, with its `since`.
+    var restarted = WardModel(config: config, timeScale: 1, at: start)
+    let before = WardAlarm(
+      key: .fault(detector: "hot"), level: .alarm, message: "detector stale",
+      since: start.addingTimeInterval(-600))
+    restarted.alarms.restore([before])
+    let (kept, _) = restarted.evaluate(at: now(stale / 2), storage: StorageCondition())
+    #expect(kept.alarm(.fault(detector: "hot"))?.since == before.since)
+    // And a detector that reads at once raises nothing.
+    var healthy = WardModel(config: config, timeScale: 1, at: start)
+    let (reading, effects) = run(&healthy, from: 0, to: Int(stale) + 5, usvh: 0.1)
+    #expect(reading.alarms.isEmpty)
+    #expect(Self.records(effects, .alarm).isEmpty)
+  }
+
   /// An alarm active at the last stop that does not come back within the grace period is
   /// recorded as cleared (and its row goes), instead of staying in the records for ever.
   @Test func aRestoredAlarmThatDoesNotReturnIsClearedAfterTheGrace() {

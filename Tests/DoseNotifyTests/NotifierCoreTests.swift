@@ -151,6 +151,120 @@ import Testing
     #expect(summary(after) == ["beacon clear test:room-1"])
   }
 
+  /// A late `alarm_ack` line about an occurrence that has cleared and come back does not
+  /// silence the new one.
+  @Test func aLateAckDoesNotSilenceTheNextOccurrence() {
+    var core = NotifierCore(config: Self.config(watchdog: false), now: 0)
+    _ = core.snapshot(
+      Self.snapshot([Self.alarm("dose:room-1:alarm", since: 100)], at: 100), now: 100,
+      wall: Self.t0)
+    let old = AcknowledgementStatus(
+      user: "rso", uid: 0, at: Self.t0.addingTimeInterval(50), note: nil)
+    #expect(core.watchAcknowledgement(id: "dose:room-1:alarm", by: old).isEmpty)
+    let escalated = core.tick(now: 401, wall: Self.t0)
+    #expect(summary(escalated) == ["pager alarm dose:room-1:alarm tier1"])
+  }
+
+  /// Every event carries the ward as it is after it, door by door, so that a beacon set from
+  /// it is never switched off by news about another alarm.
+  @Test func everyEventCarriesEveryDoorsState() {
+    var core = NotifierCore(config: Self.config(watchdog: false), now: 0)
+    let locations = [
+      SnapshotView.LocationView(id: "room-1", detectors: ["r1"]),
+      SnapshotView.LocationView(id: "room-2", detectors: ["r2", "shared"]),
+      SnapshotView.LocationView(id: "store", detectors: ["shared"]),
+    ]
+    func snapshot(_ alarms: [AlarmView], at: Double) -> SnapshotView {
+      SnapshotView(
+        time: Self.t0.addingTimeInterval(at), uptimeSeconds: at + 100, alarms: alarms,
+        locations: locations)
+    }
+    var fault = Self.alarm("fault:shared", kind: "fault")
+    fault.location = nil
+    fault.detector = "shared"
+    var warn = Self.alarm("dose:room-1:warn")
+    warn.level = "warn"
+    let raised = core.snapshot(snapshot([warn, fault], at: 1), now: 1, wall: Self.t0)
+    #expect(raised.count == 2)
+    #expect(
+      raised.allSatisfy {
+        $0.event.active == ["room-1": "warn", "room-2": "alarm", "store": "alarm"]
+      })
+    #expect(
+      raised.first?.event.environment["DOSED_ACTIVE"]
+        == "room-1=warn room-2=alarm store=alarm")
+    // The fault clears while the warning goes on: the clear says room-1 is still amber.
+    let cleared = core.snapshot(snapshot([warn], at: 2), now: 2, wall: Self.t0)
+    #expect(summary(cleared) == ["beacon clear fault:shared"])
+    #expect(cleared.first?.event.active == ["room-1": "warn"])
+    #expect(
+      String(decoding: cleared.first!.event.jsonLine(), as: UTF8.self).contains(
+        #""active":{"room-1":"warn"}"#))
+    // Acknowledged: steady; and while the ward is unwatched, every door says so.
+    var acked = warn
+    acked.acknowledged = AcknowledgementStatus(user: "rso", uid: 0, at: Self.t0, note: nil)
+    #expect(
+      core.snapshot(snapshot([acked], at: 3), now: 3, wall: Self.t0).first?.event.active == [
+        "room-1": "ack"
+      ])
+    _ = core.failed("refused", now: 1e10, wall: Self.t0)
+    var lost: [NotifierCore.Delivery] = []
+    lost = core.failed("refused", now: 1e10 + 1e9 + 1, wall: Self.t0)
+    lost += core.tick(now: 2e10, wall: Self.t0)
+    #expect(
+      Set(lost.map(\.event.active)) == [
+        ["room-1": "unmonitored", "room-2": "unmonitored", "store": "unmonitored"]
+      ])
+  }
+
+  /// A restart of the notifier: what the last run told comes back from its memory. An alarm
+  /// that cleared meanwhile is told as cleared (to the pager it was escalated to as well); one
+  /// still active is told again; the last run's `unmonitored` ends with `monitored`.
+  @Test func aRestartTellsWhatClearedWhileTheNotifierWasAway() throws {
+    var first = NotifierCore(config: Self.config(escalateAfter: 300, watchdog: false), now: 0)
+    _ = first.snapshot(
+      Self.snapshot(
+        [Self.alarm("fault:r1", kind: "fault"), Self.alarm("dose:room-1:alarm")], at: 1),
+      now: 1, wall: Self.t0)
+    #expect(summary(first.tick(now: 301, wall: Self.t0)).count == 2)
+    let memory = first.memory
+    #expect(memory.told.map(\.id) == ["dose:room-1:alarm", "fault:r1"])
+    #expect(memory.escalated == ["dose:room-1:alarm": ["pager"], "fault:r1": ["pager"]])
+    // Through the file, as the service keeps it.
+    let directory = try ScratchDirectory("memory")
+    try memory.save(path: directory.path + "/told.json")
+    let loaded = try #require(try NotifierMemory.load(path: directory.path + "/told.json"))
+    #expect(loaded == memory)
+
+    var second = NotifierCore(
+      config: Self.config(escalateAfter: 300, watchdog: false), now: 0, memory: loaded)
+    let back = second.snapshot(
+      Self.snapshot([Self.alarm("fault:r1", kind: "fault")], at: 500), now: 1, wall: Self.t0)
+    #expect(
+      summary(back) == [
+        "beacon clear dose:room-1:alarm", "pager clear dose:room-1:alarm", "beacon fault fault:r1",
+      ])
+    // Told once: the next snapshot is quiet.
+    #expect(
+      second.snapshot(
+        Self.snapshot([Self.alarm("fault:r1", kind: "fault")], at: 501), now: 2, wall: Self.t0
+      ).isEmpty)
+
+    // The last run had lost dosed: this one says when it is back.
+    var lost = NotifierCore(config: Self.config(escalateAfter: 300), now: 0)
+    _ = lost.snapshot(Self.snapshot([], at: 0), now: 0, wall: Self.t0)
+    _ = lost.failed("connection refused", now: 1, wall: Self.t0)
+    #expect(!summary(lost.failed("connection refused", now: 4, wall: Self.t0)).isEmpty)
+    #expect(lost.memory.unmonitored != nil)
+    var restarted = NotifierCore(
+      config: Self.config(escalateAfter: 300), now: 0, memory: lost.memory)
+    #expect(
+      summary(restarted.snapshot(Self.snapshot([], at: 600), now: 1, wall: Self.t0)) == [
+        "beacon monitored unmonitored", "quiet monitored unmonitored",
+      ])
+    #expect(try NotifierMemory.load(path: directory.path + "/none.json") == nil)
+  }
+
   @Test func unreachableDosedIsUnmonitoredThenMonitored() {
     var core = NotifierCore(config: Self.config(escalateAfter: 300), now: 0)
     _ = core.snapshot(Self.snapshot([], at: 0), now: 0, wall: Self.t0)

@@ -107,8 +107,8 @@ struct NotifyChainTests {
     try await eventually("Alertmanager resolves the alert") {
       try await alertmanager.alert("fault:store-1") == nil
     }
-    // Once per occurrence (an id and its `since`): dosed's start-up "no reading yet" fault and
-    // the unplugging are two, each told once, though the notifier looked many times.
+    // Once per occurrence (an id and its `since`): each fault is told once, though the notifier
+    // looked many times.
     for recorder in [beacon, pager] {
       let occurrences = recorder.invocations().filter { $0.environment["DOSED_EVENT"] == "fault" }
         .map { $0.environment["DOSED_SINCE"] ?? "" }

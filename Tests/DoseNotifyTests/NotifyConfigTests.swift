@@ -81,6 +81,8 @@ import Testing
     ("command = \"/bin/true\"", "must be an array of strings"),
     ("events = [\"alarms\"]", "unknown event 'alarms'"),
     ("timeout_s = -1", "timeout_s must be greater than 0"),
+    ("timeout_s = 1e16", "timeout_s must be at most 3600 s"),
+    ("give_up_s = 1e300", "give_up_s must be at most 604800 s"),
     ("url = \"http://x\"", "url is for alertmanager"),
   ])
   func badExecActionsAreExplained(line: String, message: String) {
@@ -102,6 +104,36 @@ import Testing
   func badAlertmanagerURLsAreExplained(url: String, message: String) {
     let found = errors("[[action]]\nname = \"am\"\nkind = \"alertmanager\"\nurl = \"\(url)\"\n")
     #expect(found.contains { $0.message.contains(message) && $0.line == 4 }, "\(found)")
+  }
+
+  @Test func anAlertmanagerActionMustHearTheEnd() {
+    let found = errors(
+      "[[action]]\nname = \"am\"\nkind = \"alertmanager\"\nurl = \"http://127.0.0.1:9093\"\n"
+        + "events = [\"alarm\", \"unmonitored\", \"monitored\"]\n")
+    #expect(
+      found.map(\.message) == [
+        "action 'am': an alertmanager action that hears alarm must hear clear too, or its alerts "
+          + "fire on after the alarm ends"
+      ], "\(found)")
+    #expect(found.first?.line == 5)
+  }
+
+  @Test func theStateFileIsAnAbsolutePathOrNone() throws {
+    let action = "[[action]]\nname = \"b\"\nkind = \"exec\"\ncommand = [\"/bin/true\"]\n"
+    let parse = { (line: String) in
+      try NotifyConfigLoader.parse(
+        line + "\n" + action, file: "notify.toml", hostName: "h",
+        stateDirectory: "/var/lib/dosed-notify")
+    }
+    // Under systemd: its state directory; run by hand: in memory only.
+    #expect(try parse("").stateFile == "/var/lib/dosed-notify/told.json")
+    #expect(
+      try NotifyConfigLoader.parse(action, file: "n.toml", hostName: "h", stateDirectory: nil)
+        .stateFile == nil)
+    #expect(try parse("state_file = \"/srv/told.json\"").stateFile == "/srv/told.json")
+    #expect(try parse("state_file = \"\"").stateFile == nil)
+    let found = errors("state_file = \"told.json\"\n" + action)
+    #expect(found.contains { $0.message.contains("absolute path") && $0.line == 1 }, "\(found)")
   }
 
   @Test func escalationIsChecked() {

@@ -50,6 +50,7 @@ import Testing
         """
         socket = "\(socket)"
         ward = "test-ward"
+        state_file = "\(directory.path)/told.json"
         [[action]]
         name = "recorder"
         kind = "exec"
@@ -77,7 +78,7 @@ import Testing
     let ward = try Ward("e2e-fault")
     let dosed = try ward.startDosed()
     let notifier = try ward.startNotifier()
-    // dosed's own start-up fault ("no reading yet") comes first; this is the unplugging.
+    // The unplugging (a detector that has not read yet raises no fault alarm).
     func unplugged(_ run: Recorder.Invocation) -> Bool {
       run.environment["DOSED_MESSAGE"]?.contains("disconnect") == true
     }
@@ -101,6 +102,31 @@ import Testing
     #expect(runs.filter { $0.environment["DOSED_EVENT"] == "fault" }.count == 1)
     notifier.terminate()
     #expect(notifier.process.terminationStatus == 0)
+    dosed.terminate()
+  }
+
+  /// The notifier stopped (`kill -9`) while a fault is active, and the fault clears before it
+  /// is back: the restarted notifier tells the clear, from what it kept in its `state_file`.
+  @Test func aClearWhileTheNotifierIsStoppedIsToldWhenItReturns() async throws {
+    let ward = try Ward("e2e-away")
+    let dosed = try ward.startDosed()
+    var notifier = try ward.startNotifier()
+    try await eventually("the fault is delivered") {
+      ward.recorder.events().contains("fault fault:store-1")
+    }
+    notifier.kill9()
+    try await eventually("dosed has cleared the fault", seconds: 60) {
+      guard let reply = try? await requestDosed(ward.socket, Request(id: .number(1), cmd: "status"))
+      else { return false }
+      let status = try WireCoding.decoder().decode(StatusReply.self, from: reply)
+      return !status.alarms.contains { $0.alarmID == "fault:store-1" }
+    }
+    #expect(!ward.recorder.events().contains("clear fault:store-1"))
+    notifier = try ward.startNotifier()
+    try await eventually("the restarted notifier tells the clear") {
+      ward.recorder.events().contains("clear fault:store-1")
+    }
+    notifier.terminate()
     dosed.terminate()
   }
 
@@ -132,6 +158,18 @@ import Testing
     #expect(
       events.firstIndex(of: "unmonitored unmonitored")! < events.firstIndex(
         of: "monitored unmonitored")!)
+    // Neither start raised an alarm of its own: a detector that has not read yet is not a
+    // fault until its staleness limit has passed, so a restart does not set off the beacon.
+    // The chain test is told after everything the notifier saw before it (one ordered queue).
+    _ = try await requestDosed(
+      ward.socket, AlarmTestRequest(id: .number(1), location: "store", note: "barrier"))
+    try await eventually("the chain test is delivered") {
+      ward.recorder.events().contains("test test:store")
+    }
+    #expect(
+      !ward.recorder.invocations().contains {
+        $0.environment["DOSED_MESSAGE"]?.contains("no reading yet") == true
+      }, "\(ward.recorder.events())")
     notifier.terminate()
     dosed.terminate()
   }

@@ -156,3 +156,8 @@ let testLogger: Logger = {
   logger.logLevel = .warning
   return logger
 }()
+
+/// One request to dosed's socket, off the async pool (the client blocks).
+func requestDosed(_ socket: String, _ request: some Encodable & Sendable) async throws -> Data {
+  try await Task.detached { try DoseClient(path: socket, timeout: 5).request(request) }.value
+}

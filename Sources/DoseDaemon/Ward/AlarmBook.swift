@@ -51,6 +51,13 @@ struct AlarmBook: Sendable {
     }
   }
 
+  /// Whether an occurrence of `key` was active before this evaluation: at the last stop (and
+  /// not yet confirmed or timed out), or recorded since. Such an alarm stays raised while its
+  /// detector awaits its first reading: silence is no evidence that the fault went away.
+  func wasActiveBefore(_ key: AlarmKey) -> Bool {
+    restored[key] != nil || recorded[key] != nil
+  }
+
   /// When the occurrence of `key` started: now, unless it is already running.
   mutating func start(_ key: AlarmKey, at now: Date) -> Date {
     if let start = since[key] { return start }

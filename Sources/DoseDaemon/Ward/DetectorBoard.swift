@@ -125,6 +125,23 @@ struct DetectorBoard: Sendable {
     }
   }
 
+  /// Whether `id` has not read yet since the start or since a reload restarted it, and is
+  /// still within its staleness limit. Such a detector is shown `stale` ("no reading yet") and
+  /// blocks every decision it feeds, but raises no new fault alarm: an alarm at every restart
+  /// would reach the door beacon and the pager each time, and alarms that always mean nothing
+  /// teach people to ignore them. One that outlasts the limit alarms as any silent detector
+  /// does.
+  func awaitingFirstReading(
+    _ id: String, _ assessments: [String: DetectorAssessment], at seconds: Double,
+    restarting: Set<String>
+  ) -> Bool {
+    // Only silence: a driver that said the device is gone, or a latched fault, alarms at once.
+    guard let monitor = monitors[id], let assessment = assessments[id],
+      assessment.ageSeconds == nil, assessment.state == .stale
+    else { return false }
+    return restarting.contains(id) || seconds < monitor.settings.staleAfterSeconds
+  }
+
   /// Detectors a reload restarted that have not read yet and are within their staleness limit;
   /// forgets the others.
   mutating func restarting(_ assessments: [String: DetectorAssessment], at seconds: Double)

@@ -81,7 +81,9 @@ struct WardModel: Sendable {
         detectors.noteState(assessment, at: time, effects: &effects)
       }
       let key = AlarmKey.fault(detector: id)
-      if assessment.state != .ok {
+      let awaiting = detectors.awaitingFirstReading(
+        id, assessments, at: seconds, restarting: restarting)
+      if assessment.state != .ok && (!awaiting || alarms.wasActiveBefore(key)) {
         raised.append(
           WardAlarm(
             key: key, level: .alarm,

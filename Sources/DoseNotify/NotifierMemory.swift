@@ -1,0 +1,37 @@
+import DoseProtocol
+import Foundation
+
+/// What the notifier has told and not yet cleared, kept in `state_file` across its restarts:
+/// without it, an alarm that cleared while the notifier was stopped would never be told as
+/// cleared, and a beacon switched on for it would stay on.
+public struct NotifierMemory: Codable, Sendable, Equatable {
+  /// Alarms told as raised (with their `since`), not yet told as cleared.
+  public var told: [AlarmView]
+  /// Escalation actions told about each of them (by alarm id), so they hear the clear too.
+  public var escalated: [String: [String]]
+  /// The notifier's own `unmonitored`, if it was active.
+  public var unmonitored: AlarmView?
+
+  public init(told: [AlarmView], escalated: [String: [String]], unmonitored: AlarmView?) {
+    self.told = told
+    self.escalated = escalated
+    self.unmonitored = unmonitored
+  }
+
+  /// Reads `path`: nil when there is none yet. A file that cannot be read as a memory throws,
+  /// for the caller to log (the notifier then starts without it: it forgets, it never stops).
+  public static func load(path: String) throws -> NotifierMemory? {
+    guard FileManager.default.fileExists(atPath: path) else { return nil }
+    let data = try Data(contentsOf: URL(fileURLWithPath: path))
+    guard data.count <= 16 << 20 else {
+      throw CocoaError(.fileReadTooLarge, userInfo: [NSFilePathErrorKey: path])
+    }
+    return try WireCoding.decoder().decode(NotifierMemory.self, from: data)
+  }
+
+  /// Writes `path` whole or not at all (a temporary file renamed over it).
+  public func save(path: String) throws {
+    let data = try WireCoding.encoder().encode(self)
+    try data.write(to: URL(fileURLWithPath: path), options: .atomic)
+  }
+}
