@@ -103,7 +103,7 @@ public struct AlertmanagerOutageBench: Sendable {
     process.arguments = arguments
     process.standardOutput = FileHandle.nullDevice
     if let log {
-      FileManager.default.createFile(atPath: log, contents: nil)
+      _ = FileManager.default.createFile(atPath: log, contents: nil)
       process.standardError = FileHandle(forWritingAtPath: log)
     } else {
       process.standardError = FileHandle.nullDevice
