@@ -43,8 +43,9 @@ public final class Board: Sendable {
     }
   }
 
-  public var locationIDs: [(id: String, kind: String)] {
-    state.withLock { $0.status?.locations.map { ($0.id, $0.kind) } ?? [] }
+  /// The locations of the last `status`.
+  public var locations: [LocationStatus] {
+    state.withLock { $0.status?.locations ?? [] }
   }
 
   func update(status: StatusReply) {

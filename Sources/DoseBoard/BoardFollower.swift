@@ -151,7 +151,7 @@ public final class BoardFollower: Service {
     let started = clock.now
     while !Task.isCancelled {
       let now = Double(started.duration(to: clock.now).components.seconds)
-      let locations = board.locationIDs
+      let locations = board.locations
       if !locations.isEmpty {
         let due = roomsDue.withLock { due in
           defer { due = false }
@@ -172,7 +172,7 @@ public final class BoardFollower: Service {
             if let reply = try? await reads.history(
               of: location.id, seconds: board.config.trendHours * 3600)
             {
-              trends[location.id] = TrendPoint.from(reply.points)
+              trends[location.id] = TrendPoint.forLocation(reply.points, location)
             }
           }
           sparse = locations.contains { (trends[$0.id]?.count ?? 0) < 2 }

@@ -34,6 +34,24 @@ public struct TrendPoint: Sendable, Equatable {
     self.value = value
   }
 
+  /// A location's trend on the same footing as the rate its tile shows: the detector dosed
+  /// takes that rate from (`dose_rate_detector`) and, where dosed corrects it for the
+  /// location's nuclide, corrected the same way (above background, divided by the factor; the
+  /// history keeps the detector's own calibrated readings). Otherwise the highest detector.
+  public static func forLocation(_ points: [HistoryPoint], _ location: LocationStatus)
+    -> [TrendPoint]
+  {
+    let own = location.doseRateDetector.map { id in points.filter { $0.detector == id } } ?? points
+    let trend = from(own)
+    guard let correction = location.energyCorrection, correction.factor > 0 else { return trend }
+    return trend.map {
+      TrendPoint(
+        time: $0.time,
+        value: correction.backgroundUSvH + ($0.value - correction.backgroundUSvH)
+          / correction.factor)
+    }
+  }
+
   /// The highest detector mean per bucket, in time order (as dosectl's chart takes them).
   public static func from(_ points: [HistoryPoint]) -> [TrendPoint] {
     var byTime: [Date: Double] = [:]

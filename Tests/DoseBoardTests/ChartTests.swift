@@ -6,6 +6,34 @@ import Testing
 
 /// Charts ranged to the data: a rate that varies by a few percent must show its variation.
 @Suite struct ChartTests {
+  /// A room's trend is the rate its tile shows, over time: the detector the rate comes from,
+  /// energy-corrected as dosed corrects it (25 µSv/h at the detector is 17.6 µSv/h of Lu-177).
+  @Test func aLocationsTrendIsOnTheFootingOfItsRate() {
+    var room = LocationStatus(
+      id: "room-1", kind: "isolation_room", state: "occupied", alarm: "none", doseAlarm: "none",
+      detectors: ["ceiling", "door"], warnUSvH: 60, alarmUSvH: 200)
+    room.doseRateDetector = "ceiling"
+    room.energyCorrection = EnergyCorrectionStatus(
+      nuclide: "Lu-177", factor: 1.42, backgroundUSvH: 0.1, source: "test")
+    let minute = Fixture.time
+    func point(_ detector: String, _ mean: Double, _ offset: Double) -> HistoryPoint {
+      HistoryPoint(
+        detector: detector, minute: minute.addingTimeInterval(offset), counts: 100,
+        liveSeconds: 60, doseMinUSvH: mean, doseMeanUSvH: mean, doseMaxUSvH: mean)
+    }
+    let points = [
+      point("ceiling", 25.0, 0), point("door", 40.0, 0), point("ceiling", 24.0, 60),
+    ]
+    let trend = TrendPoint.forLocation(points, room)
+    #expect(trend.map(\.time) == [minute, minute.addingTimeInterval(60)])
+    #expect(abs(trend[0].value - (0.1 + 24.9 / 1.42)) < 1e-9)
+    #expect(abs(trend[1].value - (0.1 + 23.9 / 1.42)) < 1e-9)
+    // Without a rate detector or a correction: the highest detector, as read.
+    room.doseRateDetector = nil
+    room.energyCorrection = nil
+    #expect(TrendPoint.forLocation(points, room).map(\.value) == [40.0, 24.0])
+  }
+
   @Test func theRangeHugsTheDataNotZero() throws {
     let range = try #require(ChartRange([24.5, 25.0, 25.5]))
     #expect(range.low > 24 && range.low < 24.5)

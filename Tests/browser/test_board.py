@@ -296,6 +296,10 @@ def screenshots(build, out):
         f.write(text)
     try:
         ward.start_dosed()
+        # The demo's patient in room-1, as `make demo` admits it.
+        subprocess.run(
+            [os.path.join(ROOT, "scripts/demo-patient"), os.path.join(build, "dosectl"),
+             ward.socket], check=True, timeout=120)
         ward.start_board()
         time.sleep(35)
         with sync_playwright() as p:
