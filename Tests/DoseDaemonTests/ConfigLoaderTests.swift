@@ -125,7 +125,7 @@ private func repositoryConfig(_ name: String) -> String {
 
     let locations = Dictionary(uniqueKeysWithValues: config.locations.map { ($0.id, $0) })
     let room1 = try #require(locations["room-1"])
-    #expect(room1.room.initialOccupancy == .occupied)
+    #expect(room1.room.initialOccupancy == .clear)  // scripts/demo-patient admits its patient
     #expect(room1.nuclide == "Lu-177")
     #expect(room1.detectors == ["room-1-ceiling", "room-1-door"])
     #expect((room1.warnUSvH, room1.alarmUSvH) == (60, 200))
