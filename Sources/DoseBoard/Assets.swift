@@ -9,7 +9,11 @@ import Foundation
 /// deficiencies; every state also has its word, its symbol and, for the states that need
 /// attention, a pattern, so colour never carries a meaning alone. While monitoring is lost the
 /// stylesheet itself turns every "safe" colour grey, also when the script marked the page lost
-/// because the board stopped answering.
+/// because the board stopped answering. And without any script at all (it failed to load, or
+/// stopped), the stylesheet shows "THIS SCREEN IS NOT UPDATING" and greys the page once the
+/// live part has not been renewed for 20 s: a new `#live` (an update, a reload every 10 s
+/// without JavaScript) or a heartbeat (the script flips `data-beat`, which restarts the CSS
+/// animations) holds it off.
 enum Assets {
   static let css = """
     :root{--safe:#009E73;--occupied:#0072B2;--caution:#E69F00;--fault:#D55E00;--info:#56B4E9;\
@@ -91,6 +95,16 @@ enum Assets {
     html[data-monitoring="lost"] svg .line{stroke:var(--unknown)}
     .board-lost{display:none}
     html[data-board="lost"] .board-lost{display:block}
+    html[data-board="lost"] .rate,html[data-board="lost"] .facts{color:var(--muted);font-style:italic}
+    html[data-board="lost"] .rate::before{content:"Last known, not current: "}
+    .stalled{visibility:hidden;position:fixed;left:0;right:0;top:0;z-index:10;margin:0;\
+    background:var(--fault);color:#fff;font-size:1.5rem;padding:14px 18px;border:6px solid #000;\
+    animation:stall-a 1ms 20s forwards}
+    #live .tiles,#live .detectors,#live .door{animation:grey-a 1ms 20s forwards}
+    html[data-beat="b"] .stalled{animation-name:stall-b}
+    html[data-beat="b"] #live .tiles,html[data-beat="b"] #live .detectors,html[data-beat="b"] #live .door{animation-name:grey-b}
+    @keyframes stall-a{to{visibility:visible}}@keyframes stall-b{to{visibility:visible}}
+    @keyframes grey-a{to{filter:grayscale(1)}}@keyframes grey-b{to{filter:grayscale(1)}}
     @media (max-width:700px){.tiles{grid-template-columns:1fr}}
 
     """
@@ -109,6 +123,11 @@ enum Assets {
       var channel = body && body.getAttribute('data-channel');
       if (!live || !channel || !window.EventSource) { return; }
       var lastHeard = Date.now();
+      // The stylesheet's own watchdog (see board.css: .stalled) restarts on every beat.
+      function beat() {
+        lastHeard = Date.now();
+        root.setAttribute('data-beat', root.getAttribute('data-beat') === 'b' ? 'a' : 'b');
+      }
       var source = new EventSource('/events/' + channel);
       source.addEventListener('page', function (event) {
         var data = event.data;
@@ -116,9 +135,16 @@ enum Assets {
         root.setAttribute('data-monitoring', data.slice(0, newline));
         root.removeAttribute('data-board');
         live.innerHTML = data.slice(newline + 1);
-        lastHeard = Date.now();
+        beat();
       });
-      source.addEventListener('ping', function () { lastHeard = Date.now(); });
+      source.addEventListener('ping', beat);
+      // A stream the browser gave up on (the board answered 404 or 503 after a restart, a
+      // proxy's 502) is never retried by EventSource itself: reload the page after a while.
+      source.addEventListener('error', function () {
+        if (source.readyState === EventSource.CLOSED) {
+          setTimeout(function () { location.reload(); }, 10000);
+        }
+      });
       function boardLost() {
         if (root.getAttribute('data-board') === 'lost') { return; }
         root.setAttribute('data-board', 'lost');
@@ -130,6 +156,11 @@ enum Assets {
             marked[i].setAttribute('data-last-state', state);
             marked[i].setAttribute('data-state', 'unknown');
           }
+        }
+        // The words too, not only the colours: "✓ Clear" must not read as current.
+        var words = live.querySelectorAll('.state');
+        for (var j = 0; j < words.length; j++) {
+          words[j].textContent = '? Unknown (last known: ' + words[j].textContent.trim() + ')';
         }
         var banner = document.createElement('div');
         banner.className = 'unmonitored';

@@ -43,6 +43,9 @@ public final class Board: Sendable {
     }
   }
 
+  /// Whether dosed has answered since the board started.
+  public var hasStatus: Bool { state.withLock { $0.status != nil } }
+
   /// The locations of the last `status`.
   public var locations: [LocationStatus] {
     state.withLock { $0.status?.locations ?? [] }

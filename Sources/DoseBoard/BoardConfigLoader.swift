@@ -12,6 +12,7 @@ public enum BoardConfigLoader {
   static let visitorKeys = ["location", "max_stay_min", "min_distance_m", "note"]
   /// Bounds that keep a typo from asking dosed for years of minutes on every page.
   static let maxTrendHours = 168.0
+  static let maxWatchSeconds = 30.0
   static let maxNoteLength = 500
 
   /// Loads `path`; the flags (`--socket`, `--listen`) override the file's values.
@@ -146,11 +147,17 @@ struct BoardConfigReader {
         config.trendHours = hours
       }
     }
-    if let value = number(root, "unmonitored_after_s", nil, positive: true) {
-      config.unmonitoredAfterSeconds = value
-    }
-    if let value = number(root, "stale_after_s", nil, positive: true) {
-      config.staleAfterSeconds = value
+    // At most 30 s: longer would show a frozen ward as live for that long.
+    for (key, keyPath) in [
+      ("unmonitored_after_s", \BoardConfig.unmonitoredAfterSeconds),
+      ("stale_after_s", \BoardConfig.staleAfterSeconds),
+    ] {
+      guard let value = number(root, key, nil, positive: true) else { continue }
+      if value > BoardConfigLoader.maxWatchSeconds {
+        fail(nil, key, "\(key) must be at most \(Int(BoardConfigLoader.maxWatchSeconds)) s")
+      } else {
+        config[keyPath: keyPath] = value
+      }
     }
     for (index, table) in visitorTables(root).enumerated() {
       guard let (location, guidance) = readVisitor(table, index: index) else { continue }
@@ -175,6 +182,15 @@ struct BoardConfigReader {
     var guidance = VisitorGuidance()
     guidance.maxStayMinutes = number(table, "max_stay_min", index, positive: false)
     guidance.minDistanceM = number(table, "min_distance_m", index, positive: false)
+    // A stay of more than a week or a distance beyond a ward is a typo, not guidance.
+    if let minutes = guidance.maxStayMinutes, minutes > 7 * 24 * 60 {
+      fail(index, "max_stay_min", "max_stay_min must be at most \(7 * 24 * 60) (a week)")
+      guidance.maxStayMinutes = nil
+    }
+    if let metres = guidance.minDistanceM, metres > 100 {
+      fail(index, "min_distance_m", "min_distance_m must be at most 100")
+      guidance.minDistanceM = nil
+    }
     if let note = string(table, "note", index) {
       if note.count > BoardConfigLoader.maxNoteLength {
         fail(index, "note", "note must be at most \(BoardConfigLoader.maxNoteLength) characters")

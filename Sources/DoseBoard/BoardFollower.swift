@@ -129,9 +129,11 @@ public final class BoardFollower: Service {
           if published[channel] != message {
             published[channel] = message
             board.fanOut.publish(channel, message)
+            // Only what was sent counts: a frozen snapshot changes nothing, and the pages
+            // must still hear the heartbeat (their own watchdog, and dead connections found).
+            lastSent = now()
           }
         }
-        lastSent = now()
       }
       if now() - lastSent >= Self.pingAfter {
         for channel in board.fanOut.channelsInUse { board.fanOut.publish(channel, Board.ping) }
@@ -159,11 +161,17 @@ public final class BoardFollower: Service {
         }
         if due || now - roomsAt >= Self.roomsEvery {
           roomsAt = now
-          var rooms: [String: RoomDetail] = [:]
+          // A read that fails (reads busy with long histories) keeps the last record: the
+          // admission has not gone away because one read did not come back.
+          var fetched: [String: RoomDetail] = [:]
+          let ids = Set(locations.filter { $0.kind == "isolation_room" }.map(\.id))
           for location in locations where location.kind == "isolation_room" {
-            if let room = await reads.room(location.id) { rooms[location.id] = room }
+            if let room = await reads.room(location.id) { fetched[location.id] = room }
           }
-          board.update { $0.rooms = rooms }
+          board.update { extras in
+            extras.rooms = extras.rooms.filter { ids.contains($0.key) }
+              .merging(fetched) { _, new in new }
+          }
         }
         if now - trendsAt >= (sparse ? Self.sparseTrendsEvery : Self.trendsEvery) {
           trendsAt = now

@@ -95,15 +95,29 @@ public enum BoardServer {
       body: .init(byteBuffer: ByteBuffer(string: text)))
   }
 
+  /// An unknown id, or, before the board has any status from dosed, any id: then it cannot
+  /// tell, so the answer is 503 "no data yet" (a door tablet reloading after a restart of the
+  /// board retries until dosed has answered), never a 404 that would stay on the screen.
   static func notFound(_ detail: String, board: Board) -> Response {
-    page(ErrorPage.render(status: 404, title: "Not found", detail: detail), status: .notFound)
+    guard board.hasStatus else {
+      return page(
+        ErrorPage.render(
+          status: 503, title: "Ward unmonitored: no data from dosed yet",
+          detail: "The ward board has not heard from dosed since it started, so nothing can be "
+            + "shown. This page tries again every \(ErrorPage.retrySeconds) s."),
+        status: .serviceUnavailable)
+    }
+    return page(
+      ErrorPage.render(status: 404, title: "Not found", detail: detail), status: .notFound)
   }
 
   /// A server-sent event stream for `channel`: the current page part at once, then every
   /// change, until the page goes away, falls behind (dropped) or the board stops.
   static func events(_ board: Board, _ channel: String) -> Response {
-    let first = board.message(for: channel, view: board.view)
-    guard let stream = board.fanOut.subscribe(channel, first: "retry: 2000\n\n" + first) else {
+    let stream = board.fanOut.subscribe(channel) {
+      "retry: 2000\n\n" + board.message(for: channel, view: board.view)
+    }
+    guard let stream else {
       return Response(
         status: .serviceUnavailable,
         headers: [.contentType: "text/plain; charset=utf-8", .retryAfter: "10"],

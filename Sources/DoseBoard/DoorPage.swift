@@ -106,12 +106,18 @@ enum HistoryPage {
   }
 }
 
-/// An unknown path or id, or a bad query: said plainly, the request's text escaped.
+/// An unknown path or id, or a bad query: said plainly, the request's text escaped. It reloads
+/// itself (also without JavaScript), so a door tablet left on it recovers once the id is known
+/// again (after dosed or the board restarted).
 enum ErrorPage {
+  static let retrySeconds = 10
+
   static func render(status: Int, title: String, detail: String) -> String {
     PageShell.document(
-      title: title, monitoring: nil, channel: nil, page: "error",
+      title: title, monitoring: status == 503 ? .lost(since: Date(), reason: title) : nil,
+      channel: nil, page: "error",
       live: "<main class=\"error\"><h1>\(HTML.text(title))</h1><p>\(HTML.text(detail))</p>"
-        + "<p><a href=\"/\">The ward board</a></p></main>")
+        + "<p><a href=\"/\">The ward board</a></p></main>",
+      refreshSeconds: status == 400 ? nil : retrySeconds)
   }
 }

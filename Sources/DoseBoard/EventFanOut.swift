@@ -2,10 +2,12 @@ import Foundation
 import Synchronization
 
 /// Server-sent events to every open page, from one source: the board renders each channel once
-/// per update and hands the same text to all its subscribers. Each subscriber has a bounded
-/// buffer; one that falls `bufferLimit` messages behind (a tablet on a bad link, a client that
-/// stopped reading) is dropped (its stream ends, and its browser reconnects and starts afresh),
-/// so a slow page never holds the others or the link to dosed.
+/// per update and hands the same text to all its subscribers. Each subscriber keeps only the
+/// newest message (each replaces the whole live part of the page, so a page that falls behind
+/// skips to the present and never shows an old state, such as "live" after the ward was lost);
+/// one that has taken none of the last `bufferLimit` messages (a client that stopped reading)
+/// is dropped (its stream ends, and its browser reconnects and starts afresh), so a slow page
+/// never holds the others or the link to dosed.
 public final class EventFanOut: Sendable {
   public static let defaultMaxSubscribers = 128
   public static let bufferLimit = 8
@@ -13,6 +15,8 @@ public final class EventFanOut: Sendable {
   struct Subscriber {
     var channel: String
     var continuation: AsyncStream<String>.Continuation
+    /// Messages published since it last took one.
+    var behind = 0
   }
 
   struct State {
@@ -29,18 +33,21 @@ public final class EventFanOut: Sendable {
     self.maxSubscribers = maxSubscribers
   }
 
-  /// A stream of messages for `channel`, starting with `first` (rendered now: a cached message
-  /// could be older than the page it replaces); nil when `maxSubscribers` are open (the request
-  /// is refused, never queued) or the board is stopping.
-  public func subscribe(_ channel: String, first: String) -> AsyncStream<String>? {
+  /// A stream of messages for `channel`, starting with `first()` (rendered now: a cached
+  /// message could be older than the page it replaces); nil when `maxSubscribers` are open
+  /// (the request is refused, never queued) or the board is stopping. `first` is rendered and
+  /// the subscriber registered in one step, under the lock `publish` takes: a change published
+  /// in between would otherwise reach neither (a page opened as the ward was lost would go on
+  /// showing it live).
+  public func subscribe(_ channel: String, first: () -> String) -> AsyncStream<String>? {
     let (stream, continuation) = AsyncStream.makeStream(
-      of: String.self, bufferingPolicy: .bufferingOldest(Self.bufferLimit))
+      of: String.self, bufferingPolicy: .bufferingNewest(1))
     let id: Int? = state.withLock { state in
       guard !state.closed, state.subscribers.count < maxSubscribers else { return nil }
       let id = state.next
       state.next += 1
       state.subscribers[id] = Subscriber(channel: channel, continuation: continuation)
-      continuation.yield(first)
+      continuation.yield(first())
       return id
     }
     guard let id else { return nil }
@@ -65,10 +72,21 @@ public final class EventFanOut: Sendable {
     var slow: [AsyncStream<String>.Continuation] = []
     state.withLock { state in
       for (id, subscriber) in state.subscribers where subscriber.channel == channel {
-        if case .dropped = subscriber.continuation.yield(message) {
-          slow.append(subscriber.continuation)
+        switch subscriber.continuation.yield(message) {
+        case .dropped:
+          // The message it had not taken was replaced by this one.
+          state.subscribers[id]?.behind += 1
+          if subscriber.behind + 1 >= Self.bufferLimit {
+            slow.append(subscriber.continuation)
+            state.subscribers.removeValue(forKey: id)
+            state.dropped += 1
+          }
+        case .enqueued:
+          state.subscribers[id]?.behind = 0
+        case .terminated:
           state.subscribers.removeValue(forKey: id)
-          state.dropped += 1
+        @unknown default:
+          break
         }
       }
     }

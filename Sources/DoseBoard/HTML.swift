@@ -79,7 +79,8 @@ enum Show {
   }
 
   static func minutes(_ value: Double) -> String {
-    value == value.rounded() ? String(Int(value)) : String(format: "%.1f", value)
+    // "%.0f", not Int(value): a huge value (a config or a reply) must not trap the render.
+    value == value.rounded() ? String(format: "%.0f", value) : String(format: "%.1f", value)
   }
 }
 

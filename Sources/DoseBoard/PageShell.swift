@@ -13,14 +13,21 @@ enum PageShell {
   ///   - channel: the `/events/…` stream that updates `#live` (nil: a static page).
   ///   - live: the part of the body that the stream replaces.
   ///   - after: the static rest of the body (a history chart).
+  ///   - refreshSeconds: a page without a stream that reloads itself, with or without
+  ///     JavaScript (an error page a tablet may be left on).
   static func document(
     title: String, monitoring: Monitoring?, channel: String?, page: String, live: String,
-    after: String = "", reloadSeconds: Int? = nil
+    after: String = "", reloadSeconds: Int? = nil, refreshSeconds: Int? = nil
   ) -> String {
     let root = monitoring.map { " data-monitoring=\"\($0.word)\"" } ?? ""
     let refresh =
-      channel == nil
-      ? "" : "<noscript><meta http-equiv=\"refresh\" content=\"\(refreshSeconds)\"></noscript>"
+      if let refreshSeconds {
+        "<meta http-equiv=\"refresh\" content=\"\(refreshSeconds)\">"
+      } else if channel != nil {
+        "<noscript><meta http-equiv=\"refresh\" content=\"\(Self.refreshSeconds)\"></noscript>"
+      } else {
+        ""
+      }
     let stream = channel.map { " data-channel=\"\(HTML.escape($0))\"" } ?? ""
     let reload = reloadSeconds.map { " data-reload=\"\($0)\"" } ?? ""
     return """
@@ -50,9 +57,14 @@ enum PageShell {
     case .live:
       let at =
         view.snapshotTime.map { " · dosed's snapshot of \(Show.timeTag($0, seconds: true))" } ?? ""
+      // `stalled` is hidden and shown by the stylesheet alone once this part has not been
+      // renewed for a while: a page whose script never loaded, or stopped, cannot stay "live".
       return """
         <header class="top">\(title)<p class="monitor monitor-live">\
         <span class="icon" aria-hidden="true">●</span> Monitoring live\(at)</p></header>
+        <div class="stalled" role="alert"><span class="icon" aria-hidden="true">⚠</span> \
+        <strong>THIS SCREEN IS NOT UPDATING</strong>: nothing on it is current. Reload the page; \
+        if that fails, the ward board or dosed is down and the ward is unmonitored.</div>
         """
     case .lost(let since, let reason):
       let last =

@@ -54,16 +54,22 @@ public struct LinkHealth: Sendable {
   /// The change of state due at `now`, if any. Reaching dosed the first time is not news.
   public mutating func evaluate(now: Double) -> Transition? {
     let wanted: State
-    if let since = failingSince {
-      wanted =
-        now - since >= unreachableAfter
-        ? .unmonitored(reason: "cannot reach dosed: \(failure)") : state
+    if let since = failingSince, now - since >= unreachableAfter {
+      wanted = .unmonitored(reason: "cannot reach dosed: \(failure)")
+    } else if failingSince != nil, lastAdvanceAt.map({ now - $0 < staleAfter }) ?? true {
+      // Failing, not for long yet, and the last snapshot is still fresh: no news either way.
+      wanted = state
     } else if let advanced = lastAdvanceAt {
+      // Also while a request is failing: a stopped dosed (SIGSTOP) answers nothing, and the
+      // failure is known only when a reply times out, seconds after the snapshot went stale.
       if now - advanced >= staleAfter {
         let when = lastSnapshot.map { $0.time.formatted(.iso8601) } ?? "?"
         wanted = .unmonitored(
-          reason: "dosed answers but its snapshot has not advanced for \(Int(now - advanced)) s "
-            + "(still \(when)): its engine is stuck")
+          reason: failingSince == nil
+            ? "dosed answers but its snapshot has not advanced for \(Int(now - advanced)) s "
+              + "(still \(when)): its engine is stuck"
+            : "dosed does not answer (\(failure)) and its last snapshot is \(Int(now - advanced)) s "
+              + "old (\(when))")
       } else {
         wanted = .monitored
       }

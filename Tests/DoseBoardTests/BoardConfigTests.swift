@@ -79,6 +79,14 @@ import Testing
     #expect(errors.contains { $0.hasPrefix("board.toml:6: max_stay_min must be 0 or more") })
     #expect(errors.contains { $0.hasPrefix("board.toml:7: min_distance_m must be 0 or more") })
     #expect(Self.errors("trend_hours = 1000\n").first?.contains("at most 168") == true)
+    // A frozen ward shown as live for minutes, or a stay that overflows a render: refused.
+    #expect(
+      Self.errors("stale_after_s = 300\n") == ["board.toml:1: stale_after_s must be at most 30 s"])
+    #expect(Self.errors("unmonitored_after_s = 31\n").first?.contains("at most 30 s") == true)
+    let huge = Self.errors(
+      "[[visitor]]\nlocation = \"r\"\nmax_stay_min = 1e19\nmin_distance_m = 1e6\n")
+    #expect(huge.contains { $0.hasPrefix("board.toml:3: max_stay_min must be at most 10080") })
+    #expect(huge.contains { $0.hasPrefix("board.toml:4: min_distance_m must be at most 100") })
     #expect(Self.errors("trend_hours = \"6\"\n") == ["board.toml:1: trend_hours must be a number"])
   }
 

@@ -8,8 +8,8 @@ import Testing
 @Suite struct FanOutTests {
   @Test func aSlowSubscriberIsDroppedAndTheOthersGoOn() async throws {
     let fanOut = EventFanOut(maxSubscribers: 4)
-    let slow = try #require(fanOut.subscribe("ward", first: "m0"))
-    let fast = try #require(fanOut.subscribe("ward", first: "m0"))
+    let slow = try #require(fanOut.subscribe("ward", first: { "m0" }))
+    let fast = try #require(fanOut.subscribe("ward", first: { "m0" }))
     var fastIterator = fast.makeAsyncIterator()
     _ = await fastIterator.next()
     for index in 1...(EventFanOut.bufferLimit + 5) {
@@ -18,21 +18,34 @@ import Testing
     }
     #expect(fanOut.droppedCount == 1)
     #expect(fanOut.subscriberCount == 1)
-    // The slow one gets what was buffered, then its stream ends.
-    var received = 0
-    for await _ in slow { received += 1 }
-    #expect(received == EventFanOut.bufferLimit)
+    // The slow one gets only the newest message it had not taken, then its stream ends: a
+    // page that falls behind skips to the present, never through old states.
+    var received: [String] = []
+    for await message in slow { received.append(message) }
+    #expect(received == ["m\(EventFanOut.bufferLimit)"])
+  }
+
+  /// A page behind by a message or two gets the newest, not the one before (which could be
+  /// "live" after the ward was lost), and stays subscribed.
+  @Test func aPageThatFallsBehindSkipsToTheNewest() async throws {
+    let fanOut = EventFanOut()
+    let page = try #require(fanOut.subscribe("ward") { "live" })
+    fanOut.publish("ward", "still live")
+    fanOut.publish("ward", "lost")
+    var iterator = page.makeAsyncIterator()
+    #expect(await iterator.next() == "lost")
+    #expect(fanOut.subscriberCount == 1)
   }
 
   @Test func openStreamsAreCappedAndChannelsAreSeparate() throws {
     let fanOut = EventFanOut(maxSubscribers: 2)
-    let a = fanOut.subscribe("ward", first: "w")
-    let b = fanOut.subscribe("room/room-1", first: "r")
+    let a = fanOut.subscribe("ward", first: { "w" })
+    let b = fanOut.subscribe("room/room-1", first: { "r" })
     #expect(a != nil && b != nil)
-    #expect(fanOut.subscribe("ward", first: "w") == nil)
+    #expect(fanOut.subscribe("ward", first: { "w" }) == nil)
     #expect(fanOut.channelsInUse == ["ward", "room/room-1"])
     fanOut.closeAll()
     #expect(fanOut.subscriberCount == 0)
-    #expect(fanOut.subscribe("ward", first: "w") == nil, "no new streams while stopping")
+    #expect(fanOut.subscribe("ward", first: { "w" }) == nil, "no new streams while stopping")
   }
 }

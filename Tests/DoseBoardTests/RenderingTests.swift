@@ -59,6 +59,21 @@ import Testing
     #expect(page(true).contains("<dt>Patient</dt><dd>P-0042</dd>"))
   }
 
+  /// A live page carries the stylesheet's own watchdog (shown if nothing renews the page), and
+  /// an error page a tablet is left on reloads itself, also without JavaScript.
+  @Test func pagesCannotFreezeAsLive() {
+    let live = WardPage.render(Fixture.view(monitoring: .live))
+    #expect(live.contains("<div class=\"stalled\" role=\"alert\">"))
+    #expect(live.contains("THIS SCREEN IS NOT UPDATING"))
+    #expect(Assets.css.contains(".stalled{visibility:hidden"))
+    #expect(Assets.css.contains("animation:stall-a 1ms 20s forwards"))
+    let missing = ErrorPage.render(status: 503, title: "no data yet", detail: "d")
+    #expect(missing.contains("<meta http-equiv=\"refresh\" content=\"10\">"))
+    #expect(missing.contains("data-monitoring=\"lost\""))
+    #expect(!missing.contains("<noscript>"))
+    #expect(Show.minutes(1e19) == "10000000000000000000")
+  }
+
   @Test func whileLostNoTileReadsAsSafeAndEveryPageSaysSo() {
     let since = Fixture.time.addingTimeInterval(30)
     let view = Fixture.view(monitoring: .lost(since: since, reason: "cannot reach dosed"))

@@ -301,6 +301,17 @@ import Testing
     #expect(summary(moving).contains("beacon monitored unmonitored"))
   }
 
+  /// A hung dosed (SIGSTOP) answers nothing: the failure is known only when a reply times out,
+  /// but the snapshot went stale before that, and that alone is `unmonitored` at 5 s.
+  @Test func aHungDosedIsUnmonitoredWhenItsSnapshotGoesStale() {
+    var core = NotifierCore(config: Self.config(), now: 0)
+    _ = core.snapshot(Self.snapshot([], at: 0), now: 0, wall: Self.t0)
+    #expect(core.failed("no reply within 3 s", now: 4, wall: Self.t0).isEmpty)
+    let lost = core.tick(now: 5.1, wall: Self.t0)
+    #expect(summary(lost) == ["beacon unmonitored unmonitored", "quiet unmonitored unmonitored"])
+    #expect(lost.first?.event.message.contains("does not answer (no reply within 3 s)") == true)
+  }
+
   @Test func aDosedNeverReachedIsUnmonitored() {
     var core = NotifierCore(config: Self.config(), now: 0)
     #expect(core.tick(now: 2.9, wall: Self.t0).isEmpty)

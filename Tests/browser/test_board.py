@@ -263,17 +263,48 @@ def browser_test(build):
             page.wait_for_selector('html[data-monitoring="live"]', timeout=20000)
             print("dosed restarted → page live again")
 
-            # Reloaded (SIGHUP): still live and still updating.
-            before = page.inner_text(".monitor")
+            # Reloaded (SIGHUP): once dosed has recorded the reload, the page still updates.
             ward.dosed.send_signal(signal.SIGHUP)
+
+            def reloaded():
+                events = ward.dosectl("events")["events"]
+                return any(e.get("kind") == "config_reload" for e in events)
+            wait("dosed records the reload", reloaded, 20)
+            after_reload = page.inner_text(".monitor")
             page.wait_for_function(
                 "before => document.querySelector('.monitor') && "
-                "document.querySelector('.monitor').innerText !== before", arg=before,
+                "document.querySelector('.monitor').innerText !== before", arg=after_reload,
                 timeout=10000)
-            time.sleep(2)
             assert page.get_attribute("html", "data-monitoring") == "live"
             wait("the tiles match dosectl after the reload", same, 10)
-            print("SIGHUP → page live and updating")
+            print("SIGHUP → dosed reloaded, the page live and updating after it")
+
+            # dosed hung (SIGSTOP): it answers nothing, and its snapshot stops advancing.
+            ward.dosed.send_signal(signal.SIGSTOP)
+            stopped = time.monotonic()
+            page.wait_for_selector('html[data-monitoring="lost"]', timeout=20000)
+            hung = time.monotonic() - stopped
+            print(f"SIGSTOP → page lost in {hung:.3f} s")
+            assert hung <= 8.0, f"a hung dosed took {hung:.3f} s to show as lost"
+            assert green_elements(page) == 0, "green while dosed is hung"
+            ward.dosed.send_signal(signal.SIGCONT)
+            page.wait_for_selector('html[data-monitoring="live"]', timeout=20000)
+
+            # The board itself killed: the open page notices on its own, says so in words as
+            # well as colour, and recovers when the board is back.
+            ward.board.send_signal(signal.SIGKILL)
+            ward.board.wait()
+            gone = time.monotonic()
+            page.wait_for_selector('html[data-board="lost"]', timeout=15000)
+            print(f"board killed → page lost in {time.monotonic() - gone:.3f} s")
+            assert page.get_attribute("html", "data-monitoring") == "lost"
+            assert page.query_selector('[data-state="clear"]') is None
+            words = page.eval_on_selector_all(".state", "els => els.map(e => e.textContent)")
+            assert words and all(w.startswith("? Unknown") for w in words), words
+            assert green_elements(page) == 0, "green after the board was lost"
+            ward.start_board()
+            page.wait_for_selector('html[data-monitoring="live"]:not([data-board])', timeout=30000)
+            print("board restarted → page live again")
             browser.close()
         failed = False
     finally:
