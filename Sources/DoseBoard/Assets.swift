@@ -89,7 +89,7 @@ enum Assets {
     .page-door .visitors li{font-size:2rem;margin:6px 0}
     .page-door .unmonitored{font-size:2.2rem}
     html[data-monitoring="lost"] .s-safe .state,html[data-monitoring="lost"] .state{background:var(--unknown);color:#fff}
-    html[data-monitoring="lost"] .tile{border-left-color:var(--unknown)}
+    html[data-monitoring="lost"] .tile,html[data-monitoring="lost"] .s-safe{border-left-color:var(--unknown)}
     html[data-monitoring="lost"] .detectors td:nth-child(2){background:var(--unknown);color:#fff}
     html[data-monitoring="lost"] .monitor-live{display:none}
     html[data-monitoring="lost"] svg .line{stroke:var(--unknown)}

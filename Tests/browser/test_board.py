@@ -189,14 +189,16 @@ def tiles(page):
 
 
 def green_elements(page):
-    """Elements drawn in the palette's green (background, text or border)."""
+    """Elements drawn in the palette's green (background, text or border), described (tag,
+    class, text), so that a failure says which."""
     return page.evaluate("""green => {
-        let n = 0;
+        const found = [];
         for (const e of document.querySelectorAll('*')) {
             const s = getComputedStyle(e);
-            if ([s.backgroundColor, s.color, s.borderLeftColor, s.borderTopColor].includes(green)) n++;
+            if ([s.backgroundColor, s.color, s.borderLeftColor, s.borderTopColor].includes(green))
+                found.push(e.tagName + '.' + e.className + ': ' + (e.textContent || '').slice(0, 60));
         }
-        return n;
+        return found;
     }""", GREEN)
 
 
@@ -217,6 +219,12 @@ def browser_test(build):
             wait("the board answers", lambda: page.goto(ward.base + "/").ok, 30)
             page.wait_for_selector('html[data-monitoring="live"]', timeout=20000)
             assert watch.at is None, "the step came before the page was open: raise step_h"
+            # A page whose script never arrives (a proxy error, a board restarting between the
+            # HTML and the script): JavaScript is on, so no <noscript> refresh either.
+            stuck = browser.new_page(viewport={"width": 1280, "height": 900})
+            stuck.route("**/static/board.js", lambda route: route.abort())
+            stuck.goto(ward.base + "/")
+            stuck_opened = time.monotonic()
 
             # The tiles are dosectl's locations with dosectl's state words.
             def same():
@@ -237,6 +245,17 @@ def browser_test(build):
             assert page.get_attribute('[data-location="room-1"]', "data-state") in (
                 "occupied", "fault"), "room-1 keeps dosed's state word"
 
+            # The page without its script says by itself that it is not updating, and greys.
+            stuck.wait_for_selector(".stalled", state="visible", timeout=40000)
+            print(f"page without its script: 'not updating' after "
+                  f"{time.monotonic() - stuck_opened:.1f} s")
+            assert stuck.eval_on_selector(".tiles", "e => getComputedStyle(e).filter") == \
+                "grayscale(1)"
+            # The page with its script, renewed by every update and heartbeat, does not.
+            assert not page.is_visible(".stalled")
+            assert page.eval_on_selector(".tiles", "e => getComputedStyle(e).filter") == "none"
+            stuck.close()
+
             # dosed killed: lost within 5 s, nothing safe, no green.
             ward.dosed.send_signal(signal.SIGKILL)
             ward.dosed.wait()
@@ -250,13 +269,13 @@ def browser_test(build):
             assert page.query_selector('[data-state="clear"]') is None
             assert page.query_selector('[data-state="ok"]') is None
             assert page.query_selector('[data-last-state="clear"]') is not None
-            assert green_elements(page) == 0, "green on a lost page"
+            assert green_elements(page) == [], f"green on a lost page: {green_elements(page)}"
             # Without JavaScript (the refresh fallback) the page says so too.
             nojs = browser.new_context(java_script_enabled=False).new_page()
             nojs.goto(ward.base + "/room/room-2")
             assert nojs.get_attribute("html", "data-monitoring") == "lost"
             assert "WARD UNMONITORED" in nojs.inner_text("body")
-            assert green_elements(nojs) == 0
+            assert green_elements(nojs) == [], green_elements(nojs)
 
             # Restarted: live again, on the same open page.
             ward.start_dosed()
@@ -286,7 +305,7 @@ def browser_test(build):
             hung = time.monotonic() - stopped
             print(f"SIGSTOP → page lost in {hung:.3f} s")
             assert hung <= 8.0, f"a hung dosed took {hung:.3f} s to show as lost"
-            assert green_elements(page) == 0, "green while dosed is hung"
+            assert green_elements(page) == [], f"green while dosed is hung: {green_elements(page)}"
             ward.dosed.send_signal(signal.SIGCONT)
             page.wait_for_selector('html[data-monitoring="live"]', timeout=20000)
 
@@ -301,7 +320,7 @@ def browser_test(build):
             assert page.query_selector('[data-state="clear"]') is None
             words = page.eval_on_selector_all(".state", "els => els.map(e => e.textContent)")
             assert words and all(w.startswith("? Unknown") for w in words), words
-            assert green_elements(page) == 0, "green after the board was lost"
+            assert green_elements(page) == [], f"green after the board was lost: {green_elements(page)}"
             ward.start_board()
             page.wait_for_selector('html[data-monitoring="live"]:not([data-board])', timeout=30000)
             print("board restarted → page live again")
