@@ -60,7 +60,9 @@ public final class BoardFollower: Service {
         await self.follow()
         group.cancelAll()
       }
-    } onGracefulShutdown: { [link] in
+    } onGracefulShutdown: { [link, board] in
+      // What is served while stopping is not watched any more: lost, before anything else.
+      board.update(monitoring: .lost(since: Date(), reason: "dosed-board is stopping"))
       // Open event streams would hold the HTTP server's shutdown; end them and the link.
       fanOut.closeAll()
       link.stop()
@@ -166,6 +168,7 @@ public final class BoardFollower: Service {
           var fetched: [String: RoomDetail] = [:]
           let ids = Set(locations.filter { $0.kind == "isolation_room" }.map(\.id))
           for location in locations where location.kind == "isolation_room" {
+            if Task.isCancelled { return }
             if let room = await reads.room(location.id) { fetched[location.id] = room }
           }
           board.update { extras in
@@ -177,6 +180,7 @@ public final class BoardFollower: Service {
           trendsAt = now
           var trends: [String: [TrendPoint]] = [:]
           for location in locations {
+            if Task.isCancelled { return }
             if let reply = try? await reads.history(
               of: location.id, seconds: board.config.trendHours * 3600)
             {
