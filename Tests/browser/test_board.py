@@ -182,6 +182,18 @@ class AlarmWatch(threading.Thread):
         s.close()
 
 
+# The issue's latency targets are checked only with --check-times (`make board-check`, run by
+# CI beside `make bench-check`): in `make test` they are printed, so that the test command's
+# result never depends on how loaded the machine is; every wait still has a hang bound.
+CHECK_TIMES = False
+
+
+def within(what, seconds, target):
+    print(f"{what}: {seconds:.3f} s (target ≤ {target} s)")
+    if CHECK_TIMES:
+        assert seconds <= target, f"{what} took {seconds:.3f} s, target {target} s"
+
+
 def tiles(page):
     return page.eval_on_selector_all(
         "[data-location]",
@@ -241,7 +253,7 @@ def browser_test(build):
                 timeout=10000)
             shown = time.monotonic() - watch.at
             print(f"alarm {watch.alarm_id}: on the page {shown:.3f} s after dosed's watch event")
-            assert shown <= 2.0, f"the alarm took {shown:.3f} s to show"
+            within("alarm on the page after dosed's event", shown, 2.0)
             assert page.get_attribute('[data-location="room-1"]', "data-state") in (
                 "occupied", "fault"), "room-1 keeps dosed's state word"
 
@@ -263,7 +275,7 @@ def browser_test(build):
             page.wait_for_selector('html[data-monitoring="lost"]', timeout=15000)
             lost = time.monotonic() - killed
             print(f"SIGKILL → page lost in {lost:.3f} s")
-            assert lost <= 5.0, f"lost took {lost:.3f} s"
+            within("SIGKILL of dosed to a lost page", lost, 5.0)
             page.wait_for_selector(".unmonitored", timeout=5000)
             assert "WARD UNMONITORED" in page.inner_text(".unmonitored")
             assert page.query_selector('[data-state="clear"]') is None
@@ -304,7 +316,7 @@ def browser_test(build):
             page.wait_for_selector('html[data-monitoring="lost"]', timeout=20000)
             hung = time.monotonic() - stopped
             print(f"SIGSTOP → page lost in {hung:.3f} s")
-            assert hung <= 8.0, f"a hung dosed took {hung:.3f} s to show as lost"
+            within("SIGSTOP of dosed to a lost page", hung, 8.0)
             assert green_elements(page) == [], f"green while dosed is hung: {green_elements(page)}"
             ward.dosed.send_signal(signal.SIGCONT)
             page.wait_for_selector('html[data-monitoring="live"]', timeout=20000)
@@ -381,7 +393,10 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--build", default=os.path.join(ROOT, ".build/debug"))
     parser.add_argument("--screenshots")
+    parser.add_argument("--check-times", action="store_true",
+                        help="fail when a latency target of issue 18 is missed")
     options = parser.parse_args()
+    CHECK_TIMES = options.check_times
     try:
         if options.screenshots:
             screenshots(options.build, options.screenshots)
