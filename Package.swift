@@ -87,13 +87,15 @@ let package = Package(
     // The follower of dosed's socket shared by its clients (dosed-notify, dosed-board): the watch
     // and status threads with reconnect, and the liveness rule. The wire and Foundation only.
     .target(name: "DoseFollow", dependencies: ["DoseProtocol"]),
+    // Key positions in the clients' small TOML files, for errors with file and line.
+    .target(name: "ConfigLines"),
     // dosed-notify: follows dosed's socket and delivers alarms to programs and to
     // Alertmanager, with escalation. A client of the wire only: never DoseDaemon, so the safety
     // daemon keeps IPAddressDeny=any and the notifier can be restarted on its own.
     .target(
       name: "DoseNotify",
       dependencies: [
-        "DoseFollow", "DoseProtocol",
+        "ConfigLines", "DoseFollow", "DoseProtocol",
         .product(name: "Logging", package: "swift-log"),
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOPosix", package: "swift-nio"),
@@ -114,7 +116,7 @@ let package = Package(
     .target(
       name: "DoseBoard",
       dependencies: [
-        "DoseFollow", "DoseProtocol",
+        "ConfigLines", "DoseFollow", "DoseProtocol",
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "HummingbirdCore", package: "hummingbird"),
         .product(name: "HTTPTypes", package: "swift-http-types"),

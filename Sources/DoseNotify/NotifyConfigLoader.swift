@@ -36,7 +36,7 @@ public enum NotifyConfigLoader {
     _ text: String, file: String, hostName: String = defaultWard(),
     stateDirectory: String? = defaultStateDirectory()
   ) throws -> NotifyConfig {
-    let lines = NotifyTOMLLines(text)
+    let lines = NotifyTOMLLines(notifyConfig: text)
     // toml++ as bundled asserts (and aborts the process) on some malformed headers; this file
     // has only two kinds of table, so anything else is refused before it reaches the parser.
     if let (line, header) = lines.unknownHeader {

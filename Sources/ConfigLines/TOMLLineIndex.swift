@@ -1,0 +1,114 @@
+import Foundation
+
+/// Where each key of a small TOML file is, for error messages (TOMLKit keeps no positions), and
+/// the two inputs refused before TOMLKit sees them. Shared by dosed-notify's and dosed-board's
+/// configuration readers.
+///
+/// Their files are a flat root and arrays of tables (`[[action]]`, `[[visitor]]` …), so a line
+/// scan is enough: it counts the known table headers and notes the first line of each `key =`.
+/// Values that span lines (an argv array) are skipped by tracking brackets outside strings.
+public struct TOMLLineIndex: Sendable {
+  /// The root, or the `index`th `[[table]]`.
+  public struct Section: Hashable, Sendable {
+    public var table: String?
+    public var index: Int
+
+    public static let root = Section(table: nil, index: 0)
+
+    public static func table(_ name: String, _ index: Int) -> Section {
+      Section(table: name, index: index)
+    }
+  }
+
+  private var sectionLines: [Section: Int] = [:]
+  private var keyLines: [Section: [String: Int]] = [:]
+  /// The first table header that is not one of the known `[[table]]`s: refused before TOMLKit
+  /// sees it (toml++ as bundled asserts, and aborts the process, on some malformed headers).
+  public private(set) var unknownHeader: (line: Int, header: String)?
+  /// The first value that starts like a date (`2026-11-27…`). No key of these files takes one,
+  /// and toml++ as bundled aborts the process on some malformed date-times (`parse_time`), so
+  /// such a value is refused before the parser sees it.
+  public private(set) var dateValue: Int?
+
+  /// `tables`: the names of the arrays of tables the file may have.
+  public init(_ text: String, tables: Set<String>) {
+    var section = Section.root
+    var counts: [String: Int] = [:]
+    var depth = 0
+    var number = 0
+    for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
+      number += 1
+      let code = Self.stripComment(raw)
+      let trimmed = code.trimmingCharacters(in: .whitespaces)
+      if depth == 0 && trimmed.hasPrefix("[") {
+        let name = trimmed.filter { !$0.isWhitespace }
+        let table = String(name.dropFirst(2).dropLast(2))
+        if name.hasPrefix("[[") && name.hasSuffix("]]") && tables.contains(table) {
+          let index = counts[table, default: 0]
+          counts[table] = index + 1
+          section = .table(table, index)
+          sectionLines[section] = number
+        } else if unknownHeader == nil {
+          unknownHeader = (number, trimmed)
+        }
+        continue
+      }
+      if depth == 0, let equals = trimmed.firstIndex(of: "=") {
+        let key = trimmed[..<equals].trimmingCharacters(in: .whitespaces)
+          .trimmingCharacters(in: CharacterSet(charactersIn: "\"'"))
+        if keyLines[section, default: [:]][key] == nil {
+          keyLines[section, default: [:]][key] = number
+        }
+        let value = trimmed[trimmed.index(after: equals)...].drop { $0 == " " || $0 == "\t" }
+        let head = value.prefix(5)
+        if dateValue == nil, head.count == 5, head.prefix(4).allSatisfy(\.isNumber),
+          head.last == "-"
+        {
+          dateValue = number
+        }
+      }
+      depth = max(0, depth + Self.bracketBalance(code))
+    }
+  }
+
+  /// The line of `key` in `section`, else of the section's header.
+  public func line(_ section: Section, _ key: String?) -> Int? {
+    if let key, let line = keyLines[section]?[key] { return line }
+    return sectionLines[section]
+  }
+
+  /// The line without a `#` comment (a `#` inside a string is kept).
+  static func stripComment(_ line: Substring) -> String {
+    var quote: Character?
+    var result = ""
+    for character in line {
+      if let open = quote {
+        if character == open { quote = nil }
+      } else if character == "\"" || character == "'" {
+        quote = character
+      } else if character == "#" {
+        break
+      }
+      result.append(character)
+    }
+    return result
+  }
+
+  /// Opening minus closing brackets outside strings.
+  static func bracketBalance(_ code: String) -> Int {
+    var quote: Character?
+    var balance = 0
+    for character in code {
+      if let open = quote {
+        if character == open { quote = nil }
+      } else if character == "\"" || character == "'" {
+        quote = character
+      } else if character == "[" {
+        balance += 1
+      } else if character == "]" {
+        balance -= 1
+      }
+    }
+    return balance
+  }
+}
