@@ -116,7 +116,7 @@ let package = Package(
     .target(
       name: "DoseBoard",
       dependencies: [
-        "ConfigLines", "DoseFollow", "DoseProtocol",
+        "ConfigLines", "DoseCore", "DoseFollow", "DoseProtocol",
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "HummingbirdCore", package: "hummingbird"),
         .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -1,3 +1,4 @@
+import DoseCore
 import DoseProtocol
 import Foundation
 
@@ -43,13 +44,12 @@ public struct TrendPoint: Sendable, Equatable {
   {
     let own = location.doseRateDetector.map { id in points.filter { $0.detector == id } } ?? points
     let trend = from(own)
-    guard let correction = location.energyCorrection, correction.factor > 0 else { return trend }
-    return trend.map {
-      TrendPoint(
-        time: $0.time,
-        value: correction.backgroundUSvH + ($0.value - correction.backgroundUSvH)
-          / correction.factor)
-    }
+    guard let status = location.energyCorrection, status.factor > 0 else { return trend }
+    // DoseCore's correction, the one dosed applies to the rate.
+    let correction = EnergyCorrection(
+      nuclide: status.nuclide, factor: status.factor, backgroundUSvH: status.backgroundUSvH,
+      source: status.source)
+    return trend.map { TrendPoint(time: $0.time, value: correction.corrected($0.value)) }
   }
 
   /// The highest detector mean per bucket, in time order (as dosectl's chart takes them).

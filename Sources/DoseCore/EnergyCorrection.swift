@@ -29,6 +29,15 @@ public struct EnergyCorrection: Sendable, Hashable {
     backgroundUSvH = background
   }
 
+  /// A correction as dosed reports it (`energy_correction` in a location's status), for a client
+  /// that applies it to recorded readings the same way.
+  public init(nuclide: String, factor: Double, backgroundUSvH: Double, source: String) {
+    self.nuclide = nuclide
+    self.factor = factor
+    self.backgroundUSvH = backgroundUSvH
+    self.source = source
+  }
+
   /// The location's dose rate from the detector's reading.
   public func corrected(_ detectorUSvH: Double) -> Double {
     backgroundUSvH + (detectorUSvH - backgroundUSvH) / factor
