@@ -146,9 +146,13 @@ let package = Package(
         "DoseBench",
       ],
       resources: [.copy("Fixtures")]),
-    .testTarget(name: "DoseNotifyTests", dependencies: ["DoseNotify", "DoseProtocol"]),
+    // What the client tests share (binaries, waits, scratch directories, child processes).
+    .target(name: "ClientTestSupport", path: "Tests/ClientTestSupport"),
     .testTarget(
-      name: "DoseBoardTests", dependencies: ["DoseBoard", "DoseFollow", "DoseProtocol"]),
+      name: "DoseNotifyTests", dependencies: ["ClientTestSupport", "DoseNotify", "DoseProtocol"]),
+    .testTarget(
+      name: "DoseBoardTests",
+      dependencies: ["ClientTestSupport", "DoseBoard", "DoseFollow", "DoseProtocol"]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -1,3 +1,4 @@
+@_exported import ClientTestSupport
 import DoseBoard
 import DoseProtocol
 import Foundation
@@ -6,96 +7,6 @@ import Testing
 #if canImport(Glibc)
   import Glibc
 #endif
-
-/// The package's build products (`make test` builds them before the tests run).
-let binaries = URL(fileURLWithPath: #filePath)
-  .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-  .appendingPathComponent(".build/debug")
-let packageRoot = binaries.deletingLastPathComponent().deletingLastPathComponent()
-
-struct Timeout: Error, CustomStringConvertible {
-  let description: String
-}
-
-/// Polls `condition` every 50 ms; `seconds` only bounds a hang, it is not the thing tested.
-func eventually(
-  _ what: String, seconds: Double = 30, _ condition: () async throws -> Bool
-) async throws {
-  let deadline = ContinuousClock.now + .seconds(seconds)
-  while ContinuousClock.now < deadline {
-    if try await condition() { return }
-    try await Task.sleep(for: .milliseconds(50))
-  }
-  throw Timeout(description: "timed out after \(seconds) s waiting until \(what)")
-}
-
-/// A fresh directory under /tmp, removed when the value goes.
-final class ScratchDirectory: Sendable {
-  let path: String
-
-  init(_ name: String) throws {
-    path = "/tmp/dosed-board-\(name)-\(UUID().uuidString.prefix(8))"
-    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-  }
-
-  deinit {
-    try? FileManager.default.removeItem(atPath: path)
-  }
-
-  func write(_ name: String, _ text: String) throws -> String {
-    let file = path + "/" + name
-    try text.write(toFile: file, atomically: true, encoding: .utf8)
-    return file
-  }
-}
-
-/// A child process the test owns: killed (SIGKILL) when the value goes if still running.
-final class ChildProcess: @unchecked Sendable {
-  let process = Process()
-  let output: Pipe?
-
-  init(_ executable: String, _ arguments: [String], log: String? = nil, capture: Bool = false)
-    throws
-  {
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    output = capture ? Pipe() : nil
-    if let output {
-      process.standardOutput = output
-      process.standardError = FileHandle.nullDevice
-    } else if let log {
-      _ = FileManager.default.createFile(atPath: log, contents: nil)
-      let handle = FileHandle(forWritingAtPath: log)
-      process.standardOutput = handle
-      process.standardError = handle
-    } else {
-      process.standardOutput = FileHandle.nullDevice
-      process.standardError = FileHandle.nullDevice
-    }
-    try process.run()
-  }
-
-  func kill9() {
-    kill(process.processIdentifier, SIGKILL)
-    process.waitUntilExit()
-  }
-
-  func terminate() {
-    process.terminate()
-    process.waitUntilExit()
-  }
-
-  /// Waits for exit and returns what it printed (with `capture`).
-  func finish() -> (status: Int32, stdout: String) {
-    let data = output?.fileHandleForReading.readDataToEndOfFile() ?? Data()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
-  }
-
-  deinit {
-    if process.isRunning { kill9() }
-  }
-}
 
 /// A status reply made by hand: two rooms and a store, with text an operator could have typed.
 enum Fixture {
