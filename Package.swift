@@ -62,7 +62,7 @@ let package = Package(
     .target(
       name: "DoseDaemon",
       dependencies: [
-        "DoseCore", "DetectorDrivers", "DoseProtocol",
+        "ConfigLines", "DoseCore", "DetectorDrivers", "DoseProtocol",
         .product(name: "Logging", package: "swift-log"),
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOPosix", package: "swift-nio"),
@@ -87,7 +87,8 @@ let package = Package(
     // The follower of dosed's socket shared by its clients (dosed-notify, dosed-board): the watch
     // and status threads with reconnect, and the liveness rule. The wire and Foundation only.
     .target(name: "DoseFollow", dependencies: ["DoseProtocol"]),
-    // Key positions in the clients' small TOML files, for errors with file and line.
+    // Key positions in TOML files, for errors with file and line, and the inputs TOMLKit
+    // mishandles (refused before it sees them), shared by dosed's and its clients' readers.
     .target(name: "ConfigLines"),
     // dosed-notify: follows dosed's socket and delivers alarms to programs and to
     // Alertmanager, with escalation. A client of the wire only: never DoseDaemon, so the safety
@@ -142,8 +143,8 @@ let package = Package(
     .testTarget(
       name: "DoseDaemonTests",
       dependencies: [
-        "DoseDaemon", "DoseProtocol", "DoseCore", "DetectorDrivers", "DeviceEmulators",
-        "DoseBench",
+        "ConfigLines", "DoseDaemon", "DoseProtocol", "DoseCore", "DetectorDrivers",
+        "DeviceEmulators", "DoseBench",
       ],
       resources: [.copy("Fixtures")]),
     // What the client tests share (binaries, waits, scratch directories, child processes).
@@ -181,6 +182,7 @@ let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
   ),
   ("FuzzConfig", ["DoseDaemon"]),
   ("FuzzNotifyConfig", ["DoseNotify"]),
+  ("FuzzBoardConfig", ["DoseBoard"]),
   ("FuzzQuantities", ["DoseProtocol"]),
 ]
 for target in fuzzTargets {

@@ -203,6 +203,10 @@ SEEDS = {
         "minimal.toml": b'socket = "/run/dosed/dosed.sock"\n[[action]]\nname = "b"\nkind = "exec"\n'
         b'command = ["/bin/true"]\n[[escalation]]\nafter_s = 300\nactions = ["b"]\n',
     },
+    "FuzzBoardConfig": {
+        "board.toml": strip_comments((ROOT / "config" / "board.toml").read_text()).encode(),
+        "demo-board.toml": strip_comments((ROOT / "config" / "demo-board.toml").read_text()).encode(),
+    },
     "FuzzQuantities": {
         "all": b"7.4GBq\n200mCi\n27uSv/h\n0.5 mSv/h\n1kg\n250g\nLu-177=50MBq\n24h\n30m\n"
         b"2026-11-27T10:00:00Z\n2026-11-27T10:00:00.250+01:00\n",

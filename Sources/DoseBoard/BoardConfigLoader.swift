@@ -70,6 +70,12 @@ public enum BoardConfigLoader {
         BoardConfigError(file: file, line: line, message: "no key here takes a date")
       ])
     }
+    // What toml++ would abort on or TOMLKit would cut short, anywhere in the file.
+    if let hazard = lines.hazard {
+      throw BoardConfigErrors(errors: [
+        BoardConfigError(file: file, line: hazard.line, message: hazard.message)
+      ])
+    }
     let root: TOMLTable
     do {
       root = try TOMLTable(string: text)

@@ -14,6 +14,7 @@ struct BoardTOMLLines: Sendable {
 
   var unknownHeader: (line: Int, header: String)? { index.unknownHeader }
   var dateValue: Int? { index.dateValue }
+  var hazard: TOMLKitHazard? { index.hazard }
 
   /// The line of `key` in `section`, else of the section's header.
   func line(_ section: Section, _ key: String?) -> Int? {

@@ -51,6 +51,12 @@ public enum NotifyConfigLoader {
         NotifyConfigError(file: file, line: line, message: "no key here takes a date")
       ])
     }
+    // What toml++ would abort on or TOMLKit would cut short, anywhere in the file.
+    if let hazard = lines.hazard {
+      throw NotifyConfigErrors(errors: [
+        NotifyConfigError(file: file, line: hazard.line, message: hazard.message)
+      ])
+    }
     let root: TOMLTable
     do {
       root = try TOMLTable(string: text)

@@ -119,6 +119,24 @@ import Testing
     #expect(Self.errors("ward = \"x\n").first?.hasPrefix("board.toml:1:") == true)
   }
 
+  /// What toml++ aborts on, or TOMLKit cuts short, anywhere in board.toml (the shapes
+  /// `FuzzNotifyConfig` found in the scan both readers share, and `FuzzBoardConfig`'s own):
+  /// refused with the line before the parser sees it, never SIGABRT.
+  @Test(arguments: [
+    ("ward = \"w\"\r\n[.]\n", "board.toml:2: unknown table [.] (expected [[visitor]])"),
+    ("[\r[visitor]]\nlocation = \"a\"\n", "board.toml:1: unknown table [\\u{D}[visitor]]"),
+    ("[[visitor]]\nnote = [\n2026-11-27T:00]\n", "board.toml:3: invalid TOML: a date-time"),
+    ("a = { b = 2026-11-27T:00 }\n", "board.toml:1: invalid TOML: a date-time"),
+    ("ward = \"w\"\r\nsince = 2026-01-01\n", "board.toml:2: no key here takes a date"),
+    ("ward = \"w\"\u{0}\n[[visitor]]\n", "board.toml:1: invalid TOML: a NUL byte"),
+    ("ward = \"w\"\nx = [1, }]\n", "board.toml:2: invalid TOML: '}' where the array"),
+    ("x = [\u{2029}]\n", "board.toml:1: invalid TOML: U+2029"),
+  ])
+  func whatTOMLKitCannotReadIsRefusedWithItsLine(text: String, expected: String) {
+    let found = Self.errors(text)
+    #expect(found.first?.hasPrefix(expected) == true, "\(found)")
+  }
+
   @Test func theShippedFilesAreValid() throws {
     for file in ["config/board.toml", "config/demo-board.toml"] {
       let config = try BoardConfigLoader.load(path: packageRoot.appendingPathComponent(file).path)

@@ -68,4 +68,30 @@ import Testing
     #expect(error.line == Self.appendedLine, "\(error)")
     #expect(error.message.contains("NUL"), "\(error)")
   }
+
+  /// `FuzzNotifyConfig` (2026-12-06, through the scanner dosed shares): toml++ asserts in
+  /// `parse_value` on a `}` where an array expects a value, and on a Unicode line separator
+  /// there; both killed `dosed --check-config` with SIGABRT.
+  @Test(arguments: [
+    ("x = [}]", 0, "'}' where the array expects"),
+    ("x = [1,\n# note\n}]", 2, "'}' where the array expects"),
+    ("x = [\u{2028}]", 0, "U+2028"),
+    ("x = [\u{85}1]", 0, "U+85"),
+    ("x = { a = [2, }] }", 0, "'}' where the array expects"),
+    ("x = [\n# note\n2026-11-27T:00]", 2, "date-time needs a time"),
+  ])
+  func arrayValueHazardsAreConfigErrors(value: String, extraLines: Int, message: String) throws {
+    let text = Self.ward + "[simulation]\n" + value + "\n"
+    let error = try #require(self.error(text), "loaded: \(value.debugDescription)")
+    #expect(error.line == Self.appendedLine + 1 + extraLines, "\(error)")
+    #expect(error.message.contains(message), "\(error)")
+  }
+
+  /// A `}` closing an inline table after an array, and braces in strings, are not taken for it.
+  @Test func bracesThatCloseTablesOrSitInStringsPass() throws {
+    for value in ["x = { a = [1, 2] }", "x = [\"}\", '}']", "x = [{ a = 1 }, { b = 2 }]"] {
+      let error = self.error(Self.ward + "[simulation]\n" + value + "\n")
+      #expect(error?.message.contains("'}'") != true, "\(value): \(String(describing: error))")
+    }
+  }
 }

@@ -357,7 +357,7 @@ import Testing
     let root = Self.binaries.deletingLastPathComponent().deletingLastPathComponent()
     let corpus = root.appendingPathComponent("fuzz/corpus")
     let targets = try FileManager.default.contentsOfDirectory(atPath: corpus.path).sorted()
-    #expect(targets.count == 12)
+    #expect(targets.count == 13)
     for target in targets {
       var inputs = [corpus.appendingPathComponent(target).path]
       let regressions = root.appendingPathComponent("fuzz/regressions/\(target)")

@@ -1,3 +1,4 @@
+import ConfigLines
 import Foundation
 import Testing
 

@@ -75,6 +75,27 @@ import Testing
     #expect(errors("x = 2026-11-27T:00\n").first?.message == "no key here takes a date")
   }
 
+  /// What toml++ aborts on, or TOMLKit cuts short, wherever it stands: each found by
+  /// `FuzzNotifyConfig` in CI (the first four) or by reading the scanner after it. Each must be
+  /// refused with its line before the parser sees it; the old scan let them through and the
+  /// process died of SIGABRT.
+  @Test(arguments: [
+    ("socket = \"/x\"\r\n[.]\n", 2, "unknown table [.]"),
+    ("[\r\r[escalation]]\nafter_s = 60\n", 1, "unknown table [\\u{D}\\u{D}[escalation]]"),
+    ("[[action]]\ncommand = [\n2026-11-27T:00]\n", 3, "date-time needs a time"),
+    ("a = { b = 2026-11-27T:00 }\n", 1, "date-time needs a time"),
+    ("socket = \"/x\"\r\nb = 2026-11-27T:00\n", 2, "no key here takes a date"),
+    ("socket = \"/x\"\n\u{0}\n[[escalation]]\n", 2, "a NUL byte"),
+    ("[[action]]\nevents = [\"alarm\", }test\"]\n", 2, "'}' where the array expects"),
+    ("events = [\n# c\n}]\n", 3, "'}' where the array expects"),
+    ("events = [\u{2028}]\n", 1, "U+2028"),
+  ])
+  func whatTOMLKitCannotReadIsRefusedWithItsLine(text: String, line: Int, message: String) {
+    let found = errors(text)
+    #expect(found.first?.line == line, "\(found)")
+    #expect(found.first?.message.contains(message) == true, "\(found)")
+  }
+
   @Test(arguments: [
     ("command = []", "command is empty"),
     ("command = [\"ward-beacon\"]", "must be an absolute path"),

@@ -1,3 +1,4 @@
+import ConfigLines
 import DoseCore
 import Foundation
 import TOMLKit
@@ -60,36 +61,13 @@ public enum ConfigLoader {
       sourcePath: path)
   }
 
-  /// Inputs TOMLKit 0.6.0 mishandles, found by the fuzz target `FuzzConfig`. It hands the
-  /// text to toml++ as a C string, so a NUL byte silently ends the document: everything after
-  /// it (detectors, locations) would be ignored. And toml++ asserts, aborting `dosed`, on a
-  /// table header without a key (`[.]`, `[[`, `[é]`) and on a date-time with no digit after
-  /// its `T` (`2026-11-27T:00`). All are invalid TOML and refused here.
+  /// Inputs TOMLKit 0.6.0 mishandles (a NUL byte, a header without a key, a date-time without
+  /// a time: `TOMLKitHazard`), refused before the text reaches it.
   static func refuseWhatTOMLKitCannotRead(
     _ text: String, locator: TOMLLineLocator, path: String
   ) throws(ConfigError) {
-    if let nul = text.utf8.firstIndex(of: 0) {
-      let line = text.utf8[..<nul].reduce(1) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 }
-      throw ConfigError(
-        file: path, line: line, keyPath: "",
-        message: "invalid TOML: a NUL byte (control characters other than tab are not allowed)")
-    }
-    if let header = locator.headerWithoutKey {
-      let found =
-        header.found.map { byte in
-          (0x21...0x7E).contains(byte)
-            ? "'\(Character(Unicode.Scalar(byte)))'"
-            : "byte 0x\(String(byte, radix: 16, uppercase: true))"
-        } ?? "the end of the line"
-      throw ConfigError(
-        file: path, line: header.line, keyPath: "",
-        message: "invalid TOML: a table header needs a bare or quoted key after '[', found \(found)"
-      )
-    }
-    if let line = locator.dateTimeWithoutTime {
-      throw ConfigError(
-        file: path, line: line, keyPath: "",
-        message: "invalid TOML: a date-time needs a time such as 08:00:00 right after its 'T'")
+    if let hazard = TOMLKitHazard.first(in: text, locator: locator) {
+      throw ConfigError(file: path, line: hazard.line, keyPath: "", message: hazard.message)
     }
   }
 

@@ -6,21 +6,24 @@
 /// quoted keys, and values that span lines (arrays, multi-line strings), so that it is not
 /// fooled by their contents. It is deliberately forgiving: a line it cannot read is skipped, and
 /// the parser proper (toml++) reports syntax errors.
-struct TOMLLineLocator: Sendable {
+public struct TOMLLineLocator: Sendable {
   /// First line (1-based) on which each key path is defined, e.g. `detector[1].simulated.seed`.
-  private(set) var lines: [String: Int] = [:]
+  public private(set) var lines: [String: Int] = [:]
   /// The first table header with no key where toml++ expects one, e.g. `[.]`, `[[` or `[é]`:
   /// its line and what stands where the key should start (nil: the end of the line).
   /// toml++ 3.x, as bundled by TOMLKit 0.6.0, does not check this itself: it asserts
-  /// (`parse_key`, toml.hpp:15481) and the process aborts, so `ConfigLoader` refuses such a
+  /// (`parse_key`, toml.hpp:15481) and the process aborts, so `TOMLKitHazard` refuses such a
   /// header before the text reaches it (found by the fuzz target `FuzzConfig`).
-  private(set) var headerWithoutKey: (line: Int, found: UInt8?)?
+  public private(set) var headerWithoutKey: (line: Int, found: UInt8?)?
   /// The first line with a date-time value whose time does not start with a digit after the
   /// `T`, e.g. `start_at = 2026-11-27T:00`. toml++ asserts on that too (`parse_time`,
-  /// toml.hpp:14790), so `ConfigLoader` refuses it first.
-  private(set) var dateTimeWithoutTime: Int?
+  /// toml.hpp:14790), so `TOMLKitHazard` refuses it first.
+  public private(set) var dateTimeWithoutTime: Int?
+  /// The first line with a `}` where an array expects a value (`a = [}]`, `a = [1, }]`):
+  /// toml++ asserts in `parse_value` (toml.hpp:14994), so `TOMLKitHazard` refuses it first.
+  public private(set) var braceForArrayValue: Int?
 
-  init(source: String) {
+  public init(source: String) {
     var scanner = Scanner()
     var lineNumber = 0
     // Split the bytes, not the characters: "\r\n" is one Character and would not split.
@@ -32,10 +35,11 @@ struct TOMLLineLocator: Sendable {
     }
     headerWithoutKey = scanner.headerWithoutKey
     dateTimeWithoutTime = scanner.dateTimeWithoutTime
+    braceForArrayValue = scanner.braceForArrayValue
   }
 
   /// The line of `keyPath`, else of the nearest enclosing key or table that has one, else nil.
-  func line(for keyPath: String) -> Int? {
+  public func line(for keyPath: String) -> Int? {
     var path = Substring(keyPath)
     while !path.isEmpty {
       if let line = lines[String(path)] { return line }
@@ -55,7 +59,7 @@ struct TOMLLineLocator: Sendable {
   }
 
   /// Joins key path components the way `ConfigError.keyPath` spells them.
-  static func join(_ prefix: String, _ key: String) -> String {
+  public static func join(_ prefix: String, _ key: String) -> String {
     prefix.isEmpty ? key : prefix + "." + key
   }
 }
@@ -73,6 +77,8 @@ extension TOMLLineLocator {
     var headerWithoutKey: (line: Int, found: UInt8?)?
     /// See `TOMLLineLocator.dateTimeWithoutTime`.
     var dateTimeWithoutTime: Int?
+    /// See `TOMLLineLocator.braceForArrayValue`.
+    var braceForArrayValue: Int?
 
     mutating func scan(line: [UInt8], number: Int, into lines: inout [String: Int]) {
       var bytes = line
@@ -116,6 +122,7 @@ extension TOMLLineLocator {
 
     mutating func noteDateTimeWithoutTime(_ value: ValueState, line: Int) {
       if dateTimeWithoutTime == nil, value.sawDateTimeWithoutTime { dateTimeWithoutTime = line }
+      if braceForArrayValue == nil, value.sawBraceForArrayValue { braceForArrayValue = line }
     }
 
     /// What toml++'s `parse_table_header` does before `parse_key`, for the header whose `[` is
@@ -172,6 +179,8 @@ extension TOMLLineLocator {
     var previous = UInt8(ascii: "=")
     /// A `YYYY-MM-DD` value followed by `T` or `t` and no digit was seen.
     var sawDateTimeWithoutTime = false
+    /// A `}` stood where an array expects a value (after its `[` or a `,`).
+    var sawBraceForArrayValue = false
 
     var isComplete: Bool { open.isEmpty && multilineQuote == nil }
 
@@ -194,10 +203,14 @@ extension TOMLLineLocator {
           previous == UInt8(ascii: "=") || previous == UInt8(ascii: "[")
           || (previous == UInt8(ascii: ",") && open.last == UInt8(ascii: "["))
         if startsValue, isDateWithoutTime(bytes, at: index) { sawDateTimeWithoutTime = true }
+        let arrayValueExpected =
+          previous == UInt8(ascii: "[")
+          || (previous == UInt8(ascii: ",") && open.last == UInt8(ascii: "["))
+        if arrayValueExpected && byte == UInt8(ascii: "}") { sawBraceForArrayValue = true }
+        // A comment ends the line and is not a value: what came before it still counts.
+        if byte == UInt8(ascii: "#") { return }
         if byte != UInt8(ascii: " ") && byte != 9 { previous = byte }
         switch byte {
-        case UInt8(ascii: "#"):
-          return
         case UInt8(ascii: "\""), UInt8(ascii: "'"):
           if isTripleQuote(bytes, at: index, byte) {
             multilineQuote = byte
