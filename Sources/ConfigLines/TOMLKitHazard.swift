@@ -4,7 +4,8 @@
 /// Why: TOMLKit hands the text to toml++ as a C string, so a NUL byte silently ends the
 /// document (everything after it, an escalation tier or a location, would be ignored). And the
 /// toml++ it bundles asserts, aborting the process, on a table header without a key (`[.]`,
-/// `[[`, `[é]`, `[\r[action]]`), on a date-time with no digit after its `T` (`2026-11-27T:00`),
+/// `[[`, `[é]`, `[\r[action]]`), on a date-time with no digit after its `T` (`2026-11-27T:00`)
+/// or one digit after a space (`2026-11-27 0`),
 /// wherever they stand (in an array, an inline table, after a CRLF line), on a `}` where an
 /// array expects a value (`[1, }]`), and on a Unicode line separator (U+0085, U+2028, U+2029)
 /// there: toml++ counts those as whitespace but does not skip them.
@@ -44,7 +45,8 @@ public struct TOMLKitHazard: Error, Equatable, Sendable {
     if let line = locator.dateTimeWithoutTime {
       return TOMLKitHazard(
         line: line,
-        message: "invalid TOML: a date-time needs a time such as 08:00:00 right after its 'T'")
+        message:
+          "invalid TOML: a date-time needs a time such as 08:00:00 right after its 'T' or space")
     }
     if let line = locator.braceForArrayValue {
       return TOMLKitHazard(

@@ -16,7 +16,7 @@ public struct TOMLLineLocator: Sendable {
   /// header before the text reaches it (found by the fuzz target `FuzzConfig`).
   public private(set) var headerWithoutKey: (line: Int, found: UInt8?)?
   /// The first line with a date-time value whose time does not start with a digit after the
-  /// `T`, e.g. `start_at = 2026-11-27T:00`. toml++ asserts on that too (`parse_time`,
+  /// `T`, e.g. `start_at = 2026-11-27T:00`, or has one digit after a space (`2026-11-27 0`). toml++ asserts on that too (`parse_time`,
   /// toml.hpp:14790), so `TOMLKitHazard` refuses it first.
   public private(set) var dateTimeWithoutTime: Int?
   /// The first line with a `}` where an array expects a value (`a = [}]`, `a = [1, }]`):
@@ -177,7 +177,8 @@ extension TOMLLineLocator {
     /// The last byte outside strings and comments that was not whitespace (a value starts
     /// after `=`, `[`, or `,` in an array; after `{` or `,` in an inline table comes a key).
     var previous = UInt8(ascii: "=")
-    /// A `YYYY-MM-DD` value followed by `T` or `t` and no digit was seen.
+    /// A `YYYY-MM-DD` value followed by `T` or `t` and no digit, or by a space and one digit,
+    /// was seen.
     var sawDateTimeWithoutTime = false
     /// A `}` stood where an array expects a value (after its `[` or a `,`).
     var sawBraceForArrayValue = false
@@ -202,7 +203,11 @@ extension TOMLLineLocator {
         let startsValue =
           previous == UInt8(ascii: "=") || previous == UInt8(ascii: "[")
           || (previous == UInt8(ascii: ",") && open.last == UInt8(ascii: "["))
-        if startsValue, isDateWithoutTime(bytes, at: index) { sawDateTimeWithoutTime = true }
+        if startsValue,
+          isDateWithoutTime(bytes, at: index) || isDateWithOneDigitAfterSpace(bytes, at: index)
+        {
+          sawDateTimeWithoutTime = true
+        }
         let arrayValueExpected =
           previous == UInt8(ascii: "[")
           || (previous == UInt8(ascii: ",") && open.last == UInt8(ascii: "["))
@@ -245,6 +250,22 @@ private func isDateWithoutTime(_ bytes: [UInt8], at index: Int) -> Bool {
   guard separator == UInt8(ascii: "T") || separator == UInt8(ascii: "t") else { return false }
   let next = index + pattern.count + 1
   return next >= bytes.count || !isDigit(bytes[next])
+}
+
+/// What toml++ takes for a date with a space before its time (ten characters, a digit first,
+/// `-` at 4 and 7, the rest digits or `-`), then a space, then one digit and no second:
+/// `2026-11-27 0`. It looks ahead past the space and asserts in `parse_value`
+/// (toml.hpp:15183 → 14994) when a terminator follows that digit. No valid TOML has it: an
+/// hour has two digits.
+private func isDateWithOneDigitAfterSpace(_ bytes: [UInt8], at index: Int) -> Bool {
+  guard index + 11 < bytes.count, isDigit(bytes[index]) else { return false }
+  for offset in 1..<10 {
+    let byte = bytes[index + offset]
+    let isDash = byte == UInt8(ascii: "-")
+    guard offset == 4 || offset == 7 ? isDash : isDash || isDigit(byte) else { return false }
+  }
+  guard bytes[index + 10] == UInt8(ascii: " "), isDigit(bytes[index + 11]) else { return false }
+  return index + 12 >= bytes.count || !isDigit(bytes[index + 12])
 }
 
 private func isDigit(_ byte: UInt8) -> Bool {

@@ -131,6 +131,7 @@ import Testing
     ("ward = \"w\"\u{0}\n[[visitor]]\n", "board.toml:1: invalid TOML: a NUL byte"),
     ("ward = \"w\"\nx = [1, }]\n", "board.toml:2: invalid TOML: '}' where the array"),
     ("x = [\u{2029}]\n", "board.toml:1: invalid TOML: U+2029"),
+    ("x = { a = 2026-11-27 0 }\n", "board.toml:1: invalid TOML: a date-time needs a time"),
   ])
   func whatTOMLKitCannotReadIsRefusedWithItsLine(text: String, expected: String) {
     let found = Self.errors(text)

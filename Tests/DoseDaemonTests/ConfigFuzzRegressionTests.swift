@@ -56,6 +56,8 @@ import Testing
   @Test func validDateTimesAndDateLikeKeysPass() throws {
     let good = Self.ward + "[simulation]\nstart_at = 2026-11-27T08:00:00Z\n"
     #expect(error(good) == nil)
+    let spaced = Self.ward + "[simulation]\nstart_at = 2026-11-27 08:00:00Z\n"
+    #expect(error(spaced) == nil)
     let key = try #require(error(Self.ward + "x = { 2026-11-27Tab = 1 }\n"))
     #expect(!key.message.contains("date-time"), "\(key)")
   }
@@ -79,6 +81,9 @@ import Testing
     ("x = [\u{85}1]", 0, "U+85"),
     ("x = { a = [2, }] }", 0, "'}' where the array expects"),
     ("x = [\n# note\n2026-11-27T:00]", 2, "date-time needs a time"),
+    ("x = 2026-11-27 0", 0, "date-time needs a time"),
+    ("x = [2026-11-27 9, 1]", 0, "date-time needs a time"),
+    ("x = { a = 2-----7-00 0 }", 0, "date-time needs a time"),
   ])
   func arrayValueHazardsAreConfigErrors(value: String, extraLines: Int, message: String) throws {
     let text = Self.ward + "[simulation]\n" + value + "\n"

@@ -89,6 +89,7 @@ import Testing
     ("[[action]]\nevents = [\"alarm\", }test\"]\n", 2, "'}' where the array expects"),
     ("events = [\n# c\n}]\n", 3, "'}' where the array expects"),
     ("events = [\u{2028}]\n", 1, "U+2028"),
+    ("[[action]]\nevents = [2026-11-27 0]\n", 2, "date-time needs a time"),
   ])
   func whatTOMLKitCannotReadIsRefusedWithItsLine(text: String, line: Int, message: String) {
     let found = errors(text)
