@@ -20,6 +20,9 @@ public actor AlertmanagerAction: NotifyAction {
   private let client: HTTPClient
   private var firing: [Occurrence: AlertmanagerAlert] = [:]
   private var resolved: [AlertmanagerAlert] = []
+  /// The events behind `resolved`, one for one: what a restart owes Alertmanager (the firing
+  /// alerts it tells again by itself).
+  private var resolvedEvents: [NotifyEvent] = []
   private var dropped = 0
   /// Bumped on every change, so a post that raced a change leaves the state marked unsent.
   private var generation = 0
@@ -55,8 +58,10 @@ public actor AlertmanagerAction: NotifyAction {
       var alert = firing.removeValue(forKey: key) ?? AlertmanagerAlert(event: event)
       alert.endsAt = event.time
       resolved.append(alert)
+      resolvedEvents.append(event)
       if resolved.count > Self.resolvedCapacity {
         resolved.removeFirst()
+        resolvedEvents.removeFirst()
         dropped += 1
         logger.warning(
           Logger.Message(
@@ -67,6 +72,10 @@ public actor AlertmanagerAction: NotifyAction {
     }
     generation += 1
   }
+
+  /// The resolutions not yet posted. Firing alerts are not owed: a restarted notifier tells
+  /// every alarm still active again, and one that ended meanwhile as cleared.
+  public func owed() -> [NotifyEvent] { resolvedEvents }
 
   public func run() async {
     while !Task.isCancelled {
@@ -110,6 +119,7 @@ public actor AlertmanagerAction: NotifyAction {
           description: "HTTP \(response.status): \(response.text.prefix(300))")
       }
       resolved.removeFirst(min(resolvedCount, resolved.count))
+      resolvedEvents.removeFirst(min(resolvedCount, resolvedEvents.count))
       if postedGeneration == generation { sentGeneration = postedGeneration }
       lastPost = now
       if failures > 0 {

@@ -41,6 +41,9 @@ public actor ExecAction: NotifyAction {
     }
   }
 
+  /// Every event not yet delivered, the one being tried first.
+  public func owed() -> [NotifyEvent] { queue.items }
+
   public func run() async {
     while !Task.isCancelled {
       let now = seconds()
@@ -106,4 +109,7 @@ public protocol NotifyAction: Actor {
   var name: String { get }
   func enqueue(_ event: NotifyEvent)
   func run() async
+  /// The events it holds and has not delivered, in order, for `state_file`
+  /// (`NotifierMemory.owed`): what a restart must send again.
+  func owed() -> [NotifyEvent]
 }

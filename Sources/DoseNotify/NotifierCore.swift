@@ -25,10 +25,11 @@ public struct NotifierCore: Sendable {
   /// What an earlier run had told and not yet cleared, until the first snapshot.
   private var toldBefore: NotifierMemory?
 
-  /// `memory`: what an earlier run of the notifier had told (its `state_file`). Its alarms that
-  /// dosed no longer lists are told as cleared at the first snapshot, to the first tier and to
-  /// the escalation actions that heard them; those still active are told again (at least once:
-  /// an action's queue did not outlive the earlier run). Its `unmonitored` ends with `monitored`.
+  /// `memory`: what an earlier run of the notifier had told (its `state_file`). At the first
+  /// snapshot, the events its actions had not delivered are sent again first (but a raise of
+  /// an alarm still active, which this run tells again anyway); its alarms that dosed no longer
+  /// lists are told as cleared, to the first tier and to the escalation actions that heard
+  /// them; those still active are told again. Its `unmonitored` ends with `monitored`.
   public init(config: NotifyConfig, now: Double, memory: NotifierMemory? = nil) {
     self.config = config
     health = LinkHealth(
@@ -47,7 +48,9 @@ public struct NotifierCore: Sendable {
     }
   }
 
-  /// What has been told and is still open, for the next run (`state_file`).
+  /// What has been told and is still open, for the next run (`state_file`). `owed` holds
+  /// only the earlier run's undelivered events not yet handed on; the service adds what its
+  /// actions still hold.
   public var memory: NotifierMemory {
     var escalated: [String: [String]] = [:]
     for alarm in Array(book.active.values) + (unmonitored.map { [$0] } ?? []) {
@@ -61,7 +64,8 @@ public struct NotifierCore: Sendable {
       escalated[alarm.id] = toldBefore?.escalated[alarm.id]
     }
     return NotifierMemory(
-      told: told.sorted { $0.id < $1.id }, escalated: escalated, unmonitored: unmonitored)
+      told: told.sorted { $0.id < $1.id }, escalated: escalated, unmonitored: unmonitored,
+      owed: toldBefore?.owed)
   }
 
   /// Whether dosed is being watched (false while starting).
@@ -79,10 +83,13 @@ public struct NotifierCore: Sendable {
   }
 
   private mutating func apply(_ snapshot: SnapshotView, now: Double, wall: Date) -> [Delivery] {
-    health.snapshot(time: snapshot.time, uptime: snapshot.uptimeSeconds, now: now)
-    var deliveries = transition(now: now, wall: wall)
-    let change = book.apply(snapshot.alarms)
     let before = toldBefore
+    // An earlier run's undelivered events go first: they happened before anything this run
+    // is about to tell.
+    var deliveries = before.map { owedBefore($0, active: snapshot.alarms) } ?? []
+    health.snapshot(time: snapshot.time, uptime: snapshot.uptimeSeconds, now: now)
+    deliveries += transition(now: now, wall: wall)
+    let change = book.apply(snapshot.alarms)
     toldBefore = nil
     if let before { deliveries += clearedWhileAway(before, wall: wall) }
     for alarm in change.cleared {
@@ -202,6 +209,26 @@ public struct NotifierCore: Sendable {
     let event = NotifyEvent(
       event: .ack, time: alarm.acknowledged?.at ?? alarm.since, ward: config.ward, alarm: alarm)
     return route(event, occurrence: alarm.occurrence)
+  }
+
+  /// What an earlier run's actions had not delivered, to the actions this run still has, in
+  /// their order; not the first-tier raise of an occurrence still active (`raise` tells it
+  /// again). An escalation still owed is sent: its action counts as told (`escalated`), so the
+  /// escalator would not page it again.
+  private func owedBefore(_ before: NotifierMemory, active: [AlarmView]) -> [Delivery] {
+    let raises: Set<NotifyEventKind> = [.alarm, .fault, .test]
+    var deliveries: [Delivery] = []
+    for (name, events) in (before.owed ?? [:]).sorted(by: { $0.key < $1.key }) {
+      guard actionsByName[name] != nil else { continue }
+      for event in events {
+        let stillActive = active.contains { $0.id == event.alarmID && $0.since == event.since }
+        if raises.contains(event.event) && stillActive && event.escalation == nil { continue }
+        var event = event
+        event.dropped = nil
+        deliveries.append(Delivery(action: name, event: event))
+      }
+    }
+    return deliveries
   }
 
   /// An earlier run's alarms that are over: told as cleared to the first tier and to the

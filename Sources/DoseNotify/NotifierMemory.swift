@@ -11,11 +11,19 @@ public struct NotifierMemory: Codable, Sendable, Equatable {
   public var escalated: [String: [String]]
   /// The notifier's own `unmonitored`, if it was active.
   public var unmonitored: AlarmView?
+  /// Events each action had not yet delivered (queued, or retrying while its target is down),
+  /// by action name, in order: a restart sends them again, so a `clear` that was waiting for a
+  /// dead pager is not lost with the process. Absent in files from before it was kept.
+  public var owed: [String: [NotifyEvent]]?
 
-  public init(told: [AlarmView], escalated: [String: [String]], unmonitored: AlarmView?) {
+  public init(
+    told: [AlarmView], escalated: [String: [String]], unmonitored: AlarmView?,
+    owed: [String: [NotifyEvent]]? = nil
+  ) {
     self.told = told
     self.escalated = escalated
     self.unmonitored = unmonitored
+    self.owed = owed
   }
 
   /// Reads `path`: nil when there is none yet. A file that cannot be read as a memory throws,

@@ -101,8 +101,18 @@ public final class NotifierService: Service {
           deliveries = core.tick(now: now(), wall: Date())
         }
         await deliver(deliveries, actions: actions, logger: logger)
-        if let path = config.stateFile, core.memory != saved {
-          saved = core.memory
+        guard let path = config.stateFile else { continue }
+        // Checked at every input, ticks included (4 a second), so an event delivered or given
+        // up since is soon no longer owed. Unchanged arrays compare at once.
+        var memory = core.memory
+        var owed = memory.owed ?? [:]
+        for (name, action) in actions {
+          let held = await action.owed()
+          if !held.isEmpty { owed[name, default: []] += held }
+        }
+        memory.owed = owed.isEmpty ? nil : owed
+        if memory != saved {
+          saved = memory
           do {
             try saved.save(path: path)
           } catch {

@@ -136,8 +136,14 @@ import Testing
     await action.enqueue(Self.event(.clear, id: "a"))
     try await Task.sleep(for: .milliseconds(1500))
     #expect(recorder.invocations().isEmpty)
+    // What a restart would send again (state_file): all three, in order.
+    #expect(
+      await action.owed().map { "\($0.event.rawValue) \($0.alarmID)" } == [
+        "alarm a", "alarm b", "clear a",
+      ])
     #expect(FileManager.default.createFile(atPath: gate, contents: nil))
     try await eventually("all three arrive") { recorder.invocations().count == 3 }
     #expect(recorder.events() == ["alarm a", "alarm b", "clear a"])
+    #expect(await action.owed().isEmpty)
   }
 }

@@ -265,6 +265,45 @@ import Testing
     #expect(try NotifierMemory.load(path: directory.path + "/none.json") == nil)
   }
 
+  /// What an earlier run's actions had not delivered (a beacon or pager down when it
+  /// stopped) is sent at the first snapshot, before anything new and with today's door states:
+  /// a clear, an ack and a page still owed. The first-tier raise of an alarm still active is
+  /// not (it is told again anyway); an action no longer configured gets nothing.
+  @Test func eventsAnEarlierRunOwedAreSentFirst() throws {
+    let config = Self.config(escalateAfter: 300, watchdog: false)
+    let gone = Self.alarm("dose:room-2:alarm", since: -50)
+    let active = Self.alarm("dose:room-1:alarm")
+    func event(_ kind: NotifyEventKind, _ alarm: AlarmView, tier: Int? = nil) -> NotifyEvent {
+      var event = NotifyEvent(event: kind, time: Self.t0, ward: "ward-7", alarm: alarm)
+      event.escalation = tier
+      event.active = ["room-9": "alarm"]
+      event.dropped = 3
+      return event
+    }
+    let memory = NotifierMemory(
+      told: [active], escalated: [active.id: ["pager"]], unmonitored: nil,
+      owed: [
+        "beacon": [event(.alarm, gone), event(.clear, gone), event(.alarm, active)],
+        "pager": [event(.alarm, active, tier: 1), event(.ack, active)],
+        "removed-action": [event(.clear, gone)],
+      ])
+    var core = NotifierCore(config: config, now: 0, memory: memory)
+    // Until dosed answers, a further restart still owes them.
+    #expect(core.memory.owed == memory.owed)
+    let first = core.snapshot(Self.snapshot([active], at: 1), now: 1, wall: Self.t0)
+    #expect(
+      summary(first) == [
+        "beacon alarm dose:room-2:alarm", "beacon clear dose:room-2:alarm",
+        "pager alarm dose:room-1:alarm tier1", "pager ack dose:room-1:alarm",
+        "beacon alarm dose:room-1:alarm",
+      ])
+    // Stamped with the doors as they are now, not as they were; drop counts are the action's.
+    #expect(first.allSatisfy { $0.event.active == ["room-1": "alarm"] })
+    #expect(first.allSatisfy { $0.event.dropped == nil })
+    #expect(core.memory.owed == nil)
+    #expect(core.snapshot(Self.snapshot([active], at: 2), now: 2, wall: Self.t0).isEmpty)
+  }
+
   @Test func unreachableDosedIsUnmonitoredThenMonitored() {
     var core = NotifierCore(config: Self.config(escalateAfter: 300), now: 0)
     _ = core.snapshot(Self.snapshot([], at: 0), now: 0, wall: Self.t0)

@@ -39,11 +39,25 @@ import Testing
     let notifyConfig: String
     let dosedLog: String
 
-    init(_ name: String) throws {
+    /// While this file exists the beacon is down: the action's program fails (with
+    /// `beaconDownFlag`).
+    let beaconDown: String
+
+    init(_ name: String, beaconDownFlag: Bool = false) throws {
       directory = try ScratchDirectory(name)
       recorder = try Recorder(in: directory)
       socket = directory.path + "/dosed.sock"
       dosedLog = directory.path + "/dosed.log"
+      beaconDown = directory.path + "/beacon-down"
+      let program =
+        beaconDownFlag
+        ? try directory.write(
+          "beacon.sh",
+          """
+          #!/bin/sh
+          [ -e \(beaconDown) ] && { echo "beacon unreachable" >&2; exit 1; }
+          exec \(recorder.script)
+          """, executable: true) : recorder.script
       _ = try directory.write("ward.toml", NotifyEndToEndTests.ward)
       notifyConfig = try directory.write(
         "notify.toml",
@@ -54,7 +68,7 @@ import Testing
         [[action]]
         name = "recorder"
         kind = "exec"
-        command = ["\(recorder.script)"]
+        command = ["\(program)"]
         """)
     }
 
@@ -126,6 +140,39 @@ import Testing
     try await eventually("the restarted notifier tells the clear") {
       ward.recorder.events().contains("clear fault:store-1")
     }
+    notifier.terminate()
+    dosed.terminate()
+  }
+
+  /// The beacon is down (its program fails) when the fault is raised and clears, and the
+  /// notifier is killed with both still queued: the restarted notifier sends the clear it
+  /// owed (from `state_file`) once the beacon is back. Before, the queue died with the process
+  /// and the beacon never heard the clear.
+  @Test func aClearQueuedForADeadBeaconSurvivesANotifierRestart() async throws {
+    let ward = try Ward("e2e-owed", beaconDownFlag: true)
+    #expect(FileManager.default.createFile(atPath: ward.beaconDown, contents: nil))
+    let dosed = try ward.startDosed()
+    var notifier = try ward.startNotifier()
+    let state = ward.directory.path + "/told.json"
+    try await eventually("the clear is queued behind the failing fault", seconds: 60) {
+      guard let data = FileManager.default.contents(atPath: state),
+        let memory = try? WireCoding.decoder().decode(NotifierMemory.self, from: data)
+      else { return false }
+      let owed = (memory.owed?["recorder"] ?? []).map { "\($0.event.rawValue) \($0.alarmID)" }
+      return owed.contains("clear fault:store-1")
+    }
+    #expect(ward.recorder.invocations().isEmpty)
+    notifier.kill9()
+    try FileManager.default.removeItem(atPath: ward.beaconDown)
+    notifier = try ward.startNotifier()
+    try await eventually("the restarted notifier delivers what it owed") {
+      ward.recorder.events().contains("clear fault:store-1")
+    }
+    // The fault that was never delivered comes first: the beacon hears it began and ended.
+    let events = ward.recorder.events()
+    #expect(
+      events.firstIndex(of: "fault fault:store-1") ?? .max
+        < events.firstIndex(of: "clear fault:store-1")!, "\(events)")
     notifier.terminate()
     dosed.terminate()
   }
