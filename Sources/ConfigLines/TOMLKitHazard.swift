@@ -7,8 +7,9 @@
 /// `[[`, `[é]`, `[\r[action]]`), on a date-time with no digit after its `T` (`2026-11-27T:00`)
 /// or one digit after a space (`2026-11-27 0`),
 /// wherever they stand (in an array, an inline table, after a CRLF line), on a `}` where an
-/// array expects a value (`[1, }]`), and on a Unicode line separator (U+0085, U+2028, U+2029)
-/// there: toml++ counts those as whitespace but does not skip them.
+/// array expects a value (`[1, }]`), on a value of digits with both `_` and `-`
+/// (`2_026-11-27 0`), and on a Unicode line separator (U+0085, U+2028, U+2029) there: toml++
+/// counts those as whitespace but does not skip them.
 /// Found by the fuzz targets `FuzzConfig` and `FuzzNotifyConfig` (docs/reliability.md
 /// "Findings"). All are invalid TOML.
 public struct TOMLKitHazard: Error, Equatable, Sendable {
@@ -47,6 +48,11 @@ public struct TOMLKitHazard: Error, Equatable, Sendable {
         line: line,
         message:
           "invalid TOML: a date-time needs a time such as 08:00:00 right after its 'T' or space")
+    }
+    if let line = locator.underscoredDate {
+      return TOMLKitHazard(
+        line: line,
+        message: "invalid TOML: a value of digits, '_' and '-' is neither a number nor a date")
     }
     if let line = locator.braceForArrayValue {
       return TOMLKitHazard(

@@ -22,6 +22,27 @@ public struct TOMLLineLocator: Sendable {
   /// The first line with a `}` where an array expects a value (`a = [}]`, `a = [1, }]`):
   /// toml++ asserts in `parse_value` (toml.hpp:14994), so `TOMLKitHazard` refuses it first.
   public private(set) var braceForArrayValue: Int?
+  /// The first line with a value that starts with a digit and runs on in digits, `_` and `-`
+  /// with both of the last two (`2_026-11-27`): no valid TOML has one (a date has no `_`, an
+  /// integer no inner `-`), and toml++, which drops the `_` to guess the type, takes it for a
+  /// date, looks past a space after it and asserts (toml.hpp:15080, and `step_back` at 13017
+  /// for a long one). `TOMLKitHazard` refuses it first.
+  public private(set) var underscoredDate: Int?
+  /// The first line where any value (in an array or inline table too) starts like a date:
+  /// four digits and `-`. For files with no key that takes one (the clients').
+  public private(set) var dateLikeValue: Int?
+  /// Every table header, in order.
+  public private(set) var headers: [Header] = []
+
+  /// A `[table]` or `[[array]]` header line.
+  public struct Header: Sendable {
+    public var line: Int
+    public var isArray: Bool
+    /// The key's components, nil when the scanner could not read one.
+    public var key: [String]?
+    /// The header as written (without a comment).
+    public var text: String
+  }
 
   public init(source: String) {
     var scanner = Scanner()
@@ -36,6 +57,9 @@ public struct TOMLLineLocator: Sendable {
     headerWithoutKey = scanner.headerWithoutKey
     dateTimeWithoutTime = scanner.dateTimeWithoutTime
     braceForArrayValue = scanner.braceForArrayValue
+    underscoredDate = scanner.underscoredDate
+    dateLikeValue = scanner.dateLikeValue
+    headers = scanner.headers
   }
 
   /// The line of `keyPath`, else of the nearest enclosing key or table that has one, else nil.
@@ -79,6 +103,12 @@ extension TOMLLineLocator {
     var dateTimeWithoutTime: Int?
     /// See `TOMLLineLocator.braceForArrayValue`.
     var braceForArrayValue: Int?
+    /// See `TOMLLineLocator.underscoredDate`.
+    var underscoredDate: Int?
+    /// See `TOMLLineLocator.dateLikeValue`.
+    var dateLikeValue: Int?
+    /// See `TOMLLineLocator.headers`.
+    var headers: [Header] = []
 
     mutating func scan(line: [UInt8], number: Int, into lines: inout [String: Int]) {
       var bytes = line
@@ -98,9 +128,11 @@ extension TOMLLineLocator {
           headerWithoutKey = (number, key < bytes.count ? bytes[key] : nil)
         }
         let isArray = index + 1 < bytes.count && bytes[index + 1] == UInt8(ascii: "[")
+        let text = Self.headerText(bytes, from: index)
         index += isArray ? 2 : 1
-        guard let (components, _) = parseKey(bytes, from: index, terminator: UInt8(ascii: "]"))
-        else { return }
+        let parsed = parseKey(bytes, from: index, terminator: UInt8(ascii: "]"))
+        headers.append(Header(line: number, isArray: isArray, key: parsed?.0, text: text))
+        guard let (components, _) = parsed else { return }
         let path = resolveHeader(components, isArray: isArray, line: number, into: &lines)
         currentTable = path
         record(path, number, &lines)
@@ -123,6 +155,29 @@ extension TOMLLineLocator {
     mutating func noteDateTimeWithoutTime(_ value: ValueState, line: Int) {
       if dateTimeWithoutTime == nil, value.sawDateTimeWithoutTime { dateTimeWithoutTime = line }
       if braceForArrayValue == nil, value.sawBraceForArrayValue { braceForArrayValue = line }
+      if underscoredDate == nil, value.sawUnderscoredDate { underscoredDate = line }
+      if dateLikeValue == nil, value.sawDateLikeValue { dateLikeValue = line }
+    }
+
+    /// The header from its `[` to a `#` outside quotes, trailing spaces and tabs dropped.
+    static func headerText(_ bytes: [UInt8], from start: Int) -> String {
+      var end = start
+      var quote: UInt8?
+      while end < bytes.count {
+        let byte = bytes[end]
+        if let open = quote {
+          if byte == open { quote = nil }
+        } else if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") {
+          quote = byte
+        } else if byte == UInt8(ascii: "#") {
+          break
+        }
+        end += 1
+      }
+      while end > start && (bytes[end - 1] == UInt8(ascii: " ") || bytes[end - 1] == 9) {
+        end -= 1
+      }
+      return String(decoding: bytes[start..<end], as: UTF8.self)
     }
 
     /// What toml++'s `parse_table_header` does before `parse_key`, for the header whose `[` is
@@ -182,6 +237,9 @@ extension TOMLLineLocator {
     var sawDateTimeWithoutTime = false
     /// A `}` stood where an array expects a value (after its `[` or a `,`).
     var sawBraceForArrayValue = false
+    /// See `TOMLLineLocator.underscoredDate` and `dateLikeValue`.
+    var sawUnderscoredDate = false
+    var sawDateLikeValue = false
 
     var isComplete: Bool { open.isEmpty && multilineQuote == nil }
 
@@ -193,8 +251,15 @@ extension TOMLLineLocator {
           if quote == UInt8(ascii: "\"") && byte == UInt8(ascii: "\\") {
             index += 2
           } else if isTripleQuote(bytes, at: index, quote) {
+            // toml++ ends the string after the whole run: `"""x""""` is `x"` (up to two
+            // quotes of the content may stand before the closing three).
             multilineQuote = nil
             index += 3
+            var extra = 0
+            while extra < 2 && index < bytes.count && bytes[index] == quote {
+              index += 1
+              extra += 1
+            }
           } else {
             index += 1
           }
@@ -208,6 +273,8 @@ extension TOMLLineLocator {
         {
           sawDateTimeWithoutTime = true
         }
+        if startsValue && isUnderscoredDate(bytes, at: index) { sawUnderscoredDate = true }
+        if startsValue && isDateLike(bytes, at: index) { sawDateLikeValue = true }
         let arrayValueExpected =
           previous == UInt8(ascii: "[")
           || (previous == UInt8(ascii: ",") && open.last == UInt8(ascii: "["))
@@ -266,6 +333,33 @@ private func isDateWithOneDigitAfterSpace(_ bytes: [UInt8], at index: Int) -> Bo
   }
   guard bytes[index + 10] == UInt8(ascii: " "), isDigit(bytes[index + 11]) else { return false }
   return index + 12 >= bytes.count || !isDigit(bytes[index + 12])
+}
+
+/// A digit, then only digits, `_` and `-` up to the first other byte, with both `_` and `-`
+/// among them (`2_026-11-27`, `2026-11-27_`): see `TOMLLineLocator.underscoredDate`.
+private func isUnderscoredDate(_ bytes: [UInt8], at index: Int) -> Bool {
+  guard index < bytes.count, isDigit(bytes[index]) else { return false }
+  var underscore = false
+  var dash = false
+  var position = index + 1
+  while position < bytes.count {
+    let byte = bytes[position]
+    if byte == UInt8(ascii: "_") {
+      underscore = true
+    } else if byte == UInt8(ascii: "-") {
+      dash = true
+    } else if !isDigit(byte) {
+      break
+    }
+    position += 1
+  }
+  return underscore && dash
+}
+
+/// Four digits and `-`: a value that starts like a date.
+private func isDateLike(_ bytes: [UInt8], at index: Int) -> Bool {
+  guard index + 4 < bytes.count, bytes[index + 4] == UInt8(ascii: "-") else { return false }
+  return (index..<index + 4).allSatisfy { isDigit(bytes[$0]) }
 }
 
 private func isDigit(_ byte: UInt8) -> Bool {

@@ -84,6 +84,15 @@ import Testing
     ("x = 2026-11-27 0", 0, "date-time needs a time"),
     ("x = [2026-11-27 9, 1]", 0, "date-time needs a time"),
     ("x = { a = 2-----7-00 0 }", 0, "date-time needs a time"),
+    // helper-13's review: '_' hides a date from the byte patterns, and a closing run of four
+    // quotes put the scanner out of step with toml++.
+    ("x = 2_026-11-27 0", 0, "neither a number nor a date"),
+    ("x = [2026-11-2_7 0]", 0, "neither a number nor a date"),
+    ("x = 2026-11-27" + String(repeating: "_", count: 115) + " 00:00:00", 0, "neither a number"),
+    ("x = [\"\"\"x\"\"\"\", 2026-11-27T:00]", 0, "date-time needs a time"),
+    ("x = ['''x'''', }]", 0, "'}' where the array expects"),
+    ("x = { b = \"\"\"x\"\"\"\", c = 2026-11-27T:00 }", 0, "date-time needs a time"),
+    ("x = [\n\"\"\"\nx\"\"\"\"\n, 2_026-11-27 0]", 3, "neither a number nor a date"),
   ])
   func arrayValueHazardsAreConfigErrors(value: String, extraLines: Int, message: String) throws {
     let text = Self.ward + "[simulation]\n" + value + "\n"
@@ -94,9 +103,13 @@ import Testing
 
   /// A `}` closing an inline table after an array, and braces in strings, are not taken for it.
   @Test func bracesThatCloseTablesOrSitInStringsPass() throws {
-    for value in ["x = { a = [1, 2] }", "x = [\"}\", '}']", "x = [{ a = 1 }, { b = 2 }]"] {
+    for value in [
+      "x = { a = [1, 2] }", "x = [\"}\", '}']", "x = [{ a = 1 }, { b = 2 }]", "x = 1_000",
+      "x = [1_000, -2_000, 3e-1_0]",
+    ] {
       let error = self.error(Self.ward + "[simulation]\n" + value + "\n")
-      #expect(error?.message.contains("'}'") != true, "\(value): \(String(describing: error))")
+      #expect(
+        error?.message.contains("invalid TOML") != true, "\(value): \(String(describing: error))")
     }
   }
 }

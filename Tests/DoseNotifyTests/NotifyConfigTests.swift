@@ -82,14 +82,17 @@ import Testing
   @Test(arguments: [
     ("socket = \"/x\"\r\n[.]\n", 2, "unknown table [.]"),
     ("[\r\r[escalation]]\nafter_s = 60\n", 1, "unknown table [\\u{D}\\u{D}[escalation]]"),
-    ("[[action]]\ncommand = [\n2026-11-27T:00]\n", 3, "date-time needs a time"),
-    ("a = { b = 2026-11-27T:00 }\n", 1, "date-time needs a time"),
+    ("[[action]]\ncommand = [\n2026-11-27T:00]\n", 3, "no key here takes a date"),
+    ("a = { b = 2026-11-27T:00 }\n", 1, "no key here takes a date"),
     ("socket = \"/x\"\r\nb = 2026-11-27T:00\n", 2, "no key here takes a date"),
     ("socket = \"/x\"\n\u{0}\n[[escalation]]\n", 2, "a NUL byte"),
     ("[[action]]\nevents = [\"alarm\", }test\"]\n", 2, "'}' where the array expects"),
     ("events = [\n# c\n}]\n", 3, "'}' where the array expects"),
     ("events = [\u{2028}]\n", 1, "U+2028"),
-    ("[[action]]\nevents = [2026-11-27 0]\n", 2, "date-time needs a time"),
+    ("[[action]]\nevents = [2026-11-27 0]\n", 2, "no key here takes a date"),
+    ("events = [2_026-11-27 0]\n", 1, "neither a number nor a date"),
+    ("a = [\"\"\"x\"\"\"\", }]\n", 1, "'}' where the array expects"),
+    ("a = [\"\"\"x\"\"\"\"]\n[.]\n", 2, "unknown table [.]"),
   ])
   func whatTOMLKitCannotReadIsRefusedWithItsLine(text: String, line: Int, message: String) {
     let found = errors(text)
