@@ -373,6 +373,12 @@ def screenshots(build, out):
                     page.wait_for_selector('html[data-monitoring="live"]')
                     time.sleep(1.5)
                     page.screenshot(path=os.path.join(out, f"{label}-{name}.png"))
+            # A room's chart over the last hour (half an hour of the demo's simulated ward).
+            page = browser.new_page(viewport={"width": 1920, "height": 1080})
+            page.goto(ward.base + "/history/room-1?hours=1")
+            page.wait_for_selector('html[data-monitoring="live"]')
+            time.sleep(1.5)
+            page.screenshot(path=os.path.join(out, "history-room-1-1920x1080.png"))
             # What the nurses' station shows when dosed stops: the ward unmonitored.
             page = browser.new_page(viewport={"width": 1920, "height": 1080})
             page.goto(ward.base + "/")
