@@ -77,7 +77,9 @@ public enum AdmissionAbuse {
     let sender = Thread {
       var offset = 0
       while offset < payload.count {
-        let sent = payload[offset...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
+        let sent = payload[offset...].withUnsafeBytes {
+          send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
+        }
         if sent <= 0 { return }
         offset += sent
       }

@@ -88,7 +88,7 @@ public enum SocketAbuse {
       let fd = connect(socket)
       _ = firstLine(fd)
       let request = Array(#"{"id":"w","cmd":"watch"}"#.utf8) + [0x0A]
-      _ = request.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
+      _ = request.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
       return fd
     }
   }
@@ -108,7 +108,9 @@ public enum SocketAbuse {
       guard fd >= 0 else { continue }
       let request =
         index.isMultiple(of: 2) ? #"{"cmd":"status"}"# : #"{"cmd":"history","of":"\#(detector)"}"#
-      _ = Array((request + "\n").utf8).withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
+      _ = Array((request + "\n").utf8).withUnsafeBytes {
+        send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
+      }
       var linger = Glibc.linger(l_onoff: 1, l_linger: 0)
       setsockopt(fd, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<Glibc.linger>.size))
       close(fd)

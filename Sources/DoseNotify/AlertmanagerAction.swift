@@ -23,6 +23,10 @@ public actor AlertmanagerAction: NotifyAction {
   /// The events behind `resolved`, one for one: what a restart owes Alertmanager (the firing
   /// alerts it tells again by itself).
   private var resolvedEvents: [NotifyEvent] = []
+  /// The escalation pages among the firing alerts: when Alertmanager is an escalation target,
+  /// a restarted notifier must post them again at once (the first tier it tells again by
+  /// itself), or Alertmanager would resolve them at their `endsAt` while the alarm goes on.
+  private var firingPages: [Occurrence: NotifyEvent] = [:]
   private var dropped = 0
   /// Bumped on every change, so a post that raced a change leaves the state marked unsent.
   private var generation = 0
@@ -50,11 +54,13 @@ public actor AlertmanagerAction: NotifyAction {
       var alert = AlertmanagerAlert(event: event)
       if let existing = firing[key] { alert.annotations = existing.annotations }
       firing[key] = alert
+      if event.escalation != nil, firingPages[key] == nil { firingPages[key] = event }
     case .ack:
       firing[key]?.acknowledge(event)
     case .clear, .monitored:
       // An alert this run never posted (a clear told after a restart of the notifier) is
       // resolved too: the same labels name the same alert in Alertmanager.
+      firingPages[key] = nil
       var alert = firing.removeValue(forKey: key) ?? AlertmanagerAlert(event: event)
       alert.endsAt = event.time
       resolved.append(alert)
@@ -73,9 +79,12 @@ public actor AlertmanagerAction: NotifyAction {
     generation += 1
   }
 
-  /// The resolutions not yet posted. Firing alerts are not owed: a restarted notifier tells
-  /// every alarm still active again, and one that ended meanwhile as cleared.
-  public func owed() -> [NotifyEvent] { resolvedEvents }
+  /// The escalation pages still firing and the resolutions not yet posted. First-tier alerts
+  /// are not owed: a restarted notifier tells every alarm still active again, and one that
+  /// ended meanwhile as cleared.
+  public func owed() -> [NotifyEvent] {
+    firingPages.values.sorted { ($0.since, $0.alarmID) < ($1.since, $1.alarmID) } + resolvedEvents
+  }
 
   public func run() async {
     while !Task.isCancelled {

@@ -50,6 +50,22 @@ struct Escalator: Sendable {
     entries[occurrence]?.notified.insert(action)
   }
 
+  /// An earlier run of the notifier had paged (or owed a page to) `notified` for this
+  /// occurrence: they hear its ack and clear, and the leading tiers whose actions are all among
+  /// them count as fired, so a restart does not page them again.
+  mutating func restore(_ occurrence: Occurrence, notified: Set<String>) {
+    guard var entry = entries[occurrence] else { return }
+    entry.notified.formUnion(notified)
+    var fired = entry.fired
+    while fired < tiers.count, !tiers[fired].actions.isEmpty,
+      Set(tiers[fired].actions).isSubset(of: entry.notified)
+    {
+      fired += 1
+    }
+    entry.fired = fired
+    entries[occurrence] = entry
+  }
+
   /// The tiers whose time has come at `now`, oldest occurrence first. A tier is due once per
   /// occurrence; several may be due at once after a pause (each fires).
   mutating func due(now: Double) -> [Due] {

@@ -86,7 +86,8 @@ public struct NotifierCore: Sendable {
     let before = toldBefore
     // An earlier run's undelivered events go first: they happened before anything this run
     // is about to tell.
-    var deliveries = before.map { owedBefore($0, active: snapshot.alarms) } ?? []
+    let owed = takeOwed(active: snapshot.alarms)
+    var deliveries = owed.deliveries
     health.snapshot(time: snapshot.time, uptime: snapshot.uptimeSeconds, now: now)
     deliveries += transition(now: now, wall: wall)
     let change = book.apply(snapshot.alarms)
@@ -97,12 +98,13 @@ public struct NotifierCore: Sendable {
     }
     for alarm in change.raised {
       deliveries += raise(alarm, now: now, wall: wall)
-      // An escalation action the earlier run paged for this occurrence hears its ack and clear.
+      // An escalation action the earlier run paged for this occurrence (or owed a page) hears
+      // its ack and clear, and the tiers it had reached do not page again.
+      var paged = owed.paged[alarm.occurrence] ?? []
       if before?.told.contains(where: { $0.occurrence == alarm.occurrence }) == true {
-        for name in before?.escalated[alarm.id] ?? [] {
-          escalator.markNotified(alarm.occurrence, action: name)
-        }
+        paged.formUnion(before?.escalated[alarm.id] ?? [])
       }
+      if !paged.isEmpty { escalator.restore(alarm.occurrence, notified: paged) }
     }
     for alarm in change.acknowledged {
       deliveries += acknowledged(alarm)
@@ -198,7 +200,10 @@ public struct NotifierCore: Sendable {
   }
 
   private mutating func raise(_ alarm: AlarmView, now: Double, wall: Date) -> [Delivery] {
-    if alarm.acknowledged == nil { escalator.start(alarm.occurrence, now: now) }
+    // Acknowledged already (while the notifier was away): no tier fires, but the entry keeps
+    // who was paged, so they hear the clear.
+    escalator.start(alarm.occurrence, now: now)
+    if alarm.acknowledged != nil { escalator.acknowledge(alarm.occurrence) }
     let event = NotifyEvent(
       event: raiseKind(alarm), time: alarm.since, ward: config.ward, alarm: alarm)
     return route(event, occurrence: alarm.occurrence)
@@ -211,24 +216,50 @@ public struct NotifierCore: Sendable {
     return route(event, occurrence: alarm.occurrence)
   }
 
-  /// What an earlier run's actions had not delivered, to the actions this run still has, in
-  /// their order; not the first-tier raise of an occurrence still active (`raise` tells it
-  /// again). An escalation still owed is sent: its action counts as told (`escalated`), so the
-  /// escalator would not page it again.
-  private func owedBefore(_ before: NotifierMemory, active: [AlarmView]) -> [Delivery] {
+  /// What an earlier run's actions had not delivered (`NotifierMemory.owed`), taken for
+  /// sending, in each action's order, to the actions this run still has.
+  ///
+  /// `active`: dosed's alarms at the first snapshot; everything left is taken, but the raise
+  /// of an occurrence still active (this run tells it again, and an acknowledged one is not
+  /// paged again) and an ack of one (told again too). Pages owed for an occurrence still
+  /// active are returned in `paged`, for the escalator. nil: dosed has not answered and the
+  /// ward is unmonitored; the clears, acks and the notifier's own events are sent now, and the
+  /// raises wait for dosed's list.
+  private mutating func takeOwed(active: [AlarmView]?) -> (
+    deliveries: [Delivery], paged: [Occurrence: Set<String>]
+  ) {
+    guard let owed = toldBefore?.owed, !owed.isEmpty else { return ([], [:]) }
     let raises: Set<NotifyEventKind> = [.alarm, .fault, .test]
     var deliveries: [Delivery] = []
-    for (name, events) in (before.owed ?? [:]).sorted(by: { $0.key < $1.key }) {
+    var paged: [Occurrence: Set<String>] = [:]
+    var left: [String: [NotifyEvent]] = [:]
+    for (name, events) in owed.sorted(by: { $0.key < $1.key }) {
       guard actionsByName[name] != nil else { continue }
-      for event in events {
-        let stillActive = active.contains { $0.id == event.alarmID && $0.since == event.since }
-        if raises.contains(event.event) && stillActive && event.escalation == nil { continue }
-        var event = event
-        event.dropped = nil
+      // Drop counts are the action's of this run; door states are stamped afresh.
+      for event in NotifierMemory.keepable(events) {
+        let isRaise = raises.contains(event.event)
+        guard let active else {
+          if isRaise {
+            left[name, default: []].append(event)
+          } else {
+            deliveries.append(Delivery(action: name, event: event))
+          }
+          continue
+        }
+        let occurrence = Occurrence(id: event.alarmID, since: event.since)
+        if let now = active.first(where: { $0.occurrence == occurrence }) {
+          if event.event == .ack { continue }
+          if isRaise && event.escalation == nil { continue }
+          if isRaise {
+            paged[occurrence, default: []].insert(name)
+            if now.acknowledged != nil { continue }
+          }
+        }
         deliveries.append(Delivery(action: name, event: event))
       }
     }
-    return deliveries
+    toldBefore?.owed = left.isEmpty ? nil : left
+    return (deliveries, paged)
   }
 
   /// An earlier run's alarms that are over: told as cleared to the first tier and to the
@@ -297,9 +328,12 @@ public struct NotifierCore: Sendable {
       alarm.message = "the ward is not monitored: \(reason)"
       unmonitored = alarm
       escalator.start(alarm.occurrence, now: now)
-      return route(
-        NotifyEvent(event: .unmonitored, time: wall, ward: config.ward, alarm: alarm),
-        occurrence: alarm.occurrence)
+      // dosed may stay away: what an earlier run owed that needs no list of alarms goes now.
+      let owed = takeOwed(active: nil).deliveries
+      return owed
+        + route(
+          NotifyEvent(event: .unmonitored, time: wall, ward: config.ward, alarm: alarm),
+          occurrence: alarm.occurrence)
     case .monitored:
       guard var alarm = unmonitored else { return [] }
       unmonitored = nil

@@ -26,6 +26,31 @@ public struct NotifierMemory: Codable, Sendable, Equatable {
     self.owed = owed
   }
 
+  enum CodingKeys: String, CodingKey {
+    case told, escalated, unmonitored, owed
+  }
+
+  /// `owed` is read leniently: an unreadable one is dropped, never the rest (without `told`, a
+  /// beacon switched on before the restart would stay on).
+  public init(from decoder: any Decoder) throws {
+    let container = try decoder.container(keyedBy: CodingKeys.self)
+    told = try container.decode([AlarmView].self, forKey: .told)
+    escalated = try container.decode([String: [String]].self, forKey: .escalated)
+    unmonitored = try container.decodeIfPresent(AlarmView.self, forKey: .unmonitored)
+    owed = try? container.decodeIfPresent([String: [NotifyEvent]].self, forKey: .owed)
+  }
+
+  /// The events as kept: without the door states (a restart stamps today's) and drop counts
+  /// (the action's own), which are most of an event's size on a large ward.
+  public static func keepable(_ events: [NotifyEvent]) -> [NotifyEvent] {
+    events.map { event in
+      var event = event
+      event.active = [:]
+      event.dropped = nil
+      return event
+    }
+  }
+
   /// Reads `path`: nil when there is none yet. A file that cannot be read as a memory throws,
   /// for the caller to log (the notifier then starts without it: it forgets, it never stops).
   public static func load(path: String) throws -> NotifierMemory? {

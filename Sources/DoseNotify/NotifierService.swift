@@ -77,6 +77,7 @@ public final class NotifierService: Service {
     var core = NotifierCore(
       config: config, now: now(), memory: loadMemory(config.stateFile, logger: logger))
     var saved = core.memory
+    var savedAt = now()
     var lastFailure = ""
     await withTaskCancellationHandler {
       for await input in link.inputs {
@@ -103,16 +104,21 @@ public final class NotifierService: Service {
         await deliver(deliveries, actions: actions, logger: logger)
         guard let path = config.stateFile else { continue }
         // Checked at every input, ticks included (4 a second), so an event delivered or given
-        // up since is soon no longer owed. Unchanged arrays compare at once.
+        // up since is soon no longer owed. What was told is written at once; a change in the
+        // queues alone at most once a second (a queue draining is many changes).
         var memory = core.memory
         var owed = memory.owed ?? [:]
         for (name, action) in actions {
           let held = await action.owed()
-          if !held.isEmpty { owed[name, default: []] += held }
+          if !held.isEmpty { owed[name, default: []] += NotifierMemory.keepable(held) }
         }
         memory.owed = owed.isEmpty ? nil : owed
-        if memory != saved {
+        var toldPart = memory
+        toldPart.owed = saved.owed
+        let urgent = toldPart != saved
+        if memory != saved && (urgent || now() - savedAt >= 1) {
           saved = memory
+          savedAt = now()
           do {
             try saved.save(path: path)
           } catch {

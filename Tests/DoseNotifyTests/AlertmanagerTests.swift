@@ -132,6 +132,27 @@ struct AlertmanagerTests {
     }
   }
 
+  /// Alertmanager as an escalation target: a page still firing is owed across a restart (the
+  /// new run would otherwise post it only after `after_s`, and Alertmanager would resolve it at
+  /// its `endsAt` meanwhile); a first-tier alert is not (a restart tells it again), and a page
+  /// that cleared is owed only as its resolution.
+  @Test func firingPagesAndResolutionsAreOwed() async throws {
+    let action = AlertmanagerAction(config: Self.action(port: freePort()), logger: testLogger)
+    var page = Self.event(.alarm, id: "dose:room-1:alarm")
+    page.escalation = 1
+    await action.enqueue(page)
+    await action.enqueue(Self.event(.fault, id: "fault:r2"))
+    #expect(
+      await action.owed().map { "\($0.event.rawValue) \($0.alarmID)" } == [
+        "alarm dose:room-1:alarm"
+      ])
+    await action.enqueue(Self.event(.clear, id: "dose:room-1:alarm"))
+    #expect(
+      await action.owed().map { "\($0.event.rawValue) \($0.alarmID)" } == [
+        "clear dose:room-1:alarm"
+      ])
+  }
+
   @Test func alarmsRaisedWhileAlertmanagerIsDownArriveWhenItReturns() async throws {
     let port = freePort()
     let action = AlertmanagerAction(config: Self.action(port: port), logger: testLogger)

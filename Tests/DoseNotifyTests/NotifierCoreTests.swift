@@ -267,8 +267,8 @@ import Testing
 
   /// What an earlier run's actions had not delivered (a beacon or pager down when it
   /// stopped) is sent at the first snapshot, before anything new and with today's door states:
-  /// a clear, an ack and a page still owed. The first-tier raise of an alarm still active is
-  /// not (it is told again anyway); an action no longer configured gets nothing.
+  /// a clear and a page still owed. The first-tier raise and an ack of an alarm still active
+  /// are not (they are told again anyway); an action no longer configured gets nothing.
   @Test func eventsAnEarlierRunOwedAreSentFirst() throws {
     let config = Self.config(escalateAfter: 300, watchdog: false)
     let gone = Self.alarm("dose:room-2:alarm", since: -50)
@@ -294,14 +294,109 @@ import Testing
     #expect(
       summary(first) == [
         "beacon alarm dose:room-2:alarm", "beacon clear dose:room-2:alarm",
-        "pager alarm dose:room-1:alarm tier1", "pager ack dose:room-1:alarm",
-        "beacon alarm dose:room-1:alarm",
+        "pager alarm dose:room-1:alarm tier1", "beacon alarm dose:room-1:alarm",
       ])
     // Stamped with the doors as they are now, not as they were; drop counts are the action's.
     #expect(first.allSatisfy { $0.event.active == ["room-1": "alarm"] })
     #expect(first.allSatisfy { $0.event.dropped == nil })
     #expect(core.memory.owed == nil)
     #expect(core.snapshot(Self.snapshot([active], at: 2), now: 2, wall: Self.t0).isEmpty)
+  }
+
+  /// An alarm paged to the RSO and acknowledged while the notifier was stopped: the pager
+  /// hears the ack and the clear after the restart (its escalation entry is kept, stopped).
+  /// Before, only unacknowledged alarms kept one, and the pager never heard the end.
+  @Test func aPagerHearsTheAckAndClearOfAnAlarmAcknowledgedWhileAway() {
+    let config = Self.config(escalateAfter: 300, watchdog: false)
+    let alarm = Self.alarm("dose:room-1:alarm")
+    let memory = NotifierMemory(told: [alarm], escalated: [alarm.id: ["pager"]], unmonitored: nil)
+    var core = NotifierCore(config: config, now: 0, memory: memory)
+    let acked = Self.alarm("dose:room-1:alarm", ackBy: "rso")
+    let back = core.snapshot(Self.snapshot([acked], at: 1), now: 1, wall: Self.t0)
+    #expect(
+      summary(back) == [
+        "beacon alarm dose:room-1:alarm", "beacon ack dose:room-1:alarm",
+        "pager ack dose:room-1:alarm",
+      ])
+    // Acknowledged: no tier fires again.
+    #expect(core.tick(now: 1000, wall: Self.t0).isEmpty)
+    let cleared = core.snapshot(Self.snapshot([], at: 2), now: 2, wall: Self.t0)
+    #expect(
+      summary(cleared) == ["beacon clear dose:room-1:alarm", "pager clear dose:room-1:alarm"])
+  }
+
+  /// A page the earlier run owed for an alarm still active goes out at once, and its tier does
+  /// not fire again after `after_s`; one for an alarm acknowledged meanwhile is not sent (the
+  /// RSO is not woken for it) but the pager hears the ack.
+  @Test func anOwedPageIsSentOnceAndNotForAnAcknowledgedAlarm() {
+    let config = Self.config(escalateAfter: 300, watchdog: false)
+    let alarm = Self.alarm("dose:room-1:alarm")
+    var page = NotifyEvent(event: .alarm, time: Self.t0, ward: "ward-7", alarm: alarm)
+    page.escalation = 1
+    let memory = NotifierMemory(
+      told: [alarm], escalated: [alarm.id: ["pager"]], unmonitored: nil, owed: ["pager": [page]])
+    var core = NotifierCore(config: config, now: 0, memory: memory)
+    let back = core.snapshot(Self.snapshot([alarm], at: 1), now: 1, wall: Self.t0)
+    #expect(
+      summary(back) == ["pager alarm dose:room-1:alarm tier1", "beacon alarm dose:room-1:alarm"])
+    #expect(core.tick(now: 1000, wall: Self.t0).isEmpty)
+
+    var acknowledged = NotifierCore(config: config, now: 0, memory: memory)
+    let acked = Self.alarm("dose:room-1:alarm", ackBy: "rso")
+    let quiet = acknowledged.snapshot(Self.snapshot([acked], at: 1), now: 1, wall: Self.t0)
+    #expect(
+      summary(quiet) == [
+        "beacon alarm dose:room-1:alarm", "beacon ack dose:room-1:alarm",
+        "pager ack dose:room-1:alarm",
+      ])
+  }
+
+  /// dosed does not answer after a restart: the clears (and the notifier's own events) owed
+  /// go out with `unmonitored`, without waiting for dosed; the raises wait for its list.
+  @Test func owedClearsDoNotWaitForDosed() {
+    let config = Self.config(escalateAfter: 300)
+    let gone = Self.alarm("dose:room-2:alarm", since: -50)
+    let memory = NotifierMemory(
+      told: [], escalated: [:], unmonitored: nil,
+      owed: [
+        "beacon": [
+          NotifyEvent(event: .alarm, time: Self.t0, ward: "ward-7", alarm: gone),
+          NotifyEvent(event: .clear, time: Self.t0, ward: "ward-7", alarm: gone),
+        ]
+      ])
+    var core = NotifierCore(config: config, now: 0, memory: memory)
+    var lost: [NotifierCore.Delivery] = []
+    for second in 1...5 {
+      lost += core.failed("connection refused", now: Double(second), wall: Self.t0)
+    }
+    #expect(
+      summary(lost) == [
+        "beacon clear dose:room-2:alarm", "beacon unmonitored unmonitored",
+        "quiet unmonitored unmonitored",
+      ])
+    #expect(core.memory.owed?["beacon"]?.map(\.event) == [.alarm])
+    let back = core.snapshot(Self.snapshot([], at: 10), now: 10, wall: Self.t0)
+    #expect(
+      summary(back) == [
+        "beacon alarm dose:room-2:alarm", "beacon monitored unmonitored",
+        "quiet monitored unmonitored",
+      ])
+  }
+
+  /// A state file whose `owed` cannot be read keeps what was told.
+  @Test func anUnreadableOwedListKeepsWhatWasTold() throws {
+    let directory = try ScratchDirectory("memory-owed")
+    let path = directory.path + "/told.json"
+    let alarm = Self.alarm("dose:room-1:alarm")
+    try NotifierMemory(told: [alarm], escalated: [:], unmonitored: nil).save(path: path)
+    var json = try #require(
+      try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path)))
+        as? [String: Any])
+    json["owed"] = ["beacon": [["event": "no-such-event"]]]
+    try JSONSerialization.data(withJSONObject: json).write(to: URL(fileURLWithPath: path))
+    let loaded = try #require(try NotifierMemory.load(path: path))
+    #expect(loaded.told == [alarm])
+    #expect(loaded.owed == nil)
   }
 
   @Test func unreachableDosedIsUnmonitoredThenMonitored() {
