@@ -70,10 +70,27 @@ enum HistoryPage {
   static func render(
     _ view: WardView, id: String, hours: Double, reply: HistoryReply?, failure: String?
   ) -> String {
-    let series: [SVGChart.Series] = (reply?.detectors ?? []).map { detector in
+    var series: [SVGChart.Series] = (reply?.detectors ?? []).map { detector in
       SVGChart.Series(
         name: detector,
         points: TrendPoint.from((reply?.points ?? []).filter { $0.detector == detector }))
+    }
+    // A location whose rate dosed corrects for its nuclide: that rate too, on the footing of
+    // its tile, so the chart and the number the decisions use can be read side by side.
+    let tile = view.tile(id)
+    if let tile, let correction = tile.energyCorrection, correction.factor > 0 {
+      let rate = TrendPoint.forRate(
+        reply?.points ?? [], detector: tile.rateDetector, correction: correction)
+      if !rate.isEmpty {
+        series.append(
+          SVGChart.Series(name: "\(id) rate (\(correction.nuclide)-corrected)", points: rate))
+      }
+    }
+    let corrected = tile?.energyCorrection.map { correction in
+      " The \(correction.nuclide)-corrected line is the rate dosed decides on (and the tile "
+        + "shows): \(tile?.rateDetector.map { "\($0)'s" } ?? "the highest detector's") mean "
+        + "above background divided by the detector's response to \(correction.nuclide) "
+        + "(\(Show.number(correction.factor)))."
     }
     let end = view.snapshotTime ?? Date()
     let start = end.addingTimeInterval(-hours * 3600)
@@ -96,7 +113,8 @@ enum HistoryPage {
       if let bucket = reply?.bucketSeconds {
         after +=
           "<p class=\"note\">Each point is the mean over \(Show.minutes(bucket / 60)) min of the "
-          + "detector's estimates (µSv/h as read); the value axis is ranged to the data.</p>"
+          + "detector's estimates (µSv/h as read); the value axis is ranged to the data."
+          + HTML.text(corrected ?? "") + "</p>"
       }
     }
     after += "<p><a href=\"/\">Whole ward</a></p></main>"

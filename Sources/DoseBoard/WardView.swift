@@ -42,9 +42,17 @@ public struct TrendPoint: Sendable, Equatable {
   public static func forLocation(_ points: [HistoryPoint], _ location: LocationStatus)
     -> [TrendPoint]
   {
-    let own = location.doseRateDetector.map { id in points.filter { $0.detector == id } } ?? points
+    forRate(points, detector: location.doseRateDetector, correction: location.energyCorrection)
+  }
+
+  /// `forLocation` from its two parts: the detector the rate comes from (nil: the highest)
+  /// and the correction dosed applies to it.
+  public static func forRate(
+    _ points: [HistoryPoint], detector: String?, correction: EnergyCorrectionStatus?
+  ) -> [TrendPoint] {
+    let own = detector.map { id in points.filter { $0.detector == id } } ?? points
     let trend = from(own)
-    guard let status = location.energyCorrection, status.factor > 0 else { return trend }
+    guard let status = correction, status.factor > 0 else { return trend }
     // DoseCore's correction, the one dosed applies to the rate.
     let correction = EnergyCorrection(
       nuclide: status.nuclide, factor: status.factor, backgroundUSvH: status.backgroundUSvH,
@@ -96,6 +104,10 @@ public struct WardView: Sendable, Equatable {
     public var packages: [PackageStatus]
     public var trend: [TrendPoint]
     public var guidance: VisitorGuidance?
+    /// The detector dosed takes the rate from, and the energy correction it applies (nil:
+    /// none), for the history page's line of the rate as decided.
+    public var rateDetector: String?
+    public var energyCorrection: EnergyCorrectionStatus?
   }
 
   public struct Detector: Sendable, Equatable {
@@ -156,7 +168,8 @@ public struct WardView: Sendable, Equatable {
       patientRef: config.showPatientRef && occupied ? room?.patient?.reference : nil,
       release: location.release, clearance: location.clearance, roomFreeAt: roomFreeAt,
       packages: location.packages ?? [], trend: extras.trends[location.id] ?? [],
-      guidance: config.visitors[location.id])
+      guidance: config.visitors[location.id], rateDetector: location.doseRateDetector,
+      energyCorrection: location.energyCorrection)
   }
 
   public var isLive: Bool { monitoring == .live }

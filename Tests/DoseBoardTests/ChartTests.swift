@@ -34,6 +34,32 @@ import Testing
     #expect(TrendPoint.forLocation(points, room).map(\.value) == [40.0, 24.0])
   }
 
+  /// The history of a room whose rate dosed corrects for its nuclide carries that rate as its
+  /// own line beside the detectors "as read", so the chart and the tile can be compared; a
+  /// room without a correction has only the detectors' lines.
+  @Test func aRoomsHistoryShowsTheRateAsDecided() {
+    var status = Fixture.status()
+    status.locations[0].doseRateDetector = "r1"
+    status.locations[0].energyCorrection = EnergyCorrectionStatus(
+      nuclide: "Lu-177", factor: 1.42, backgroundUSvH: 0.1, source: "test")
+    let view = Fixture.view(status: status)
+    let points = (0..<3).map { minute in
+      HistoryPoint(
+        detector: "r1", minute: Fixture.time.addingTimeInterval(Double(minute - 3) * 60),
+        counts: 100, liveSeconds: 60, doseMinUSvH: 25, doseMeanUSvH: 25, doseMaxUSvH: 25)
+    }
+    let reply = HistoryReply(id: nil, of: "room-1", detectors: ["r1"], points: points)
+    let html = HistoryPage.render(view, id: "room-1", hours: 1, reply: reply, failure: nil)
+    #expect(html.contains("room-1 rate (Lu-177-corrected)"))
+    #expect(html.contains("r1&#39;s mean above background divided by"))
+    #expect(html.contains("to Lu-177 (1.42)"))
+    // The plain room: the detector's line only.
+    let plain = HistoryPage.render(
+      Fixture.view(), id: "room-1", hours: 1, reply: reply, failure: nil)
+    #expect(!plain.contains("corrected"))
+    #expect(plain.contains("<li class=\"c0\">r1</li>"))
+  }
+
   @Test func theRangeHugsTheDataNotZero() throws {
     let range = try #require(ChartRange([24.5, 25.0, 25.5]))
     #expect(range.low > 24 && range.low < 24.5)
