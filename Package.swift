@@ -143,8 +143,8 @@ let package = Package(
     .testTarget(
       name: "DoseDaemonTests",
       dependencies: [
-        "ConfigLines", "DoseDaemon", "DoseProtocol", "DoseCore", "DetectorDrivers",
-        "DeviceEmulators", "DoseBench",
+        "ClientTestSupport", "ConfigLines", "DoseDaemon", "DoseProtocol", "DoseCore",
+        "DetectorDrivers", "DeviceEmulators", "DoseBench",
       ],
       resources: [.copy("Fixtures")]),
     // What the client tests share (binaries, waits, scratch directories, child processes).

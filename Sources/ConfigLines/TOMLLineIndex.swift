@@ -20,7 +20,8 @@ public struct TOMLLineIndex: Sendable {
 
   private let locator: TOMLLineLocator
   /// The first table header that is not one of the known `[[table]]`s, refused with the names
-  /// of those (before TOMLKit, which would abort on some malformed headers, sees it).
+  /// of those (before TOMLKit, which would abort on some malformed headers, sees it). As
+  /// written: the reader escapes it for its message (`DisplayText`).
   public let unknownHeader: (line: Int, header: String)?
   /// The first value, anywhere, that starts like a date (`2026-11-27…`). No key of these files
   /// takes one, so such a value is refused with that plain message.
@@ -37,7 +38,7 @@ public struct TOMLLineIndex: Sendable {
       guard header.isArray, let key = header.key, key.count == 1 else { return true }
       return !tables.contains(key[0])
     }
-    unknownHeader = unknown.map { ($0.line, Self.printable($0.text)) }
+    unknownHeader = unknown.map { ($0.line, $0.text) }
   }
 
   /// The line of `key` in `section`, else of the section's header.
@@ -45,19 +46,5 @@ public struct TOMLLineIndex: Sendable {
     let table = section.table.map { "\($0)[\(section.index)]" }
     guard let key else { return table.flatMap { locator.line(for: $0) } }
     return locator.line(for: table.map { TOMLLineLocator.join($0, key) } ?? key)
-  }
-
-  /// `text` with control and bidi-override characters written as `\u{D}`, so an error
-  /// message shows them instead of acting on the terminal that prints it.
-  static func printable(_ text: String) -> String {
-    var out = ""
-    for scalar in text.unicodeScalars {
-      let value = scalar.value
-      let hidden =
-        value < 0x20 || (0x7F..<0xA0).contains(value) || (0x202A...0x202E).contains(value)
-        || (0x2066...0x2069).contains(value)
-      out += hidden ? "\\u{\(String(value, radix: 16, uppercase: true))}" : String(scalar)
-    }
-    return out
   }
 }

@@ -1,3 +1,4 @@
+import DoseProtocol
 import Foundation
 import TOMLKit
 
@@ -62,7 +63,8 @@ public enum BoardConfigLoader {
     if let (line, header) = lines.unknownHeader {
       throw BoardConfigErrors(errors: [
         BoardConfigError(
-          file: file, line: line, message: "unknown table \(header) (expected [[visitor]])")
+          file: file, line: line,
+          message: "unknown table \(DisplayText.escaped(header)) (expected [[visitor]])")
       ])
     }
     if let line = lines.dateValue {

@@ -1,3 +1,4 @@
+import DoseProtocol
 import Foundation
 import TOMLKit
 
@@ -43,7 +44,8 @@ public enum NotifyConfigLoader {
       throw NotifyConfigErrors(errors: [
         NotifyConfigError(
           file: file, line: line,
-          message: "unknown table \(header) (expected [[action]] or [[escalation]])")
+          message:
+            "unknown table \(DisplayText.escaped(header)) (expected [[action]] or [[escalation]])")
       ])
     }
     if let line = lines.dateValue {

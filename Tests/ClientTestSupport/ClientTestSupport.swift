@@ -15,11 +15,17 @@ public let packageRoot = binaries.deletingLastPathComponent().deletingLastPathCo
 
 public struct Timeout: Error, CustomStringConvertible {
   public let description: String
+
+  public init(description: String) {
+    self.description = description
+  }
 }
 
-/// Polls `condition` every 50 ms; `seconds` only bounds a hang, it is not the thing tested.
+/// Polls `condition` every 50 ms for up to `seconds`; throws naming what did not happen. The
+/// default bounds a hang, not a speed: beside a CPU hog with every suite starting daemons, a
+/// real binary's restart has taken over 15 s. Shared by every test target that starts one.
 public func eventually(
-  _ what: String, seconds: Double = 30, _ condition: () async throws -> Bool
+  _ what: String, seconds: Double = 60, _ condition: () async throws -> Bool
 ) async throws {
   let deadline = ContinuousClock.now + .seconds(seconds)
   while ContinuousClock.now < deadline {

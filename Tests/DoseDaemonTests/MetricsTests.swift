@@ -37,8 +37,6 @@ func httpGet(port: Int, path: String) throws -> String {
   return String(decoding: response, as: UTF8.self)
 }
 
-func freePort() -> Int { Int.random(in: 20_000...40_000) }
-
 @Suite(.serialized, .stopsDaemons) struct MetricsTests {
   @Test func endpointServesPromtoolCleanMetricsAndPrometheusScrapesIt() async throws {
     let port = freePort()

@@ -1,3 +1,5 @@
+// eventually, Timeout, freePort: shared with the client test targets.
+@_exported import ClientTestSupport
 import DetectorDrivers
 import DoseProtocol
 import Foundation
@@ -191,24 +193,6 @@ func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async thro
 
 func json(_ line: Data) throws -> [String: Any] {
   try #require(JSONSerialization.jsonObject(with: line) as? [String: Any])
-}
-
-struct Timeout: Error, CustomStringConvertible {
-  let description: String
-}
-
-/// Polls `condition` every 50 ms for up to `seconds`; throws naming what did not happen. The
-/// default bounds a hang, not a speed: beside a CPU hog with every suite starting daemons, a
-/// real binary's restart has taken over 15 s.
-func eventually(
-  _ what: String, seconds: Double = 60, _ condition: () async throws -> Bool
-) async throws {
-  let deadline = ContinuousClock.now + .seconds(seconds)
-  while ContinuousClock.now < deadline {
-    if try await condition() { return }
-    try await Task.sleep(for: .milliseconds(50))
-  }
-  throw Timeout(description: "timed out after \(seconds) s waiting until \(what)")
 }
 
 /// A small ward: an occupied room with a patient, a clear room, a waste store.

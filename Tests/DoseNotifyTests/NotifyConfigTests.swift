@@ -81,7 +81,7 @@ import Testing
   /// process died of SIGABRT.
   @Test(arguments: [
     ("socket = \"/x\"\r\n[.]\n", 2, "unknown table [.]"),
-    ("[\r\r[escalation]]\nafter_s = 60\n", 1, "unknown table [\\u{D}\\u{D}[escalation]]"),
+    ("[\r\r[escalation]]\nafter_s = 60\n", 1, "unknown table [\\r\\r[escalation]]"),
     ("[[action]]\ncommand = [\n2026-11-27T:00]\n", 3, "no key here takes a date"),
     ("a = { b = 2026-11-27T:00 }\n", 1, "no key here takes a date"),
     ("socket = \"/x\"\r\nb = 2026-11-27T:00\n", 2, "no key here takes a date"),
