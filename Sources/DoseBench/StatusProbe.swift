@@ -30,7 +30,8 @@ public final class StatusProbe: Sendable {
   private let finished = DispatchSemaphore(value: 0)
 
   public init(socket: String, interval: Double = 0.02) throws {
-    let client = try DoseClient(path: socket, timeout: 5)
+    // The timeout ends a hang (a lockout); latencies are reported, not bounded, here.
+    let client = try DoseClient(path: socket, timeout: 10)
     nonisolated(unsafe) let owned = client
     Thread { [self] in
       defer { finished.signal() }

@@ -140,9 +140,10 @@ struct SerialEndToEndTests {
     #expect(enough)
     let readings = run.readings
     #expect(readings.allSatisfy { $0.intervalSeconds == 1 })
-    // One GETCPS per host second.
-    for (previous, next) in zip(readings, readings.dropFirst()) {
-      #expect(next.monotonicSeconds - previous.monotonicSeconds > 0.8)
+    // One GETCPS per host second: never more readings than seconds elapsed. (Not each gap:
+    // a poll that a loaded machine wakes late is followed by one on time, a shorter gap.)
+    if let first = readings.first, let last = readings.last {
+      #expect(Double(readings.count - 1) <= last.monotonicSeconds - first.monotonicSeconds + 1)
     }
   }
 
@@ -233,7 +234,11 @@ struct SerialEndToEndTests {
     #expect(identity.serial == "b5706d937087f975b5812810")
     let readings = run.readings
     #expect(readings.map(\.counts).reduce(0, +) > 200)
-    #expect(readings.allSatisfy { (0.8...1.6).contains($0.intervalSeconds) })
+    // About a second each, measured on the host: the median (a poll that a loaded machine
+    // wakes late makes one interval long and the next short).
+    #expect(readings.allSatisfy { $0.intervalSeconds > 0 })
+    let intervals = readings.map(\.intervalSeconds).sorted()
+    #expect((0.8...1.6).contains(intervals[intervals.count / 2]), "\(intervals)")
     // Intervals tile the host timeline: each starts where the previous reply was stamped.
     for (previous, next) in zip(readings, readings.dropFirst()) {
       #expect(abs(next.monotonicSeconds - next.intervalSeconds - previous.monotonicSeconds) < 1e-9)

@@ -49,12 +49,11 @@ import Testing
     for probe in result.probes {
       #expect(probe.failureCount == 0, "\(probe.name): \(probe.failures)")
       #expect(probe.answers >= 1, "\(probe.name)")
-      // Issue 9's figure is 100 ms for every answer; `dosebench --only abuse` holds the release
-      // build to it. Here the daemon is a debug build in this process, racing the flood (and
-      // the other heavy suites) for two cores: measured p50 0.5–0.6 s, max 1.9 s beside
-      // SocketAbuseTests. Held to 50 times the figure, which a client waiting out a lockout
-      // (the login grace, an idle timeout) would still miss.
-      #expect(probe.maxMs <= 5000, "\(probe.name): max \(probe.maxMs) ms")
+      // Timing is not asserted here: issue 9's figure is 100 ms for every answer, and
+      // `dosebench --only abuse` holds the release build to it. Here the daemon is a debug
+      // build racing the flood and the other suites for two cores (measured p50 0.5–0.6 s,
+      // max 1.9 s). A lockout (the login grace here is 600 s) fails the probe by its client's
+      // 10 s timeout, counted in `failureCount` above.
     }
     let controls = Dictionary(uniqueKeysWithValues: result.probes.map { ($0.name, $0.controls) })
     #expect(controls["root"] == result.probes.first { $0.name == "root" }?.answers)

@@ -6,8 +6,10 @@ import Testing
 
 @Suite(.serialized, .stopsDaemons) struct DaemonStatusTests {
   @Test func statusAnswersWithTheContractFields() async throws {
-    let daemon = try await TestDaemon.start(smallWard, timeScale: 60)
-    try await eventually("every detector is ok") {
+    // On a manual clock, as the other reads below: on scaled wall time a loaded machine
+    // could let a detector go stale (no dose rate, room `fault`) between them.
+    let daemon = try await TestDaemon.start(smallWard, timeScale: 60, manualTime: true)
+    try await daemon.advance("every detector ok", step: 15, limit: 900) {
       try await daemon.status().detectors.allSatisfy { $0.state == "ok" }
     }
     let raw = try await daemon.rawStatus()
@@ -73,15 +75,16 @@ import Testing
       alarm_usv_h = 200.0
       state = "occupied"
       """
-    // 3600 simulated seconds per real second: the 2 h half-life passes every 2 s.
-    let daemon = try await TestDaemon.start(ward, timeScale: 3600)
+    // The cadence of 3600 simulated seconds per real second, on a manual clock (a stale
+    // detector on a loaded machine would make the room `fault`).
+    let daemon = try await TestDaemon.start(ward, timeScale: 3600, manualTime: true)
     var first: Double?
-    try await eventually("a first dose rate") {
+    try await daemon.advance("a first dose rate", step: 900, limit: 4 * 3600) {
       first = try await daemon.status().locations.first?.doseRateUSvH
       return first != nil
     }
     let start = try #require(first)
-    try await eventually("the dose rate falls below half of \(start)") {
+    try await daemon.advance("the dose rate below half of \(start)", step: 900, limit: 8 * 3600) {
       guard let now = try await daemon.status().locations.first?.doseRateUSvH else { return false }
       return now < start / 2
     }
@@ -144,15 +147,16 @@ import Testing
       warn_usv_h = 10.0
       alarm_usv_h = 50.0
       """
-    // 0.5 h simulated = 3 s real at 600×.
-    let daemon = try await TestDaemon.start(ward, timeScale: 600)
-    try await eventually("the detector is disconnected") {
+    // Unplugged from 0.5 h to 1 h of clock time, on a manual clock: on scaled wall time a
+    // slow start could miss the window.
+    let daemon = try await TestDaemon.start(ward, timeScale: 600, manualTime: true)
+    try await daemon.advance("the detector disconnected", step: 60, limit: 3000) {
       try await daemon.status().detectors.first?.state == "disconnected"
     }
     let during = try await daemon.status()
     #expect(during.locations.first?.state == "fault")
     #expect(during.locations.first?.alarm == "alarm")
-    try await eventually("the detector is back") {
+    try await daemon.advance("the detector back", step: 60, limit: 3600) {
       try await daemon.status().detectors.first?.state == "ok"
     }
     let after = try await daemon.status()
@@ -243,13 +247,13 @@ import Testing
       state = "awaiting_clearance"
       clear_usv_h = 0.5
       """
-    let daemon = try await TestDaemon.start(ward, timeScale: 60)
-    try await eventually("room-clean is decided below its clearance level") {
-      try await daemon.status().locations.first { $0.id == "room-clean" }?.clearance?.decision
-        == "below"
-    }
-    try await eventually("room-hot warns") {
-      try await daemon.status().locations.first { $0.id == "room-hot" }?.doseAlarm == "warn"
+    // On a manual clock: the reads below need both detectors reading (not stale).
+    let daemon = try await TestDaemon.start(ward, timeScale: 60, manualTime: true)
+    try await daemon.advance("room-clean decided below and room-hot warning", step: 15, limit: 3600)
+    {
+      let status = try await daemon.status()
+      return status.locations.first { $0.id == "room-clean" }?.clearance?.decision == "below"
+        && status.locations.first { $0.id == "room-hot" }?.doseAlarm == "warn"
     }
     let status = try await daemon.status()
     let hot = try #require(status.locations.first { $0.id == "room-hot" })

@@ -74,7 +74,7 @@ import Testing
     print("disk full: \(filled / 1024) KiB of filler fill the state directory")
 
     // Minute records (about a thousand a second here) stop fitting: the alarm says why.
-    try await eventually("the storage alarm is raised", seconds: 20) {
+    try await eventually("the storage alarm is raised") {
       await daemon.status()?.alarms.contains {
         $0.kind == "storage" && $0.message.contains("full")
       } == true
@@ -85,13 +85,18 @@ import Testing
       let now = await daemon.detector("d0")?.lastReadingAt
       return now != nil && now != before
     }
-    #expect(await daemon.status()?.detectors.allSatisfy { $0.state == "ok" } == true)
-    #expect(await daemon.location("room")?.state == "occupied")
+    // (Eventually: at 3600× with a thousand failing writes a second, a loaded machine can let
+    // a detector go stale for a moment, which is not what this test is about.)
+    try await eventually("the detectors ok and the room occupied during the outage") {
+      let ok = await daemon.status()?.detectors.allSatisfy { $0.state == "ok" } == true
+      let occupied = await daemon.location("room")?.state == "occupied"
+      return ok && occupied
+    }
     try await Task.sleep(for: .seconds(2))
 
     // Space returns.
     try FileManager.default.removeItem(atPath: filler)
-    try await eventually("the storage alarm clears", seconds: 20) {
+    try await eventually("the storage alarm clears") {
       await daemon.status()?.alarms.contains { $0.kind == "storage" } == false
     }
     let events = try await daemon.events()
@@ -127,13 +132,13 @@ extension DiskFullTests {
       #expect(run.status == 0, "\(run.stderr)")
     }
     try await prlimit("1:")
-    try await eventually("the storage alarm is raised", seconds: 20) {
+    try await eventually("the storage alarm is raised") {
       await daemon.status()?.alarms.contains { $0.kind == "storage" } == true
     }
     #expect(daemon.process.isRunning, "SIGXFSZ must not stop the daemon")
     try await Task.sleep(for: .seconds(1))
     try await prlimit("unlimited:")
-    try await eventually("the storage alarm clears", seconds: 20) {
+    try await eventually("the storage alarm clears") {
       await daemon.status()?.alarms.contains { $0.kind == "storage" } == false
     }
     let events = try await daemon.events()

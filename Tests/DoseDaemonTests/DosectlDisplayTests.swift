@@ -31,7 +31,7 @@ import Testing
     #expect(reply.room.patient?.reference == Self.hostileReference)
 
     // Shown escaped: the room, and the events table whose admit message carries the reference.
-    for arguments in [["room", "show", "room-2"], ["events", "--since", "1h"]] {
+    for arguments in [["room", "show", "room-2"], ["events", "--since", "24h"]] {
       let shown = try await executables.run(
         "dosectl", arguments + socket, environment: ["NO_COLOR": "1"])
       #expect(shown.status == 0, "\(shown.stderr)")

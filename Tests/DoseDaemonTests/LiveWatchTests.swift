@@ -87,19 +87,20 @@ import Testing
   @Test func liveViewRedrawsAndCtrlCRestoresTheScreen() async throws {
     let daemon = try await TestDaemon.start(smallWard, timeScale: 60)
     let (pid, terminal) = try spawnOnTerminal(["watch", "--socket", daemon.socketPath])
-    // A state change while watching shows up in the event list.
-    // (After start-up settling, when the daemon records the first states.)
-    let shown = try await read(terminal, seconds: 15) {
-      $0.contains("LOCATION") && $0.contains("location_state  room-1  occupied")
+    // A state change while watching shows up in the event list. (Once the view is drawing:
+    // its tables, redrawn a few times, so the watch has begun.)
+    let shown = try await read(terminal, seconds: 60) {
+      $0.contains("LOCATION") && $0.contains("room-1")
+        && $0.components(separatedBy: "\u{1B}[H\u{1B}[2J").count >= 3
     }
     _ = try await daemon.send(
       RoomRequest(id: .number(1), command: .roomDischarge, room: "room-1"), as: RoomReply.self)
     // (On a loaded host the room may pass through `fault` on its way.)
-    let later = try await read(terminal, seconds: 10) {
+    let later = try await read(terminal, seconds: 60) {
       $0.contains("location_state  room-1  ") && $0.contains(" → awaiting_clearance")
     }
     kill(pid, SIGINT)
-    let rest = try await read(terminal, seconds: 5) { $0.contains("\u{1B}[?1049l") }
+    let rest = try await read(terminal, seconds: 30) { $0.contains("\u{1B}[?1049l") }
     #expect(try await exitStatus(pid) == 0)
     let screen = shown + later + rest
     #expect(screen.hasPrefix("\u{1B}[?1049h"), "switches to the alternate screen")
@@ -123,7 +124,7 @@ import Testing
     let (pid, terminal) = try spawnOnTerminal([
       "watch", "--lines", "--socket", daemon.socketPath,
     ])
-    let output = try await read(terminal, seconds: 10) {
+    let output = try await read(terminal, seconds: 60) {
       $0.components(separatedBy: "reading").count > 3
     }
     kill(pid, SIGINT)

@@ -32,7 +32,9 @@ import Testing
     #expect(status.locations.first?.state == "occupied")
 
     host.unplug()
-    try await eventually("the kit is disconnected", seconds: 3) {
+    // (The bound ends a hang only: a lost link would go stale and read `fault`, so the state
+    // `disconnected` itself shows that the unplugging was seen as such.)
+    try await eventually("the kit is disconnected") {
       try await daemon.status().detectors.first?.state == "disconnected"
     }
     let unplugged = try await daemon.status()
@@ -44,7 +46,7 @@ import Testing
       emulator: MightyOhmEmulator(source: CountSource(cpm: 1200, seed: 8)), link: link)
     replug.start()
     defer { replug.unplug() }
-    try await eventually("the kit is back", seconds: 10) {
+    try await eventually("the kit is back") {
       try await daemon.status().detectors.first?.state == "ok"
     }
     #expect(try await daemon.status().locations.first?.state == "occupied")

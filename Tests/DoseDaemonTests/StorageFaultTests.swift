@@ -28,7 +28,11 @@ import Testing
       let now = try await daemon.status().detectors.first { $0.id == "r1" }?.lastReadingAt
       return now != nil && now != before
     }
-    #expect(try await daemon.status().detectors.allSatisfy { $0.state == "ok" })
+    // (Eventually: on scaled wall time a loaded machine can let a detector go stale for a
+    // moment, which is not what this test is about.)
+    try await eventually("the detectors are ok during the outage") {
+      try await daemon.status().detectors.allSatisfy { $0.state == "ok" }
+    }
     _ = try await daemon.send(EventsRequest(id: .number(1)), as: EventsReply.self)
     // An operator's action that must be recorded is refused, not silently kept in memory.
     let refused = try await daemon.talk {

@@ -10,19 +10,22 @@ import Testing
 /// The real `dosed` and the real `dosed-notify`, as a ward runs them: a detector that is
 /// unplugged and plugged back, dosed killed with `kill -9` and started again.
 @Suite(.serialized) struct NotifyEndToEndTests {
-  /// One simulated detector on a waste store, unplugged from 0.5 h to 1 h of simulated time
-  /// (3 s to 6 s of real time at 600×).
+  /// One simulated detector on a waste store, unplugged from 1 h to 2 h of simulated time
+  /// (6 s to 12 s of real time at 600×): late enough that a slow start on a loaded machine
+  /// still sees the unplugging, long enough that the notifier can be killed before the clear.
+  /// Its staleness limit (50 s of real time) keeps a loaded host's pauses from being faults.
   static let ward = """
     [[detector]]
     id = "store-1"
     driver = "simulated"
     tube = "SBM-20"
+    stale_after_s = 30000.0
       [detector.simulated]
       background_usv_h = 1.0
       [[detector.simulated.fault]]
       kind = "disconnect"
-      start_h = 0.5
-      duration_h = 0.5
+      start_h = 1.0
+      duration_h = 1.0
 
     [[location]]
     id = "store"
@@ -181,7 +184,7 @@ import Testing
     let ward = try Ward("e2e-kill")
     var dosed = try ward.startDosed()
     let notifier = try ward.startNotifier()
-    // Wait until the notifier has seen dosed (the fault of the detector comes at 3 s).
+    // Wait until the notifier has seen dosed (the fault of the detector comes at 6 s).
     try await eventually("the notifier has seen the ward") {
       ward.recorder.events().contains("fault fault:store-1")
     }
