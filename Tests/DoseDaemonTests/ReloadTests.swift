@@ -71,12 +71,15 @@ import Testing
 
   @Test func unchangedDetectorsKeepRunningAndChangesApply() async throws {
     let editable = EditableConfig(smallWard)
-    // Real time: a restarted detector has its whole staleness limit (4 s) for a first reading,
-    // plenty even on a loaded test host.
-    let daemon = try await TestDaemon.start(smallWard, timeScale: 1, editable: editable)
+    // On a manual clock at real-time cadence (evaluation every 0.25 s, a reading a second): a
+    // loaded machine cannot stretch a restarted detector's first seconds past its staleness
+    // limit (4 s), and the evaluations before its first reading still run.
+    let daemon = try await TestDaemon.start(
+      smallWard, timeScale: 1, manualTime: true, editable: editable)
+    let clock = try #require(daemon.manualClock)
     // Past start-up settling (the 4 s staleness limit), so that a restarted detector's missing
     // first reading would be recorded if it were not handled.
-    try await eventually("every detector reads, start-up settled") {
+    try await daemon.advance("every detector reading, start-up settled", step: 0.25, limit: 20) {
       let status = try await daemon.status()
       return status.uptimeSeconds > 5 && status.detectors.allSatisfy { $0.state == "ok" }
     }
@@ -92,6 +95,11 @@ import Testing
     let reply = try await reload(daemon)
     #expect(
       reply.detectors == ReloadChanges(unchanged: ["r1", "r2"], changed: ["store"], added: ["r3"]))
+    // The restarted and added drivers asleep on the clock beside the others (the evaluation,
+    // the pruning and four detectors) before it moves on.
+    try await eventually("the reloaded ward's loops wait on the manual clock") {
+      clock.sleeperCount == 6
+    }
     #expect(
       reply.locations
         == ReloadChanges(unchanged: ["room-1"], changed: ["room-2", "store"], added: ["room-3"]))
@@ -112,10 +120,17 @@ import Testing
     ).room
     #expect(room.occupancy == "occupied")
     #expect(room.patient?.reference == "P-9")
-    try await eventually("the changed and added detectors read") {
-      let detectors = try await daemon.status().detectors
-      return detectors.count == 4 && detectors.allSatisfy { $0.state == "ok" }
+    // Until they read, the restarted detectors raise no fault alarm either (it would reach the
+    // door beacon at every reload); the clock moves a quarter second at a time, an evaluation
+    // each, so every evaluation before their first reading is seen.
+    var restartAlarms: Set<String> = []
+    try await daemon.advance("the changed and added detectors reading", step: 0.25, limit: 20) {
+      let status = try await daemon.status()
+      restartAlarms.formUnion(
+        status.alarms.compactMap(\.alarmID).filter { ["fault:store", "fault:r3"].contains($0) })
+      return status.detectors.count == 4 && status.detectors.allSatisfy { $0.state == "ok" }
     }
+    #expect(restartAlarms.isEmpty, "\(restartAlarms)")
 
     let recorded = try await events(daemon)
     let reload = try #require(recorded.last { $0.kind == "config_reload" })
