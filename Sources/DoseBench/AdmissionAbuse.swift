@@ -19,6 +19,8 @@ public enum AdmissionAbuse {
     /// Malformed lines sent, and replies read to them.
     public var sent = 0
     public var replies = 0
+    /// Seconds from the first malformed line to the last reply read.
+    public var floodSeconds = 0.0
     public init() {}
   }
 
@@ -48,6 +50,7 @@ public enum AdmissionAbuse {
     let flooders = held
     guard !flooders.isEmpty else { return outcome }
     let share = lines.count / flooders.count
+    let floodStart = ContinuousClock.now
     repeat {
       // A thread each (concurrentPerform would run only as many as there are cores).
       let counts = Mutex([Int](repeating: 0, count: flooders.count))
@@ -65,6 +68,7 @@ public enum AdmissionAbuse {
       outcome.sent += share * flooders.count
       outcome.replies += counts.withLock { $0.reduce(0, +) }
     } while keepGoing()
+    outcome.floodSeconds = milliseconds(ContinuousClock.now - floodStart) / 1000
     return outcome
   }
 
@@ -120,7 +124,8 @@ public enum AdmissionAbuse {
     repeat {
       let start = ContinuousClock.now
       do {
-        let client = try DoseClient(path: socket, timeout: 10)
+        // The timeout ends a hang (a lockout); latencies are reported, not bounded, here.
+        let client = try DoseClient(path: socket, timeout: 30)
         let reply = try client.request("status")
         let answered = ContinuousClock.now
         if WireCoding.messageClass(of: reply) == "status" {

@@ -201,7 +201,8 @@ public struct AdmissionResult: Sendable, Hashable, Codable {
     let refused = hostile.refused.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }
     return "admission: a reader (uid 65534) opening 500 connections (\(hostile.held) let in, "
       + "refused: \(refused.joined(separator: ", "))) and flooding \(hostile.sent) malformed "
-      + "lines (\(hostile.replies) replies); each probe connects afresh every 50 ms\n"
+      + "lines (\(hostile.replies) replies, \(String(format: "%.1f", hostile.floodSeconds)) s); "
+      + "each probe connects afresh every 50 ms\n"
       + "  probe    answers  p50 ms  max ms  controls  control max ms  failures\n"
       + probes.map {
         "  " + $0.name.padding(toLength: 8, withPad: " ", startingAt: 0)

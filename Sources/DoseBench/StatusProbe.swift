@@ -31,7 +31,7 @@ public final class StatusProbe: Sendable {
 
   public init(socket: String, interval: Double = 0.02) throws {
     // The timeout ends a hang (a lockout); latencies are reported, not bounded, here.
-    let client = try DoseClient(path: socket, timeout: 10)
+    let client = try DoseClient(path: socket, timeout: 30)
     nonisolated(unsafe) let owned = client
     Thread { [self] in
       defer { finished.signal() }

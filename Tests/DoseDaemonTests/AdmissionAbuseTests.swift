@@ -46,14 +46,22 @@ import Testing
     #expect(result.hostile.refused["per-user"] == 500 - perUser, "\(result.hostile.refused)")
     #expect(result.hostile.sent >= 10_000)
     #expect(result.hostile.replies == result.hostile.sent)
+    // The brake held the flood back: after its first 100 free lines a connection's malformed
+    // lines are answered at most 200 a second. A lower bound, which no load can break.
+    let perConnection = result.hostile.sent / max(result.hostile.held, 1)
+    let braked = Double(perConnection - BadRequestBrake.freeStreak)
+    let pause = Double(BadRequestBrake.pause.components.attoseconds) / 1e18
+    #expect(
+      result.hostile.floodSeconds >= braked * pause,
+      "the flood took \(result.hostile.floodSeconds) s; the brake needs \(braked * pause) s")
     for probe in result.probes {
       #expect(probe.failureCount == 0, "\(probe.name): \(probe.failures)")
       #expect(probe.answers >= 1, "\(probe.name)")
-      // Timing is not asserted here: issue 9's figure is 100 ms for every answer, and
+      // Latency is not asserted here: issue 9's figure is 100 ms for every answer, and
       // `dosebench --only abuse` holds the release build to it. Here the daemon is a debug
       // build racing the flood and the other suites for two cores (measured p50 0.5–0.6 s,
-      // max 1.9 s). A lockout (the login grace here is 600 s) fails the probe by its client's
-      // 10 s timeout, counted in `failureCount` above.
+      // max 1.9 s). A probe locked out fails by its client's timeout, counted in
+      // `failureCount` above.
     }
     let controls = Dictionary(uniqueKeysWithValues: result.probes.map { ($0.name, $0.controls) })
     #expect(controls["root"] == result.probes.first { $0.name == "root" }?.answers)

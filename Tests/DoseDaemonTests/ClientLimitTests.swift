@@ -5,10 +5,10 @@ import Testing
 @testable import DoseDaemon
 
 @Suite(.serialized, .stopsDaemons) struct ClientLimitTests {
-  /// The small ward with at most 2 clients and a 3 s idle timeout (short for the test, long
+  /// The small ward with at most 2 clients and a 10 s idle timeout (short for the test, long
   /// enough that a loaded machine still sends the watcher's first line within it).
   static var ward: String {
-    "[daemon]\nmax_clients = 2\nidle_timeout_s = 3\n\n" + smallWard
+    "[daemon]\nmax_clients = 2\nidle_timeout_s = 10\n\n" + smallWard
   }
 
   @Test func excessClientsAreRefusedAndPlacesFreeUp() async throws {
@@ -60,13 +60,14 @@ import Testing
       let watcher = try Self.connectWhenFree(path)
       try watcher.send(Request(id: .number(1), cmd: "watch"))
       #expect(WireCoding.messageClass(of: try #require(try watcher.readLine())) == "watch")
-      // After the 3 s idle timeout the idle client is told why and closed.
+      // After the 10 s idle timeout the idle client is told why and closed.
       let line = try #require(try idle.readLine())
       let reply = try WireCoding.decoder().decode(ErrorReply.self, from: line)
       #expect(reply.code == .idleTimeout)
+      #expect(reply.message.contains("no request for 10 s"), "the idle timeout, not the grace")
       #expect(try idle.readLine() == nil)
       // The watcher still gets events well after it.
-      Thread.sleep(forTimeInterval: 4)
+      Thread.sleep(forTimeInterval: 11)
       var events = 0
       while events < 3, let event = try watcher.readLine() {
         if WireCoding.messageClass(of: event) == "event" { events += 1 }

@@ -53,7 +53,13 @@ import Testing
         alarm_usv_h = 200.0
         state = "occupied"
         """)
-    let daemon = try DosedProcess(name: "full", ward: ward, arguments: ["--time-scale", "3600"])
+    // Staleness at 10 s of real time: a loaded machine's pause is not a stale detector, while
+    // a ward loop stalled by the failing writes still would be.
+    let daemon = try DosedProcess(
+      name: "full",
+      ward: ward.replacingOccurrences(
+        of: "tube = \"SBM-20\"\n", with: "tube = \"SBM-20\"\nstale_after_s = 36000.0\n"),
+      arguments: ["--time-scale", "3600"])
     daemon.launcher = Self.launcher(stateDirectory: daemon.stateDirectory)
     // Not skipped where it cannot run: it fails here, saying what the machine lacks.
     let probe = try await ExecutableTests().run(
@@ -85,13 +91,8 @@ import Testing
       let now = await daemon.detector("d0")?.lastReadingAt
       return now != nil && now != before
     }
-    // (Eventually: at 3600× with a thousand failing writes a second, a loaded machine can let
-    // a detector go stale for a moment, which is not what this test is about.)
-    try await eventually("the detectors ok and the room occupied during the outage") {
-      let ok = await daemon.status()?.detectors.allSatisfy { $0.state == "ok" } == true
-      let occupied = await daemon.location("room")?.state == "occupied"
-      return ok && occupied
-    }
+    #expect(await daemon.status()?.detectors.allSatisfy { $0.state == "ok" } == true)
+    #expect(await daemon.location("room")?.state == "occupied")
     try await Task.sleep(for: .seconds(2))
 
     // Space returns.

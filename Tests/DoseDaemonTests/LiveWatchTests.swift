@@ -87,11 +87,14 @@ import Testing
   @Test func liveViewRedrawsAndCtrlCRestoresTheScreen() async throws {
     let daemon = try await TestDaemon.start(smallWard, timeScale: 60)
     let (pid, terminal) = try spawnOnTerminal(["watch", "--socket", daemon.socketPath])
-    // A state change while watching shows up in the event list. (Once the view is drawing:
-    // its tables, redrawn a few times, so the watch has begun.)
+    // A state change while watching shows up in the event list: once the view is drawing its
+    // tables and its watch connection is subscribed (it subscribes on a thread of its own,
+    // and a watch does not replay what came before).
     let shown = try await read(terminal, seconds: 60) {
       $0.contains("LOCATION") && $0.contains("room-1")
-        && $0.components(separatedBy: "\u{1B}[H\u{1B}[2J").count >= 3
+    }
+    try await eventually("dosectl is watching") {
+      await daemon.service.engine.watcherCount > 0
     }
     _ = try await daemon.send(
       RoomRequest(id: .number(1), command: .roomDischarge, room: "room-1"), as: RoomReply.self)

@@ -103,7 +103,7 @@ func httpGet(port: Int, path: String) throws -> String {
       prometheus.terminate()
       prometheus.waitUntilExit()
     }
-    try await eventually("Prometheus has scraped dosed", seconds: 30) {
+    try await eventually("Prometheus has scraped dosed") {
       let answer = try? await offPool {
         try httpGet(
           port: webPort, path: "/api/v1/query?query=dosed_detector_state%7Bstate%3D%22ok%22%7D")

@@ -32,8 +32,8 @@ import Testing
     #expect(status.locations.first?.state == "occupied")
 
     host.unplug()
-    // (The bound ends a hang only: a lost link would go stale and read `fault`, so the state
-    // `disconnected` itself shows that the unplugging was seen as such.)
+    // (The bound ends a hang only: a hang-up the driver missed would leave the detector
+    // `stale`, so the state `disconnected` itself shows that the unplugging was seen as such.)
     try await eventually("the kit is disconnected") {
       try await daemon.status().detectors.first?.state == "disconnected"
     }

@@ -35,9 +35,9 @@ struct TestDaemon {
     let directory = directory ?? "/tmp/dosed-test-\(UUID().uuidString.prefix(8))"
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     var config = try ConfigLoader.parse(toml, path: "test.toml")
-    // The daemon shares this process's few cooperative threads with every other suite: on a
-    // loaded machine a client's greeting can wait longer than the 10 s login grace. Tests of
-    // the grace set `login_grace_s` themselves.
+    // The daemon's sessions share this process's few cooperative threads with every other
+    // suite: on a loaded machine a session can read a client's first line later than the 10 s
+    // login grace allows. Tests of the grace set `login_grace_s` themselves.
     if !toml.contains("login_grace_s") { config.daemon.clients.loginGraceSeconds = 60 }
     config.daemon.socketPath = directory + "/dosed.sock"
     config.daemon.stateDirectory = directory + "/state"
@@ -141,7 +141,8 @@ struct TestDaemon {
   /// blocked cooperative thread could starve the daemon under test.
   func talk<T: Sendable>(_ body: @escaping @Sendable (DoseClient) throws -> T) async throws -> T {
     let path = socketPath
-    return try await offPool { try body(DoseClient(path: path)) }
+    // A minute: a hang bound only (the sessions share this process's threads, see `start`).
+    return try await offPool { try body(DoseClient(path: path, timeout: 60)) }
   }
 
   /// One request, its raw reply line.
