@@ -19,6 +19,12 @@ public enum AdmissionAbuse {
     /// Malformed lines sent, and replies read to them.
     public var sent = 0
     public var replies = 0
+    /// Per held connection, its error replies and its other replies (a line the random byte
+    /// made valid). dosed's brake on garbage counts errors in a row, and any other reply starts
+    /// the count again: from these two a test can bound how long the brake must have held the
+    /// flood back, whatever order they came in.
+    public var errorReplies: [Int] = []
+    public var otherReplies: [Int] = []
     /// Seconds from the first malformed line to the last reply read.
     public var floodSeconds = 0.0
     public init() {}
@@ -50,10 +56,12 @@ public enum AdmissionAbuse {
     let flooders = held
     guard !flooders.isEmpty else { return outcome }
     let share = lines.count / flooders.count
+    outcome.errorReplies = Array(repeating: 0, count: flooders.count)
+    outcome.otherReplies = outcome.errorReplies
     let floodStart = ContinuousClock.now
     repeat {
       // A thread each (concurrentPerform would run only as many as there are cores).
-      let counts = Mutex([Int](repeating: 0, count: flooders.count))
+      let counts = Mutex([FloodReplies](repeating: FloodReplies(), count: flooders.count))
       let done = DispatchGroup()
       for (part, fd) in flooders.enumerated() {
         let mine = Array(lines[(part * share)..<((part + 1) * share)])
@@ -66,15 +74,24 @@ public enum AdmissionAbuse {
       }
       done.wait()
       outcome.sent += share * flooders.count
-      outcome.replies += counts.withLock { $0.reduce(0, +) }
+      for (part, read) in counts.withLock({ $0 }).enumerated() {
+        outcome.replies += read.errors + read.others
+        outcome.errorReplies[part] += read.errors
+        outcome.otherReplies[part] += read.others
+      }
     } while keepGoing()
     outcome.floodSeconds = milliseconds(ContinuousClock.now - floodStart) / 1000
     return outcome
   }
 
-  /// Sends `lines` on `fd` from one thread while reading the replies on this one; the
-  /// number of replies read.
-  static func flood(_ fd: Int32, lines: [[UInt8]]) -> Int {
+  /// The replies one connection read in one round.
+  struct FloodReplies: Sendable {
+    var errors = 0
+    var others = 0
+  }
+
+  /// Sends `lines` on `fd` from one thread while reading the replies on this one.
+  static func flood(_ fd: Int32, lines: [[UInt8]]) -> FloodReplies {
     var bytes: [UInt8] = []
     for line in lines { bytes += line + [0x0A] }
     let payload = bytes
@@ -89,12 +106,25 @@ public enum AdmissionAbuse {
       }
     }
     sender.start()
-    var replies = 0
+    var replies = FloodReplies()
     var buffer = [UInt8](repeating: 0, count: 65536)
-    while replies < lines.count {
+    var pending: [UInt8] = []
+    let errorStart = Array(#"{"class":"error""#.utf8)
+    while replies.errors + replies.others < lines.count {
       let count = recv(fd, &buffer, buffer.count, 0)
       if count <= 0 { break }
-      replies += buffer[..<count].lazy.filter { $0 == 0x0A }.count
+      pending += buffer[..<count]
+      // Each whole reply line; dosed writes `class` first (WireCoding's sorted keys).
+      var start = pending.startIndex
+      while let end = pending[start...].firstIndex(of: 0x0A) {
+        if pending[start..<end].starts(with: errorStart) {
+          replies.errors += 1
+        } else {
+          replies.others += 1
+        }
+        start = end + 1
+      }
+      pending.removeSubrange(..<start)
     }
     return replies
   }

@@ -46,14 +46,20 @@ import Testing
     #expect(result.hostile.refused["per-user"] == 500 - perUser, "\(result.hostile.refused)")
     #expect(result.hostile.sent >= 10_000)
     #expect(result.hostile.replies == result.hostile.sent)
-    // The brake held the flood back: after its first 100 free lines a connection's malformed
-    // lines are answered at most 200 a second. A lower bound, which no load can break.
-    let perConnection = result.hostile.sent / max(result.hostile.held, 1)
-    let braked = Double(perConnection - BadRequestBrake.freeStreak)
+    // The brake held the flood back: after 100 errors in a row a connection waits 5 ms before
+    // its next line. Any other reply (a line the random byte made valid) starts the count
+    // again, so a connection paused at least errors − 100 × (others + 1) times, less the pause
+    // after its last line. Its pauses were one after another, so the flood lasted at least the
+    // longest connection's: a lower bound, which no load can break.
     let pause = Double(BadRequestBrake.pause.components.attoseconds) / 1e18
+    let pauses = zip(result.hostile.errorReplies, result.hostile.otherReplies).map {
+      errors, others in errors - BadRequestBrake.freeStreak * (others + 1) - 1
+    }
+    let needed = Double(pauses.max() ?? 0) * pause
+    #expect(needed > 1, "the flood must be long enough to show the brake: \(pauses)")
     #expect(
-      result.hostile.floodSeconds >= braked * pause,
-      "the flood took \(result.hostile.floodSeconds) s; the brake needs \(braked * pause) s")
+      result.hostile.floodSeconds >= needed,
+      "the flood took \(result.hostile.floodSeconds) s; the brake needs \(needed) s")
     for probe in result.probes {
       #expect(probe.failureCount == 0, "\(probe.name): \(probe.failures)")
       #expect(probe.answers >= 1, "\(probe.name)")
