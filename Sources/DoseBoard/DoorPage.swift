@@ -77,20 +77,20 @@ enum HistoryPage {
     }
     // A location whose rate dosed corrects for its nuclide: that rate too, on the footing of
     // its tile, so the chart and the number the decisions use can be read side by side.
-    let tile = view.tile(id)
-    if let tile, let correction = tile.energyCorrection, correction.factor > 0 {
+    // (Its caption only when the line is drawn.)
+    var corrected: String?
+    if let tile = view.tile(id), let correction = tile.energyCorrection, correction.factor > 0 {
       let rate = TrendPoint.forRate(
         reply?.points ?? [], detector: tile.rateDetector, correction: correction)
       if !rate.isEmpty {
         series.append(
           SVGChart.Series(name: "\(id) rate (\(correction.nuclide)-corrected)", points: rate))
+        corrected =
+          " The \(correction.nuclide)-corrected line is the rate dosed decides on (and the tile "
+          + "shows): \(tile.rateDetector.map { "\($0)'s" } ?? "the highest detector's") mean "
+          + "above background divided by the detector's response to \(correction.nuclide) "
+          + "(\(Show.number(correction.factor)))."
       }
-    }
-    let corrected = tile?.energyCorrection.map { correction in
-      " The \(correction.nuclide)-corrected line is the rate dosed decides on (and the tile "
-        + "shows): \(tile?.rateDetector.map { "\($0)'s" } ?? "the highest detector's") mean "
-        + "above background divided by the detector's response to \(correction.nuclide) "
-        + "(\(Show.number(correction.factor)))."
     }
     let end = view.snapshotTime ?? Date()
     let start = end.addingTimeInterval(-hours * 3600)

@@ -9,9 +9,7 @@ import Testing
     // On a manual clock, as the other reads below: on scaled wall time a loaded machine
     // could let a detector go stale (no dose rate, room `fault`) between them.
     let daemon = try await TestDaemon.start(smallWard, timeScale: 60, manualTime: true)
-    try await daemon.advance("every detector ok", step: 15, limit: 900) {
-      try await daemon.status().detectors.allSatisfy { $0.state == "ok" }
-    }
+    try await daemon.advanceUntilEveryDetectorIsOK()
     let raw = try await daemon.rawStatus()
     #expect(raw["class"] as? String == "status")
     let detectors = try #require(raw["detectors"] as? [[String: Any]])

@@ -137,9 +137,7 @@ import Testing
     // On a manual clock: on scaled wall time a loaded machine could let a detector go stale
     // (room `fault`) before the table is read.
     let daemon = try await TestDaemon.start(smallWard, timeScale: 60, manualTime: true)
-    try await daemon.advance("every detector ok", step: 15, limit: 900) {
-      try await daemon.status().detectors.allSatisfy { $0.state == "ok" }
-    }
+    try await daemon.advanceUntilEveryDetectorIsOK()
     let json = try await run("dosectl", ["--socket", daemon.socketPath, "status", "--json"])
     #expect(json.status == 0)
     let lines = json.stdout.split(separator: "\n")

@@ -45,9 +45,7 @@ func httpGet(port: Int, path: String) throws -> String {
       manualTime: true)
     // On a manual clock, so the ward stays as it is while it is scraped three ways: on scaled
     // wall time a loaded machine could let a detector go stale in between.
-    try await daemon.advance("every detector ok", step: 15, limit: 900) {
-      try await daemon.status().detectors.allSatisfy { $0.state == "ok" }
-    }
+    try await daemon.advanceUntilEveryDetectorIsOK()
     let response = try await offPool { try httpGet(port: port, path: "/metrics") }
     #expect(response.hasPrefix("HTTP/1.1 200 OK"))
     #expect(response.contains("Content-Type: text/plain; version=0.0.4"))

@@ -34,11 +34,7 @@ struct TestDaemon {
     // sun_path holds 108 bytes: keep the directory short.
     let directory = directory ?? "/tmp/dosed-test-\(UUID().uuidString.prefix(8))"
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-    var config = try ConfigLoader.parse(toml, path: "test.toml")
-    // The daemon's sessions share this process's few cooperative threads with every other
-    // suite: on a loaded machine a session can read a client's first line later than the 10 s
-    // login grace allows. Tests of the grace set `login_grace_s` themselves.
-    if !toml.contains("login_grace_s") { config.daemon.clients.loginGraceSeconds = 60 }
+    var config = try parse(toml)
     config.daemon.socketPath = directory + "/dosed.sock"
     config.daemon.stateDirectory = directory + "/state"
     // A reload reads the editable text, with this daemon's socket and state directory (as the
@@ -51,9 +47,7 @@ struct TestDaemon {
     let service = DosedService(
       config: config, timeScale: timeScale, logger: logger, environment: environment,
       loadConfig: {
-        let text = editable?.text ?? toml
-        var next = try ConfigLoader.parse(text, path: "test.toml")
-        if !text.contains("login_grace_s") { next.daemon.clients.loginGraceSeconds = 60 }
+        var next = try parse(editable?.text ?? toml)
         next.daemon.socketPath = overrides.socketPath
         next.daemon.stateDirectory = overrides.stateDirectory
         return next
@@ -77,6 +71,23 @@ struct TestDaemon {
       }
     }
     return daemon
+  }
+
+  /// The test's configuration. The daemon's sessions share this process's few cooperative
+  /// threads with every other suite: on a loaded machine a session can read a client's first
+  /// line later than the 10 s login grace allows, so the grace is a minute unless the test
+  /// sets `login_grace_s` itself (the tests of the grace do).
+  private static func parse(_ toml: String) throws -> DaemonConfig {
+    var config = try ConfigLoader.parse(toml, path: "test.toml")
+    if !toml.contains("login_grace_s") { config.daemon.clients.loginGraceSeconds = 60 }
+    return config
+  }
+
+  /// On a manual clock: advances 15 s of clock time at a time until every detector reads.
+  func advanceUntilEveryDetectorIsOK() async throws {
+    try await advance("every detector ok", step: 15, limit: 900) {
+      try await status().detectors.allSatisfy { $0.state == "ok" }
+    }
   }
 
   /// Moves the manual clock on by `seconds`: the evaluation loop and the simulated detectors
